@@ -1,0 +1,225 @@
+/**
+ * Validation and normalisation of a `sendCampaign` body (spec 1.1 and decision 3.2).
+ *
+ * Pure: takes the parsed JSON and the current time, returns either a normalised request or
+ * the list of offending fields. The top-level `error_msg` is chosen by the most specific
+ * class of error present: a missing required field, then a bad datetime, then anything else.
+ */
+import { ContractMessage } from './messages.ts';
+import { parseContractDatetime } from './local-time.ts';
+import { toDialNumber } from './phone-number.ts';
+
+export type FieldErrorCode = 'missing' | 'datetime' | 'invalid' | 'duplicate';
+
+export interface FieldError {
+  field: string;
+  code: FieldErrorCode;
+  message: string;
+}
+
+export interface ContactRequest {
+  contactId: number;
+  phoneNumber: string;
+  dialNumber: string;
+  linkEdit: string | null;
+  extra: Record<string, unknown> | null;
+}
+
+export interface CampaignRequest {
+  campaignId: number;
+  startsAt: number;
+  endsAt: number;
+  typeId: number | null;
+  contacts: ContactRequest[];
+  extra: Record<string, unknown> | null;
+}
+
+export type ValidationResult =
+  | { ok: true; request: CampaignRequest }
+  | { ok: false; campaignId: number | null; errorMsg: string; errors: FieldError[] };
+
+/** Caps the `errors` array so a broken 200,000-contact body gets a readable answer. */
+export const MAX_REPORTED_ERRORS = 100;
+
+const KNOWN_CAMPAIGN_FIELDS = new Set(['campaignid', 'starttime', 'endtime', 'typeid', 'contact']);
+const KNOWN_CONTACT_FIELDS = new Set(['id', 'phonenumber', 'linkedit']);
+
+/** An integer id, from a JSON number or a numeric string such as "12". */
+export function parseIntegerId(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
+  if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value.trim());
+  return null;
+}
+
+export function parsePositiveId(value: unknown): number | null {
+  const n = parseIntegerId(value);
+  return n !== null && n > 0 ? n : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function extraFields(obj: Record<string, unknown>, known: Set<string>): Record<string, unknown> | null {
+  let extra: Record<string, unknown> | null = null;
+  for (const key of Object.keys(obj)) {
+    if (!known.has(key)) (extra ??= {})[key] = obj[key];
+  }
+  return extra;
+}
+
+class ErrorList {
+  readonly items: FieldError[] = [];
+  count = 0;
+  add(field: string, code: FieldErrorCode, message: string): void {
+    this.count++;
+    if (this.items.length < MAX_REPORTED_ERRORS) this.items.push({ field, code, message });
+  }
+  has(code: FieldErrorCode): boolean {
+    return this.items.some((e) => e.code === code);
+  }
+}
+
+function topMessage(errors: ErrorList): string {
+  if (errors.has('missing')) return ContractMessage.missingField;
+  if (errors.has('datetime')) return ContractMessage.badDatetime;
+  return ContractMessage.invalidInput;
+}
+
+function validateContacts(list: unknown[], errors: ErrorList): ContactRequest[] {
+  const contacts: ContactRequest[] = [];
+  const seen = new Set<number>();
+  list.forEach((raw, i) => {
+    const at = `contact[${i}]`;
+    if (!isPlainObject(raw)) {
+      errors.add(at, 'invalid', 'Contact phải là một object.');
+      return;
+    }
+    let ok = true;
+    const contactId = parseIntegerId(raw.id);
+    if (raw.id === undefined || raw.id === null) {
+      errors.add(`${at}.id`, 'missing', 'Thiếu id của contact.');
+      ok = false;
+    } else if (contactId === null) {
+      errors.add(`${at}.id`, 'invalid', 'id của contact phải là số nguyên.');
+      ok = false;
+    } else if (seen.has(contactId)) {
+      errors.add(`${at}.id`, 'duplicate', `id ${contactId} bị trùng trong campaign.`);
+      ok = false;
+    } else {
+      seen.add(contactId);
+    }
+    const dialNumber = toDialNumber(raw.phonenumber);
+    if (raw.phonenumber === undefined || raw.phonenumber === null || raw.phonenumber === '') {
+      errors.add(`${at}.phonenumber`, 'missing', 'Thiếu số điện thoại.');
+      ok = false;
+    } else if (dialNumber === null) {
+      errors.add(`${at}.phonenumber`, 'invalid', 'Số điện thoại không hợp lệ (3–20 chữ số, có thể bắt đầu bằng +).');
+      ok = false;
+    }
+    if (raw.linkedit !== undefined && raw.linkedit !== null && typeof raw.linkedit !== 'string') {
+      errors.add(`${at}.linkedit`, 'invalid', 'linkedit phải là chuỗi.');
+      ok = false;
+    }
+    if (!ok) return;
+    contacts.push({
+      contactId: contactId!,
+      phoneNumber: raw.phonenumber as string,
+      dialNumber: dialNumber!,
+      linkEdit: typeof raw.linkedit === 'string' ? raw.linkedit : null,
+      extra: extraFields(raw, KNOWN_CONTACT_FIELDS),
+    });
+  });
+  return contacts;
+}
+
+/**
+ * Validates the structure and formats. The "endtime in the future" rule is applied separately
+ * (`checkWindowIsOpen`) because an identical re-send of an accepted campaign must still be
+ * answered 200 after its window has passed.
+ */
+export function validateCampaignRequest(body: unknown, timeZone: string): ValidationResult {
+  const errors = new ErrorList();
+  if (!isPlainObject(body)) {
+    errors.add('body', 'invalid', 'Dữ liệu phải là một JSON object.');
+    return { ok: false, campaignId: null, errorMsg: ContractMessage.invalidInput, errors: errors.items };
+  }
+  const campaignId = parsePositiveId(body.campaignid);
+  if (body.campaignid === undefined || body.campaignid === null) {
+    errors.add('campaignid', 'missing', 'Thiếu campaignid.');
+  } else if (campaignId === null) {
+    errors.add('campaignid', 'invalid', 'campaignid phải là số nguyên dương.');
+  }
+
+  const times: Record<'starttime' | 'endtime', number | null> = { starttime: null, endtime: null };
+  for (const field of ['starttime', 'endtime'] as const) {
+    const value = body[field];
+    if (value === undefined || value === null || value === '') {
+      errors.add(field, 'missing', `Thiếu ${field}.`);
+      continue;
+    }
+    times[field] = parseContractDatetime(value, timeZone);
+    if (times[field] === null) errors.add(field, 'datetime', `${field} phải có dạng YYYY-MM-DD HH:MM:SS.`);
+  }
+  if (times.starttime !== null && times.endtime !== null && times.endtime <= times.starttime) {
+    errors.add('endtime', 'invalid', 'endtime phải sau starttime.');
+  }
+
+  let typeId: number | null = null;
+  if (body.typeid !== undefined && body.typeid !== null) {
+    typeId = parseIntegerId(body.typeid);
+    if (typeId === null) errors.add('typeid', 'invalid', 'typeid phải là số nguyên.');
+  }
+
+  let contacts: ContactRequest[] = [];
+  if (body.contact === undefined || body.contact === null) {
+    errors.add('contact', 'missing', 'Thiếu danh sách contact.');
+  } else if (!Array.isArray(body.contact)) {
+    errors.add('contact', 'invalid', 'contact phải là một mảng.');
+  } else if (body.contact.length === 0) {
+    errors.add('contact', 'invalid', 'Danh sách contact không được rỗng.');
+  } else {
+    contacts = validateContacts(body.contact, errors);
+  }
+
+  if (errors.count > 0) {
+    return { ok: false, campaignId, errorMsg: topMessage(errors), errors: errors.items };
+  }
+  return {
+    ok: true,
+    request: {
+      campaignId: campaignId!,
+      startsAt: times.starttime!,
+      endsAt: times.endtime!,
+      typeId,
+      contacts,
+      extra: extraFields(body, KNOWN_CAMPAIGN_FIELDS),
+    },
+  };
+}
+
+/** Decision 3.2: a new campaign's `endtime` must lie in the future. */
+export function checkWindowIsOpen(request: CampaignRequest, now: number): FieldError | null {
+  return request.endsAt > now ? null : { field: 'endtime', code: 'invalid', message: 'endtime đã qua.' };
+}
+
+/**
+ * A canonical text of the normalised request, identical for two bodies that mean the same
+ * campaign (key order, numeric-string ids and separators in numbers do not matter).
+ */
+export function canonicalCampaignText(request: CampaignRequest): string {
+  const sortKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (isPlainObject(value)) {
+      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+    }
+    return value;
+  };
+  const parts: string[] = [
+    JSON.stringify([request.campaignId, request.startsAt, request.endsAt, request.typeId, sortKeys(request.extra)]),
+  ];
+  for (const c of request.contacts) {
+    parts.push(JSON.stringify([c.contactId, c.phoneNumber, c.linkEdit, c.extra === null ? null : sortKeys(c.extra)]));
+  }
+  return parts.join('\n');
+}

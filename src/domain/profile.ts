@@ -1,0 +1,45 @@
+/**
+ * Campaign profiles (decision 3.10): the CRM's `typeid` selects one; an absent or unknown
+ * `typeid` uses the default profile.
+ */
+
+export type DialMode = 'progressive' | 'power' | 'predictive';
+export type CallPurpose = 'advertising' | 'care';
+
+/** A daily calling window in local time, `HH:MM`–`HH:MM`; `to` < `from` spans midnight. */
+export interface DailyHours {
+  from: string;
+  to: string;
+}
+
+export interface RetryRule {
+  /** Attempts per contact in all, the first included. */
+  maxAttempts: number;
+  /** Minimum time between two attempts of one contact. */
+  delaySeconds: number;
+}
+
+export interface Profile {
+  name: string;
+  typeIds: number[];
+  dialMode: DialMode;
+  /** Lines per available agent in `power` mode. */
+  powerRatio: number;
+  /** Target abandon rate of `predictive` mode, a fraction of answered calls. */
+  abandonTarget: number;
+  agentGroup: string;
+  callerId: string | null;
+  ringTimeoutSeconds: number;
+  retry: RetryRule;
+  callingHours: DailyHours[] | null;
+  purpose: CallPurpose;
+  ruleSet: string;
+  requireBrandCallerId: boolean;
+  /** Channel limit on the trunk this profile dials through (0 = no limit of its own). */
+  maxChannels: number;
+}
+
+export function profileForType(profiles: readonly Profile[], typeId: number | null, fallback: Profile): Profile {
+  if (typeId === null) return fallback;
+  return profiles.find((p) => p.typeIds.includes(typeId)) ?? fallback;
+}

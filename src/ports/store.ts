@@ -1,0 +1,152 @@
+/**
+ * The storage port. Each method is one transaction: a state change and the callback it causes
+ * are written together (decision 3.9), so a crash can never keep one without the other.
+ * Implementations: Kysely over SQLite or PostgreSQL (`src/store/`), and an in-memory store
+ * for benchmarks that measure the engine without storage. All pass `test/contract/store-conformance`.
+ */
+import type {
+  AttemptRecord,
+  AttemptState,
+  CampaignCounts,
+  CampaignRecord,
+  CampaignState,
+  ContactRecord,
+  ContactState,
+  FinishStatus,
+} from '../domain/campaign.ts';
+import type { ContactRequest } from '../domain/campaign-request.ts';
+import type { ContactAfterAttempt } from '../domain/attempt-outcome.ts';
+import type { FinishCampaignPayload, UpdateCampaignPayload } from '../domain/callbacks.ts';
+import type { ReportedStatus } from '../domain/disposition.ts';
+
+export interface NewCampaign {
+  id: number;
+  typeId: number | null;
+  startsAt: number;
+  endsAt: number;
+  receivedAt: number;
+  contentHash: string;
+  extra: Record<string, unknown> | null;
+}
+
+export type CreateCampaignResult = { outcome: 'created' } | { outcome: 'exists'; contentHash: string };
+
+export interface NewAttempt {
+  callId: string;
+  campaignId: number;
+  contactId: number;
+  attemptNo: number;
+  dialNumber: string;
+  startedAt: number;
+  audit: Record<string, unknown> | null;
+}
+
+export interface AttemptProgress {
+  state: Exclude<AttemptState, 'dialing' | 'ended'>;
+  at: number;
+  agentCode?: string;
+  stationId?: string;
+}
+
+export interface AttemptEnd {
+  callId: string;
+  status: ReportedStatus;
+  endedAt: number;
+  /** Answer time as finally known (may fill a value the progress events never delivered). */
+  answeredAt: number | null;
+  agentCode: string | null;
+  stationId: string | null;
+  cause: string | null;
+  recordingKey: string | null;
+  contact: ContactAfterAttempt;
+  callback: UpdateCampaignPayload;
+}
+
+export type CallbackKind = 'update' | 'finish';
+export type CallbackState = 'pending' | 'delivered' | 'dead';
+
+export interface CallbackRecord {
+  id: number;
+  campaignId: number;
+  kind: CallbackKind;
+  idempotencyKey: string;
+  payload: string;
+  createdAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  state: CallbackState;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+export interface OutboxStats {
+  pending: number;
+  dead: number;
+  delivered: number;
+  oldestPendingAt: number | null;
+}
+
+export interface CampaignStore {
+  /** Inserts a campaign and its contacts, or reports the content hash of the one already stored under that id. */
+  createCampaign(campaign: NewCampaign, contacts: readonly ContactRequest[]): Promise<CreateCampaignResult>;
+  getCampaign(id: number): Promise<CampaignRecord | undefined>;
+  listCampaigns(filter: { states?: CampaignState[]; limit: number; offset?: number }): Promise<CampaignRecord[]>;
+  countCampaign(id: number): Promise<CampaignCounts>;
+  /** scheduled → running. False when the campaign was not scheduled. */
+  startCampaign(id: number, at: number): Promise<boolean>;
+  /** scheduled|running → stopping with the status it will finish with. False when already stopping/finished. */
+  stopCampaign(id: number, status: FinishStatus, at: number): Promise<boolean>;
+  /** → finished, writing the finishCampaign callback in the same transaction. False when already finished. */
+  finishCampaign(id: number, status: FinishStatus, at: number, callback: FinishCampaignPayload): Promise<boolean>;
+}
+
+export interface ContactStore {
+  getContact(campaignId: number, contactId: number): Promise<ContactRecord | undefined>;
+  listContacts(campaignId: number, filter: { state?: ContactState; limit: number; offset?: number }): Promise<ContactRecord[]>;
+  /** Pending contacts whose next attempt is due, oldest due first (then CRM order). */
+  dueContacts(campaignId: number, now: number, limit: number): Promise<ContactRecord[]>;
+  /** Earliest `nextAttemptAt` among pending contacts, or null when none is pending. */
+  nextDueAt(campaignId: number): Promise<number | null>;
+  /** Contacts not yet final (pending or dialing). */
+  countOpenContacts(campaignId: number): Promise<number>;
+  /** Postpones a pending contact with a reason (calling hours, frequency cap…). */
+  postponeContact(campaignId: number, contactId: number, until: number, reason: string): Promise<void>;
+  /** Makes a contact final without a call (DNC), writing its updateCampaign in the same transaction. */
+  finalizeWithoutCall(campaignId: number, contactId: number, outcome: 'dnc', callback: UpdateCampaignPayload, at: number): Promise<boolean>;
+}
+
+export interface AttemptStore {
+  /** Contact → dialing with attempts+1, and the attempt row, before the leg is placed. */
+  beginAttempt(attempt: NewAttempt): Promise<void>;
+  progressAttempt(callId: string, progress: AttemptProgress): Promise<void>;
+  /** Ends the attempt, moves its contact on and writes its updateCampaign, in one transaction. False when already ended. */
+  endAttempt(end: AttemptEnd): Promise<boolean>;
+  getAttempt(callId: string): Promise<AttemptRecord | undefined>;
+  /** Attempts not yet ended (after a crash these are the ones whose outcome is unknown). */
+  openAttempts(): Promise<AttemptRecord[]>;
+  listAttempts(filter: { campaignId: number; contactId?: number; limit: number; offset?: number }): Promise<AttemptRecord[]>;
+  setAttemptNote(callId: string, note: string): Promise<boolean>;
+}
+
+export interface OutboxStore {
+  /**
+   * Claims up to `limit` due callbacks for delivery, leasing them for `leaseMs`. A finish is
+   * only claimable once no update of its campaign is still pending (all updates go first).
+   */
+  claimDueCallbacks(now: number, limit: number, leaseMs: number): Promise<CallbackRecord[]>;
+  markDelivered(ids: readonly number[], at: number): Promise<void>;
+  markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void>;
+  listCallbacks(filter: { state?: CallbackState; campaignId?: number; limit: number; offset?: number }): Promise<CallbackRecord[]>;
+  /** dead → pending, due now. False when the callback is not dead. */
+  replayCallback(id: number, now: number): Promise<boolean>;
+  outboxStats(): Promise<OutboxStats>;
+  /** Earliest time a pending callback becomes due, or null. */
+  nextCallbackDueAt(): Promise<number | null>;
+}
+
+export interface Store extends CampaignStore, ContactStore, AttemptStore, OutboxStore {
+  readonly dialect: 'sqlite' | 'postgres' | 'memory';
+  /** Cheap round-trip for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
