@@ -1,0 +1,80 @@
+/**
+ * The validated, frozen configuration of one CCS process. Built by `loadConfig` from the
+ * config file and environment overrides; nothing else reads `process.env`.
+ */
+import type { Profile } from '../domain/profile.ts';
+
+export type TelephonyKind = 'simulator' | 'asterisk';
+export type AgentMode = 'on-answer' | 'nailed-up';
+
+export interface AgentSetting {
+  agentCode: string;
+  stationId: string;
+  endpoint?: string;
+  group: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string;
+  timeZone: string;
+  bodyLimitBytes: number;
+  logLevel: string;
+  crm: {
+    updateUrl: string | null;
+    finishUrl: string | null;
+    timeoutMs: number;
+    maxAgeMs: number;
+    hmacSecret: string | null;
+    concurrency: number;
+  };
+  api: {
+    /** When set, CRM endpoints require header `X-API-Key` with this value. */
+    key: string | null;
+    /** When non-empty, CRM endpoints only answer these addresses / CIDR ranges. */
+    allowIps: string[];
+  };
+  operatorToken: string | null;
+  telephony: TelephonyKind;
+  simulator: {
+    seed: number;
+    agents: number;
+    answerRate: number;
+    busyRate: number;
+    congestionRate: number;
+    failRate: number;
+    ringSeconds: { min: number; max: number };
+    talkSeconds: { min: number; max: number };
+    wrapUpSeconds: number;
+  };
+  ari: {
+    url: string;
+    user: string;
+    password: string;
+    app: string;
+    dialTemplate: string;
+  };
+  agents: AgentSetting[];
+  agentMode: AgentMode;
+  dialer: {
+    maxConcurrentCalls: number;
+    maxCallsPerSecond: number;
+    /** Seconds an answered customer may wait for an agent before the abandon message (the 2-second rule). */
+    abandonHoldSeconds: number;
+    /** Seconds a human agent may stay in wrap-up before returning to ready on their own. */
+    maxWrapUpSeconds: number;
+  };
+  profiles: Profile[];
+  defaultProfile: Profile;
+  recordings: {
+    dir: string;
+    linkTtlSeconds: number;
+    /** Base of `link_down_record`; defaults to `publicUrl`. */
+    baseUrl: string;
+  };
+  /** Secret that signs recording links; read from the data dir when not configured. */
+  signingSecret: string | null;
+}

@@ -1,0 +1,278 @@
+/**
+ * Turns telephony events into attempt state, agent state and CRM reports.
+ *
+ * Per call (events for one call are handled one at a time, in order):
+ *   ringing → answered → (an agent is free: connect | none: wait ≤ hold limit, then abandon)
+ *   → connected → ended. `ended` is final: the disposition is derived from what the call went
+ *   through, the contact is moved on (final or retry) and its updateCampaign written in one
+ *   transaction. Late or repeated events for an ended call are ignored.
+ */
+import { contactAfterAttempt } from '../domain/attempt-outcome.ts';
+import { updateCampaignPayload } from '../domain/callbacks.ts';
+import { dispositionOf, type HangupCause, type ReportedStatus } from '../domain/disposition.ts';
+import type { TelephonyEvent } from '../ports/telephony.ts';
+import type { AgentStatus } from './agent-pool.ts';
+import type { EngineContext } from './engine-context.ts';
+import type { LiveCall } from './live-calls.ts';
+
+export interface CallHandlerHooks {
+  /** Capacity may have changed: run a dial pass. */
+  capacityChanged(): void;
+  callEnded(campaignId: number): void;
+}
+
+export class CallHandler {
+  private wrapTimers = new Map<string, { cancel(): void }>();
+
+  constructor(
+    private ctx: EngineContext,
+    private hooks: CallHandlerHooks,
+  ) {}
+
+  handle(event: TelephonyEvent): void {
+    switch (event.type) {
+      case 'ringing':
+      case 'answered':
+      case 'connected':
+      case 'ended':
+        void this.ctx.queue.run(`call:${event.callId}`, () => this.onCallEvent(event)).catch((error) =>
+          this.ctx.log({ callId: event.callId }).error({ err: String((error as Error)?.stack ?? error), event: event.type }, 'call event failed'),
+        );
+        return;
+      case 'agent':
+        this.onAgent(event);
+        return;
+      case 'driver':
+        this.ctx.events.emit('driver:state', { state: event.state, ...(event.reason ? { reason: event.reason } : {}) });
+        return;
+    }
+  }
+
+  private async onCallEvent(event: Extract<TelephonyEvent, { callId: string }>): Promise<void> {
+    const call = this.ctx.live.get(event.callId);
+    if (!call) return; // ended already, or not ours
+    const { store } = this.ctx.deps;
+    switch (event.type) {
+      case 'ringing':
+        if (call.state !== 'dialing') return;
+        call.state = 'ringing';
+        call.ringingAt = event.at;
+        await store.progressAttempt(call.callId, { state: 'ringing', at: event.at });
+        this.ctx.events.emit('call:ringing', { callId: call.callId, campaignId: call.campaignId, at: event.at });
+        return;
+      case 'answered':
+        if (call.answeredAt !== null) return;
+        call.state = 'answered';
+        call.answeredAt = event.at;
+        await store.progressAttempt(call.callId, { state: 'answered', at: event.at });
+        this.ctx.events.emit('call:answered', { callId: call.callId, campaignId: call.campaignId, at: event.at });
+        this.connectOrHold(call);
+        return;
+      case 'connected':
+        return this.onConnected(call, event.agentCode, event.at);
+      case 'ended':
+        return this.onEnded(call, event.cause, event.at, event.detail ?? null, event.recording);
+    }
+  }
+
+  /** Gives an answered customer an agent now, or starts the hold clock (the 2-second rule). */
+  private connectOrHold(call: LiveCall): void {
+    const agent = this.ctx.agents.pick(call.group);
+    if (agent) {
+      this.connect(call, agent);
+      return;
+    }
+    const { clock, settings } = this.ctx.deps;
+    call.waitingSince = clock.now();
+    clock.setTimer(settings.abandonHoldSeconds * 1000, () => {
+      void this.ctx.queue.run(`call:${call.callId}`, async () => {
+        if (call.waitingSince === null || !this.ctx.live.get(call.callId)) return;
+        call.waitingSince = null;
+        this.ctx.log({ callId: call.callId, campaignId: call.campaignId }).info('no agent within the hold limit: abandoning');
+        await this.ctx.deps.telephony.abandonCall(call.callId).catch((error) =>
+          this.ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'abandon failed'),
+        );
+      });
+    });
+  }
+
+  private connect(call: LiveCall, agent: AgentStatus): void {
+    const { clock, telephony, settings } = this.ctx.deps;
+    call.waitingSince = null;
+    call.agentCode = agent.agentCode;
+    call.stationId = agent.stationId;
+    this.setActivity(agent.agentCode, 'reserved', clock.now(), call.callId);
+    const ref = { agentCode: agent.agentCode, stationId: agent.stationId, ...(agent.endpoint ? { endpoint: agent.endpoint } : {}) };
+    telephony.connectAgent(call.callId, ref, { record: settings.record }).catch((error) => {
+      void this.ctx.queue.run(`call:${call.callId}`, async () => {
+        this.ctx.log({ callId: call.callId, agentCode: agent.agentCode }).warn({ err: String(error) }, 'agent could not be connected; taking the agent out of rotation');
+        // An agent whose phone cannot be reached is out of rotation until its presence returns.
+        this.ctx.agents.upsertPresence(ref, false, null, clock.now());
+        this.setActivity(agent.agentCode, 'idle', clock.now());
+        if (!this.ctx.live.get(call.callId) || call.connectedAt !== null) return;
+        call.agentCode = null;
+        call.stationId = null;
+        this.connectOrHold(call);
+      });
+    });
+  }
+
+  private async onConnected(call: LiveCall, agentCode: string, at: number): Promise<void> {
+    if (call.connectedAt !== null) return;
+    const agent = this.ctx.agents.get(agentCode);
+    call.state = 'connected';
+    call.connectedAt = at;
+    call.waitingSince = null;
+    call.agentCode = agentCode;
+    call.stationId = agent?.stationId ?? call.stationId;
+    this.setActivity(agentCode, 'talking', at, call.callId);
+    await this.ctx.deps.store.progressAttempt(call.callId, { state: 'connected', at, agentCode, ...(call.stationId ? { stationId: call.stationId } : {}) });
+    this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info({ agentCode }, 'call connected to agent');
+    this.ctx.events.emit('call:connected', { callId: call.callId, campaignId: call.campaignId, contactId: call.contactId, agentCode, at });
+  }
+
+  /** Ends a call the engine itself knows is over (placement failed, lost in a restart). */
+  endWithoutEvent(callId: string, cause: HangupCause, detail: string, endAt: 'now' | 'last-known'): void {
+    void this.ctx.queue.run(`call:${callId}`, async () => {
+      const call = this.ctx.live.get(callId);
+      if (!call) return;
+      const at = endAt === 'now' ? Math.max(this.lastKnown(call), this.ctx.deps.clock.now()) : this.lastKnown(call);
+      await this.onEnded(call, cause, at, detail, undefined);
+    });
+  }
+
+  private lastKnown(call: LiveCall): number {
+    return Math.max(call.startedAt, call.ringingAt ?? 0, call.answeredAt ?? 0, call.connectedAt ?? 0);
+  }
+
+  private async onEnded(
+    call: LiveCall,
+    cause: HangupCause,
+    at: number,
+    detail: string | null,
+    recording: Extract<TelephonyEvent, { type: 'ended' }>['recording'],
+  ): Promise<void> {
+    const { store, settings, recordingUrl } = this.ctx.deps;
+    const campaign = this.ctx.campaigns.get(call.campaignId);
+    const profile = this.ctx.profileOf(campaign ?? { typeId: (await store.getCampaign(call.campaignId))?.typeId ?? null });
+    const connected = call.connectedAt !== null;
+    const status: ReportedStatus = dispositionOf({ answered: call.answeredAt !== null, connectedToAgent: connected, cause });
+    const endedAt = Math.max(at, call.startedAt);
+    let recordingKey: string | null = null;
+    if (recording?.status === 'saved') recordingKey = recording.key;
+    else if (connected && settings.record) {
+      this.ctx.log({ callId: call.callId }).warn({ reason: recording?.reason ?? 'no recording reported' }, 'answered call has no recording');
+    }
+    const payload = updateCampaignPayload(
+      { campaignId: call.campaignId, contactId: call.contactId, phoneNumber: call.phoneNumber },
+      {
+        callId: call.callId,
+        status,
+        startedAt: call.startedAt,
+        answeredAt: call.answeredAt,
+        endedAt,
+        agentCode: call.agentCode,
+        stationId: call.stationId,
+      },
+      recordingKey ? recordingUrl(recordingKey, endedAt) : null,
+      settings.timeZone,
+    );
+    await store.endAttempt({
+      callId: call.callId,
+      status,
+      endedAt,
+      answeredAt: call.answeredAt,
+      agentCode: connected ? call.agentCode : null,
+      stationId: connected ? call.stationId : null,
+      cause: detail ? `${cause}: ${detail}` : cause,
+      recordingKey,
+      contact: contactAfterAttempt(status, call.attemptNo, profile.retry, endedAt),
+      callback: payload,
+    });
+    call.state = 'ended';
+    call.waitingSince = null;
+    this.ctx.live.remove(call.callId);
+    this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info(
+      { status, cause, duration: payload.duration, ringtime: payload.ringtime, agentCode: payload.agentcode },
+      'call ended',
+    );
+    this.ctx.events.emit('call:ended', {
+      callId: call.callId,
+      campaignId: call.campaignId,
+      contactId: call.contactId,
+      status,
+      agentCode: payload.agentcode,
+      at: endedAt,
+      waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
+    });
+    this.ctx.deps.onCallbackQueued();
+    if (call.agentCode) {
+      const agent = this.ctx.agents.get(call.agentCode);
+      if (agent && agent.callId === call.callId) {
+        if (connected) this.startWrapUp(agent, endedAt);
+        else {
+          this.setActivity(agent.agentCode, 'idle', endedAt);
+          this.agentFreed(agent.group);
+        }
+      }
+    }
+    this.hooks.callEnded(call.campaignId);
+    this.hooks.capacityChanged();
+  }
+
+  private startWrapUp(agent: AgentStatus, at: number): void {
+    const { clock, settings } = this.ctx.deps;
+    this.setActivity(agent.agentCode, 'wrap-up', at);
+    const seconds = agent.autoWrapUpSeconds ?? settings.maxWrapUpSeconds;
+    this.wrapTimers.get(agent.agentCode)?.cancel();
+    this.wrapTimers.set(
+      agent.agentCode,
+      clock.setTimer(seconds * 1000, () => this.endWrapUp(agent.agentCode)),
+    );
+  }
+
+  /** The agent is ready again (wrap-up timer, or the agent pressed ready). */
+  endWrapUp(agentCode: string): boolean {
+    const agent = this.ctx.agents.get(agentCode);
+    if (!agent || agent.activity !== 'wrap-up') return false;
+    this.wrapTimers.get(agentCode)?.cancel();
+    this.wrapTimers.delete(agentCode);
+    this.setActivity(agentCode, 'idle', this.ctx.deps.clock.now());
+    this.agentFreed(agent.group);
+    return true;
+  }
+
+  /** An agent became available: first the customers already waiting, then new calls. */
+  agentFreed(group: string): void {
+    for (const call of this.ctx.live.waiting(group)) {
+      const agent = this.ctx.agents.pick(group);
+      if (!agent) break;
+      this.connect(call, agent);
+    }
+    this.hooks.capacityChanged();
+  }
+
+  private onAgent(event: Extract<TelephonyEvent, { type: 'agent' }>): void {
+    const now = this.ctx.deps.clock.now();
+    const agent = this.ctx.agents.upsertPresence(
+      { agentCode: event.agentCode, stationId: event.stationId },
+      event.presence === 'online',
+      event.autoWrapUpSeconds ?? null,
+      now,
+    );
+    this.ctx.log({ agentCode: event.agentCode }).info({ presence: event.presence }, 'agent presence');
+    this.ctx.events.emit('agent:state', { agentCode: agent.agentCode, activity: agent.activity, at: now });
+    if (event.presence === 'online') this.agentFreed(agent.group);
+  }
+
+  setActivity(agentCode: string, activity: AgentStatus['activity'], at: number, callId: string | null = null): void {
+    if (this.ctx.agents.setActivity(agentCode, activity, at, callId)) {
+      this.ctx.events.emit('agent:state', { agentCode, activity, at });
+    }
+  }
+
+  stop(): void {
+    for (const t of this.wrapTimers.values()) t.cancel();
+    this.wrapTimers.clear();
+  }
+}

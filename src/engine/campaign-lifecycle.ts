@@ -1,0 +1,146 @@
+/**
+ * Campaign lifecycle (states in src/domain/campaign.ts): timers at `starttime` and `endtime`,
+ * `closeCampaign`, and the finish — exactly once, written with its finishCampaign callback.
+ *
+ * scheduled → running at starttime. running → finished(completed) as soon as every contact is
+ * final. At endtime, or on close, → stopping: no new calls, ringing legs hung up, connected
+ * calls go on; → finished(expired|closed) when the campaign's last call has ended.
+ */
+import type { CampaignRecord, FinishStatus } from '../domain/campaign.ts';
+import type { TimerHandle } from '../ports/clock.ts';
+import type { EngineContext } from './engine-context.ts';
+
+export type CloseResult = 'closed' | 'already' | 'unknown';
+
+export class CampaignLifecycle {
+  private timers = new Map<number, TimerHandle[]>();
+
+  constructor(
+    private ctx: EngineContext,
+    private onRunning: () => void,
+  ) {}
+
+  /** Loads every unfinished campaign and arms its timers (start-up and recovery). */
+  async load(): Promise<void> {
+    const active = await this.ctx.deps.store.listCampaigns({ states: ['scheduled', 'running', 'stopping'], limit: 100_000 });
+    for (const c of active) this.track(c);
+  }
+
+  async received(id: number): Promise<void> {
+    const c = await this.ctx.deps.store.getCampaign(id);
+    if (c && c.state !== 'finished' && !this.ctx.campaigns.has(id)) this.track(c);
+  }
+
+  private track(c: CampaignRecord): void {
+    this.ctx.campaigns.set(c.id, c);
+    const { clock } = this.ctx.deps;
+    const handles: TimerHandle[] = [];
+    if (c.state === 'scheduled') handles.push(clock.setTimer(c.startsAt - clock.now(), () => void this.start(c.id)));
+    if (c.state === 'scheduled' || c.state === 'running') handles.push(clock.setTimer(c.endsAt - clock.now(), () => void this.expire(c.id)));
+    this.timers.set(c.id, handles);
+    // A campaign recovered in `stopping` may already have nothing left in flight.
+    if (c.state === 'stopping') void this.maybeFinish(c.id);
+    if (c.state === 'running') this.onRunning();
+  }
+
+  private async start(id: number): Promise<void> {
+    await this.ctx.queue.run(`campaign:${id}`, async () => {
+      const c = this.ctx.campaigns.get(id);
+      if (!c || c.state !== 'scheduled') return;
+      const now = this.ctx.deps.clock.now();
+      if (!(await this.ctx.deps.store.startCampaign(id, now))) return;
+      c.state = 'running';
+      c.startedAt = now;
+      this.ctx.log({ campaignId: id }).info('campaign started');
+      this.ctx.events.emit('campaign:started', { campaignId: id, at: now });
+    });
+    // Every contact may already be final (e.g. all on a do-not-call list).
+    await this.maybeFinish(id);
+    this.onRunning();
+  }
+
+  private async expire(id: number): Promise<void> {
+    const c = this.ctx.campaigns.get(id);
+    if (!c || (c.state !== 'running' && c.state !== 'scheduled')) return;
+    const open = await this.ctx.deps.store.countOpenContacts(id);
+    await this.stop(id, open === 0 && c.state === 'running' ? 'completed' : 'expired');
+  }
+
+  async close(id: number): Promise<CloseResult> {
+    const c = this.ctx.campaigns.get(id) ?? (await this.ctx.deps.store.getCampaign(id));
+    if (!c) return 'unknown';
+    if (c.state === 'stopping' || c.state === 'finished') return 'already';
+    return (await this.stop(id, 'closed')) ? 'closed' : 'already';
+  }
+
+  /** → stopping, then hangs up the campaign's calls that are not yet with a customer. */
+  private async stop(id: number, status: FinishStatus): Promise<boolean> {
+    const stopped = await this.ctx.queue.run(`campaign:${id}`, async () => {
+      const now = this.ctx.deps.clock.now();
+      if (!(await this.ctx.deps.store.stopCampaign(id, status, now))) return false;
+      const c = this.ctx.campaigns.get(id);
+      if (c) {
+        c.state = 'stopping';
+        c.finishStatus = status;
+        c.stoppedAt = now;
+      }
+      this.cancelTimers(id);
+      this.ctx.log({ campaignId: id }).info({ status }, 'campaign stopping');
+      this.ctx.events.emit('campaign:stopping', { campaignId: id, status, at: now });
+      return true;
+    });
+    if (!stopped) return false;
+    for (const call of this.ctx.live.ofCampaign(id)) {
+      if (call.state === 'dialing' || call.state === 'ringing') {
+        call.hangupRequested = true;
+        this.ctx.deps.telephony.hangup(call.callId).catch((error) => this.ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
+      }
+    }
+    await this.maybeFinish(id);
+    return true;
+  }
+
+  /** Finishes the campaign if nothing remains: called after every ended call and state change. */
+  async maybeFinish(id: number): Promise<void> {
+    const c = this.ctx.campaigns.get(id);
+    if (!c) return;
+    if (c.state === 'running') {
+      if (this.ctx.live.countCampaign(id) > 0) return;
+      if ((await this.ctx.deps.store.countOpenContacts(id)) > 0) return;
+      await this.finish(id, 'completed');
+    } else if (c.state === 'stopping') {
+      if (this.ctx.live.countCampaign(id) > 0) return;
+      await this.finish(id, c.finishStatus ?? 'closed');
+    }
+  }
+
+  private async finish(id: number, status: FinishStatus): Promise<void> {
+    await this.ctx.queue.run(`campaign:${id}`, async () => {
+      if (!this.ctx.campaigns.has(id)) return;
+      const { store, clock } = this.ctx.deps;
+      const now = clock.now();
+      const counts = await store.countCampaign(id);
+      const done = await store.finishCampaign(id, status, now, {
+        campaignid: id,
+        status,
+        contact_total: counts.contactTotal,
+        contact_success: counts.contactsAnswered,
+      });
+      this.ctx.campaigns.delete(id);
+      this.cancelTimers(id);
+      if (!done) return;
+      this.ctx.log({ campaignId: id }).info({ status, contactTotal: counts.contactTotal, contactSuccess: counts.contactsAnswered }, 'campaign finished');
+      this.ctx.events.emit('campaign:finished', { campaignId: id, status, at: now });
+      this.ctx.deps.onCallbackQueued();
+    });
+  }
+
+  private cancelTimers(id: number): void {
+    for (const t of this.timers.get(id) ?? []) t.cancel();
+    this.timers.delete(id);
+  }
+
+  stopAll(): void {
+    for (const id of [...this.timers.keys()]) this.cancelTimers(id);
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The dial loop. A pass runs whenever something may have freed capacity (an agent became
+ * available, a call ended, a campaign started, a contact became due, the rate limit refilled)
+ * and never two at once. For each agent group it asks the pacer how many legs to place, then
+ * hands them out among the group's running campaigns, fewest live calls first, so campaigns
+ * that share agents share them evenly. Each leg is persisted (attempt counter, in-flight
+ * attempt) before it is placed, and a number is never called twice at the same time.
+ */
+import { attemptCallId } from '../domain/callbacks.ts';
+import { dncUpdatePayload } from '../domain/callbacks.ts';
+import type { CampaignRecord, ContactRecord } from '../domain/campaign.ts';
+import type { Profile } from '../domain/profile.ts';
+import { subscriberKey } from '../domain/phone-number.ts';
+import type { TimerHandle } from '../ports/clock.ts';
+import type { EngineContext } from './engine-context.ts';
+import type { GroupSnapshot } from './pacer.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+interface CampaignSlot {
+  campaign: CampaignRecord;
+  profile: Profile;
+  candidates: ContactRecord[] | null;
+  exhausted: boolean;
+  assigned: number;
+}
+
+export class Dialer {
+  private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private limiter: RateLimiter;
+
+  constructor(
+    private ctx: EngineContext,
+    private onLegFailed: (callId: string, reason: string) => void,
+    private onContactFinal: (campaignId: number) => void,
+  ) {
+    this.limiter = new RateLimiter(ctx.deps.clock, ctx.deps.settings.maxCallsPerSecond);
+  }
+
+  /** Asks for a pass after `delayMs` (coalesced with any earlier one). */
+  schedule(delayMs = 0): void {
+    if (this.stopped) return;
+    const { clock } = this.ctx.deps;
+    const at = clock.now() + Math.max(0, delayMs);
+    if (this.timer && this.timerAt <= at) return;
+    this.timer?.cancel();
+    this.timerAt = at;
+    this.timer = clock.setTimer(Math.max(0, delayMs), () => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      void this.pass();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.dialOnce();
+      } while (this.again && !this.stopped);
+    } catch (error) {
+      this.ctx.deps.logger.error({ err: String((error as Error)?.stack ?? error) }, 'dial pass failed');
+      this.schedule(1000);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private snapshot(group: string, now: number): GroupSnapshot {
+    const a = this.ctx.agents.countBy(group);
+    return {
+      now,
+      group,
+      available: a.available,
+      loggedIn: a.loggedIn,
+      talking: a.talking,
+      wrapUp: a.wrapUp,
+      reserved: a.reserved,
+      unconnected: this.ctx.live.unconnected(group),
+      waiting: this.ctx.live.waiting(group).length,
+    };
+  }
+
+  private async dialOnce(): Promise<void> {
+    const { telephony, clock, settings, policy, store, pacers } = this.ctx.deps;
+    if (!telephony.health().ready) {
+      this.schedule(1000);
+      return;
+    }
+    const now = clock.now();
+    let nextWake = Infinity;
+    const byGroup = new Map<string, CampaignSlot[]>();
+    for (const campaign of this.ctx.campaigns.values()) {
+      if (campaign.state !== 'running' || now < campaign.startsAt || now >= campaign.endsAt) continue;
+      const profile = this.ctx.profileOf(campaign);
+      const gate = policy.campaignGate(campaign, profile, now);
+      if (gate) {
+        if (gate.closedUntil !== null) nextWake = Math.min(nextWake, gate.closedUntil);
+        continue;
+      }
+      const list = byGroup.get(profile.agentGroup) ?? [];
+      list.push({ campaign, profile, candidates: null, exhausted: false, assigned: 0 });
+      byGroup.set(profile.agentGroup, list);
+    }
+
+    for (const [group, slots] of byGroup) {
+      const pacer = pacers[slots[0]!.profile.dialMode];
+      let want = pacer.callsToPlace(this.snapshot(group, now), slots[0]!.profile);
+      while (want > 0) {
+        if (this.ctx.live.size >= settings.maxConcurrentCalls) break;
+        if (this.limiter.available() < 1) {
+          nextWake = Math.min(nextWake, now + this.limiter.msUntilNext());
+          break;
+        }
+        const slot = this.fairest(slots);
+        if (!slot) break;
+        const contact = await this.nextCandidate(slot, want, now);
+        if (!contact) continue;
+        if (slot.campaign.state !== 'running') {
+          slot.exhausted = true;
+          continue;
+        }
+        const decision = await policy.checkContact(contact, slot.campaign, slot.profile, now);
+        if (decision.kind === 'postpone') {
+          await store.postponeContact(contact.campaignId, contact.contactId, decision.until, decision.reason);
+          this.ctx.events.emit('contact:skipped', { campaignId: contact.campaignId, contactId: contact.contactId, reason: decision.reason, at: now });
+          this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).info({ reason: decision.reason, until: decision.until }, 'contact waits');
+          continue;
+        }
+        if (decision.kind === 'dnc') {
+          await this.reportDnc(contact, now);
+          continue;
+        }
+        slot.assigned++;
+        want--;
+        await this.place(slot, contact, decision.audit, now);
+      }
+    }
+
+    // Wake up when the earliest pending contact of a dialable campaign becomes due.
+    for (const slots of byGroup.values()) {
+      for (const slot of slots) {
+        const due = await store.nextDueAt(slot.campaign.id);
+        if (due !== null && due > now) nextWake = Math.min(nextWake, due);
+      }
+    }
+    if (nextWake !== Infinity) this.schedule(nextWake - now);
+  }
+
+  /** The campaign of the group with the fewest calls up (counting this pass), that still has candidates. */
+  private fairest(slots: CampaignSlot[]): CampaignSlot | undefined {
+    let best: CampaignSlot | undefined;
+    let bestLoad = Infinity;
+    for (const s of slots) {
+      if (s.exhausted) continue;
+      const load = this.ctx.live.countCampaign(s.campaign.id);
+      if (load < bestLoad) {
+        best = s;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  private async nextCandidate(slot: CampaignSlot, want: number, now: number): Promise<ContactRecord | undefined> {
+    if (slot.candidates === null) {
+      // Fetch a few extra: some may be skipped because their number is already on a call.
+      slot.candidates = await this.ctx.deps.store.dueContacts(slot.campaign.id, now, Math.max(want, 1) + 16);
+      if (slot.candidates.length === 0) slot.exhausted = true;
+    }
+    while (slot.candidates.length > 0) {
+      const c = slot.candidates.shift()!;
+      if (!this.ctx.live.isCalling(subscriberKey(c.dialNumber))) return c;
+    }
+    slot.exhausted = true;
+    return undefined;
+  }
+
+  private async reportDnc(contact: ContactRecord, now: number): Promise<void> {
+    const payload = dncUpdatePayload(contact, now, this.ctx.deps.settings.timeZone);
+    if (await this.ctx.deps.store.finalizeWithoutCall(contact.campaignId, contact.contactId, 'dnc', payload, now)) {
+      this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).info('contact on a do-not-call list: not dialled');
+      this.ctx.events.emit('contact:skipped', { campaignId: contact.campaignId, contactId: contact.contactId, reason: 'dnc', at: now });
+      this.ctx.deps.onCallbackQueued();
+      this.onContactFinal(contact.campaignId);
+    }
+  }
+
+  private async place(slot: CampaignSlot, contact: ContactRecord, audit: Record<string, unknown> | null, now: number): Promise<void> {
+    const { store, telephony } = this.ctx.deps;
+    const attemptNo = contact.attempts + 1;
+    const callId = attemptCallId(contact.campaignId, contact.contactId, attemptNo);
+    const call = {
+      callId,
+      campaignId: contact.campaignId,
+      contactId: contact.contactId,
+      attemptNo,
+      phoneNumber: contact.phoneNumber,
+      dialNumber: contact.dialNumber,
+      subscriber: subscriberKey(contact.dialNumber),
+      group: slot.profile.agentGroup,
+      state: 'dialing' as const,
+      startedAt: now,
+      ringingAt: null,
+      answeredAt: null,
+      connectedAt: null,
+      agentCode: null,
+      stationId: null,
+      waitingSince: null,
+      hangupRequested: false,
+    };
+    // Claim the number before the first await so no other pass can dial it meanwhile.
+    this.ctx.live.add(call);
+    try {
+      await store.beginAttempt({ callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, dialNumber: contact.dialNumber, startedAt: now, audit });
+    } catch (error) {
+      this.ctx.live.remove(callId);
+      this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).warn({ err: String(error) }, 'attempt not started');
+      return;
+    }
+    this.limiter.take();
+    const log = this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId, callId });
+    log.info({ attemptNo, number: contact.dialNumber }, 'placing call');
+    this.ctx.events.emit('call:placed', { callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, at: now });
+    telephony
+      .placeCall({
+        callId,
+        number: contact.dialNumber,
+        callerId: slot.profile.callerId,
+        ringTimeoutSeconds: slot.profile.ringTimeoutSeconds,
+        trunkChannelLimit: slot.profile.maxChannels,
+        tags: { campaignId: contact.campaignId, contactId: contact.contactId, attemptNo },
+      })
+      .then(() => {
+        // The campaign was closed while the leg was being placed.
+        if (call.hangupRequested) return telephony.hangup(callId);
+      })
+      .catch((error) => {
+        log.warn({ err: String((error as Error)?.message ?? error) }, 'call could not be placed');
+        this.onLegFailed(callId, String((error as Error)?.message ?? error));
+      });
+  }
+}

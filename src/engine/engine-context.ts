@@ -1,0 +1,72 @@
+/**
+ * What the engine's parts share: their dependencies (ports only), the in-memory state of the
+ * floor (agents, live calls, active campaigns) and the event bus.
+ */
+import type { CampaignRecord } from '../domain/campaign.ts';
+import { profileForType, type Profile } from '../domain/profile.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
+import type { AgentRef, TelephonyDriver } from '../ports/telephony.ts';
+import { AgentPool } from './agent-pool.ts';
+import type { DialPolicy } from './dial-policy.ts';
+import { EngineEvents } from './engine-events.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { LiveCalls } from './live-calls.ts';
+import type { PacerRegistry } from './pacer.ts';
+
+export interface EngineSettings {
+  timeZone: string;
+  maxConcurrentCalls: number;
+  maxCallsPerSecond: number;
+  /** Longest an answered customer waits for an agent before the abandon message. */
+  abandonHoldSeconds: number;
+  /** Longest a desktop agent stays in wrap-up before returning to ready. */
+  maxWrapUpSeconds: number;
+  /** Agents brought into service at start (unattended operation), with their group. */
+  agents: (AgentRef & { group: string })[];
+  /** Record answered calls. */
+  record: boolean;
+}
+
+export interface EngineDeps {
+  store: Store;
+  telephony: TelephonyDriver;
+  clock: Clock;
+  logger: Logger;
+  settings: EngineSettings;
+  profiles: { list: readonly Profile[]; fallback: Profile };
+  policy: DialPolicy;
+  pacers: PacerRegistry;
+  /** Signed link of a stored recording. */
+  recordingUrl(key: string, now: number): string;
+  /** Called after a callback row was written, so delivery starts at once. */
+  onCallbackQueued(): void;
+}
+
+export class EngineContext {
+  readonly agents: AgentPool;
+  readonly live = new LiveCalls();
+  readonly events = new EngineEvents();
+  readonly queue = new KeyedQueue();
+  /** Campaigns not yet finished, by id. */
+  readonly campaigns = new Map<number, CampaignRecord>();
+  private groups: Map<string, string>;
+
+  constructor(readonly deps: EngineDeps) {
+    this.groups = new Map(deps.settings.agents.map((a) => [a.agentCode, a.group]));
+    this.agents = new AgentPool((code) => this.groups.get(code) ?? 'default');
+  }
+
+  setAgentGroup(agentCode: string, group: string): void {
+    this.groups.set(agentCode, group);
+  }
+
+  profileOf(campaign: Pick<CampaignRecord, 'typeId'>): Profile {
+    return profileForType(this.deps.profiles.list, campaign.typeId, this.deps.profiles.fallback);
+  }
+
+  log(bindings: Record<string, unknown>): Logger {
+    return this.deps.logger.child(bindings);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The campaign engine: lifecycle, dialer, call handling and reconciliation, over the ports.
+ * The composition root builds one; the HTTP layer, the desktop and the simulation harness all
+ * talk to this surface.
+ */
+import type { AgentRef } from '../ports/telephony.ts';
+import type { AgentStatus } from './agent-pool.ts';
+import { CallHandler } from './call-handler.ts';
+import { CampaignLifecycle, type CloseResult } from './campaign-lifecycle.ts';
+import { Dialer } from './dialer.ts';
+import { EngineContext, type EngineDeps } from './engine-context.ts';
+import type { EngineEvents } from './engine-events.ts';
+import type { LiveCall } from './live-calls.ts';
+import { Reconciler } from './reconciler.ts';
+
+export interface Engine {
+  readonly events: EngineEvents;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A campaign was stored: arm its timers. */
+  campaignReceived(campaignId: number): Promise<void>;
+  closeCampaign(campaignId: number): Promise<CloseResult>;
+  agents(): AgentStatus[];
+  liveCalls(): LiveCall[];
+  signInAgent(agent: AgentRef, group?: string): Promise<void>;
+  signOutAgent(agentCode: string): Promise<void>;
+  pauseAgent(agentCode: string, reason: string | null): boolean;
+  /** Ready again: ends wrap-up or a pause. */
+  readyAgent(agentCode: string): boolean;
+  hangupCall(callId: string): Promise<void>;
+  /** Resolves when the engine has no queued work (tests and simulations). */
+  idle(): Promise<void>;
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const ctx = new EngineContext(deps);
+  let dialer: Dialer;
+  const lifecycle = new CampaignLifecycle(ctx, () => dialer.schedule());
+  const calls = new CallHandler(ctx, {
+    capacityChanged: () => dialer.schedule(),
+    callEnded: (campaignId) => void lifecycle.maybeFinish(campaignId),
+  });
+  dialer = new Dialer(
+    ctx,
+    (callId, reason) => calls.endWithoutEvent(callId, 'failed', reason, 'now'),
+    (campaignId) => void lifecycle.maybeFinish(campaignId),
+  );
+  const reconciler = new Reconciler(ctx, calls);
+  let reconciling: Promise<unknown> = Promise.resolve();
+
+  ctx.events.on('driver:state', ({ state }) => {
+    if (state === 'up') {
+      reconciling = reconciler.reconcileWithDriver().then(() => dialer.schedule());
+    }
+  });
+
+  return {
+    events: ctx.events,
+
+    async start() {
+      await lifecycle.load();
+      const adopted = await reconciler.adoptOpenAttempts();
+      await deps.telephony.start((event) => calls.handle(event));
+      if (adopted > 0) await reconciler.reconcileWithDriver();
+      for (const agent of deps.settings.agents) {
+        await deps.telephony.signInAgent(agent).catch((error) => deps.logger.warn({ agentCode: agent.agentCode, err: String(error) }, 'agent sign-in failed'));
+      }
+      dialer.schedule();
+    },
+
+    async stop() {
+      dialer.stop();
+      lifecycle.stopAll();
+      calls.stop();
+      await ctx.queue.idle();
+      await deps.telephony.stop();
+    },
+
+    campaignReceived: (id) => lifecycle.received(id),
+    closeCampaign: (id) => lifecycle.close(id),
+    agents: () => ctx.agents.all(),
+    liveCalls: () => ctx.live.all(),
+
+    async signInAgent(agent, group) {
+      if (group) ctx.setAgentGroup(agent.agentCode, group);
+      await deps.telephony.signInAgent(agent);
+    },
+
+    async signOutAgent(agentCode) {
+      await deps.telephony.signOutAgent(agentCode);
+      ctx.agents.remove(agentCode);
+      ctx.events.emit('agent:state', { agentCode, activity: 'idle', at: deps.clock.now() });
+    },
+
+    pauseAgent(agentCode, reason) {
+      const a = ctx.agents.setPaused(agentCode, true, reason, deps.clock.now());
+      if (a) ctx.events.emit('agent:state', { agentCode, activity: a.activity, at: deps.clock.now() });
+      return a !== undefined;
+    },
+
+    readyAgent(agentCode) {
+      const a = ctx.agents.get(agentCode);
+      if (!a) return false;
+      if (a.paused) {
+        ctx.agents.setPaused(agentCode, false, null, deps.clock.now());
+        ctx.events.emit('agent:state', { agentCode, activity: a.activity, at: deps.clock.now() });
+      }
+      if (!calls.endWrapUp(agentCode)) calls.agentFreed(a.group);
+      return true;
+    },
+
+    async hangupCall(callId) {
+      await deps.telephony.hangup(callId);
+    },
+
+    async idle() {
+      await reconciling;
+      await ctx.queue.idle();
+    },
+  };
+}
