@@ -1,0 +1,45 @@
+/**
+ * sendCampaign (spec 1.1, decisions 3.2–3.4): validate, then store everything or nothing.
+ * Re-sending the same content is acknowledged and changes nothing; the same id with other
+ * content is refused. Only a new campaign must have its `endtime` still ahead.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalCampaignText, checkWindowIsOpen, validateCampaignRequest } from '../domain/campaign-request.ts';
+import { ContractMessage } from '../domain/messages.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
+import type { ContractOutcome } from './contract-outcome.ts';
+
+export interface ReceiveCampaignDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  timeZone: string;
+  /** Told about every newly stored campaign (arms its timers, screens its contacts). */
+  onCampaignStored(campaignId: number): Promise<void>;
+}
+
+export async function receiveCampaign(deps: ReceiveCampaignDeps, body: unknown): Promise<ContractOutcome> {
+  const validation = validateCampaignRequest(body, deps.timeZone);
+  if (!validation.ok) return validation;
+  const request = validation.request;
+  const contentHash = createHash('sha256').update(canonicalCampaignText(request)).digest('hex');
+  const exists = { ok: false as const, campaignId: request.campaignId, errorMsg: ContractMessage.campaignExists, errors: [{ field: 'campaignid', code: 'duplicate' as const, message: 'campaignid đã được dùng cho một campaign khác.' }] };
+
+  const stored = await deps.store.getCampaign(request.campaignId);
+  if (stored) return stored.contentHash === contentHash ? { ok: true, campaignId: request.campaignId } : exists;
+
+  const now = deps.clock.now();
+  const windowError = checkWindowIsOpen(request, now);
+  if (windowError) return { ok: false, campaignId: request.campaignId, errorMsg: ContractMessage.invalidInput, errors: [windowError] };
+
+  const result = await deps.store.createCampaign(
+    { id: request.campaignId, typeId: request.typeId, startsAt: request.startsAt, endsAt: request.endsAt, receivedAt: now, contentHash, extra: request.extra },
+    request.contacts,
+  );
+  if (result.outcome === 'exists') return result.contentHash === contentHash ? { ok: true, campaignId: request.campaignId } : exists;
+  deps.logger.info({ campaignId: request.campaignId, contacts: request.contacts.length, typeId: request.typeId }, 'campaign received');
+  await deps.onCampaignStored(request.campaignId);
+  return { ok: true, campaignId: request.campaignId };
+}

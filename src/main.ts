@@ -1,0 +1,47 @@
+/**
+ * `ccs serve` / `npm start`: loads the configuration, starts the service and stops it
+ * gracefully on SIGTERM/SIGINT (no new calls or requests; calls and callbacks in flight
+ * finish or stay safely in the store).
+ */
+import { ConfigError } from './config/config-error.ts';
+import { loadConfig } from './config/load-config.ts';
+import { createService } from './service.ts';
+
+export async function serve(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const service = await createService(config);
+  const url = await service.start();
+  process.stdout.write(
+    `\nCCS is running at ${url}\n` +
+      `  API docs:  ${url}/docs\n` +
+      `  Telephony: ${config.telephony}${config.telephony === 'simulator' ? ` (${config.simulator.agents} simulated agents)` : ''}\n` +
+      `  CRM:       ${config.crm.updateUrl ? config.crm.updateUrl.replace(/\/api\/updateCampaign$/, '') : 'not configured (set CCS_CRM_URL; callbacks wait in the outbox)'}\n\n`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`received ${signal}, stopping\n`);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,102 @@
+/**
+ * Prometheus metrics at /metrics. One registry per service instance (tests run several).
+ * Counters follow the engine's events; gauges that describe stored state (outbox backlog)
+ * are read from the store when scraped.
+ */
+import client from 'prom-client';
+import type { Store } from '../ports/store.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { CallbackKind } from '../ports/store.ts';
+
+export interface Metrics {
+  registry: client.Registry;
+  httpRequests: client.Counter<'method' | 'route' | 'status'>;
+  httpDuration: client.Histogram<'method' | 'route'>;
+  deliveryObserver: {
+    delivered(kind: CallbackKind, latencyMs: number): void;
+    failed(kind: CallbackKind, reason: string): void;
+    dead(kind: CallbackKind): void;
+  };
+}
+
+export function createMetrics(deps: { store: Store; engine: Engine; now: () => number }): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'ccs_process_' });
+
+  const httpRequests = new client.Counter({ name: 'ccs_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
+  const httpDuration = new client.Histogram({ name: 'ccs_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'] as const, buckets: [0.005, 0.02, 0.1, 0.5, 2, 10], registers: [registry] });
+
+  const deliveries = new client.Counter({ name: 'ccs_callback_deliveries_total', help: 'CRM callback delivery attempts by result', labelNames: ['kind', 'result'] as const, registers: [registry] });
+  const deliveryLatency = new client.Histogram({ name: 'ccs_callback_delivery_latency_seconds', help: 'Time from a callback being written to its delivery', labelNames: ['kind'] as const, buckets: [0.05, 0.2, 1, 5, 30, 300, 3600, 86400], registers: [registry] });
+  new client.Gauge({
+    name: 'ccs_outbox_backlog',
+    help: 'CRM callbacks by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const s = await deps.store.outboxStats();
+      this.set({ state: 'pending' }, s.pending);
+      this.set({ state: 'dead' }, s.dead);
+    },
+  });
+  new client.Gauge({
+    name: 'ccs_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest undelivered CRM callback (0 when none)',
+    registers: [registry],
+    async collect() {
+      const s = await deps.store.outboxStats();
+      this.set(s.oldestPendingAt === null ? 0 : Math.max(0, (deps.now() - s.oldestPendingAt) / 1000));
+    },
+  });
+
+  const callsPlaced = new client.Counter({ name: 'ccs_calls_placed_total', help: 'Customer legs placed (dial rate)', registers: [registry] });
+  const callsEnded = new client.Counter({ name: 'ccs_calls_total', help: 'Ended attempts by reported status', labelNames: ['status'] as const, registers: [registry] });
+  const answered = new client.Counter({ name: 'ccs_calls_answered_total', help: 'Customer legs answered (connected or abandoned)', registers: [registry] });
+  const abandoned = new client.Counter({ name: 'ccs_calls_abandoned_total', help: 'Answered customers with no agent (drops)', registers: [registry] });
+  new client.Gauge({
+    name: 'ccs_abandon_rate',
+    help: 'Abandoned / answered since start',
+    registers: [registry],
+    async collect() {
+      const a = (await answered.get()).values[0]?.value ?? 0;
+      const d = (await abandoned.get()).values[0]?.value ?? 0;
+      this.set(a === 0 ? 0 : d / a);
+    },
+  });
+  new client.Gauge({ name: 'ccs_live_calls', help: 'Calls in flight', registers: [registry], collect() { this.set(deps.engine.liveCalls().length); } });
+  new client.Gauge({
+    name: 'ccs_agents',
+    help: 'Agents by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const counts: Record<string, number> = { ready: 0, reserved: 0, talking: 0, 'wrap-up': 0, paused: 0, offline: 0 };
+      for (const a of deps.engine.agents()) {
+        const state = !a.online ? 'offline' : a.paused ? 'paused' : a.activity === 'idle' ? 'ready' : a.activity;
+        counts[state] = (counts[state] ?? 0) + 1;
+      }
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+
+  deps.engine.events.on('call:placed', () => callsPlaced.inc());
+  deps.engine.events.on('call:ended', ({ status }) => {
+    callsEnded.inc({ status });
+    if (status === 'ANSWERED' || status === 'ABANDONED') answered.inc();
+    if (status === 'ABANDONED') abandoned.inc();
+  });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    deliveryObserver: {
+      delivered: (kind, latencyMs) => {
+        deliveries.inc({ kind, result: 'delivered' });
+        deliveryLatency.observe({ kind }, latencyMs / 1000);
+      },
+      failed: (kind) => deliveries.inc({ kind, result: 'failed' }),
+      dead: (kind) => deliveries.inc({ kind, result: 'dead' }),
+    },
+  };
+}

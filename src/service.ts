@@ -1,0 +1,182 @@
+/**
+ * The composition root: configuration → adapters (store, recordings, telephony, CRM delivery,
+ * HTTP) → engine, with an ordered start and stop. The only module that constructs adapters;
+ * tests pass overrides (a virtual clock, a scripted telephony driver) through the same path.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { closeCampaign } from './application/close-campaign.ts';
+import { createOperatorViews } from './application/operator-views.ts';
+import { receiveCampaign } from './application/receive-campaign.ts';
+import { systemClock } from './clock/system-clock.ts';
+import type { Config } from './config/config.ts';
+import { profileForType } from './domain/profile.ts';
+import { basicDialPolicy, type DialPolicy } from './engine/dial-policy.ts';
+import { createEngine, type Engine } from './engine/engine.ts';
+import { defaultPacers, type PacerRegistry } from './engine/pacer.ts';
+import { buildHttpServer, type ReadinessReport } from './http/server.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { resolveDeliveryConfig } from './outbox/delivery-config.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './outbox/delivery-worker.ts';
+import { createHttpCallbackSender } from './outbox/http-sender.ts';
+import type { Clock } from './ports/clock.ts';
+import type { Logger } from './ports/logger.ts';
+import type { RecordingStore } from './ports/recording-store.ts';
+import type { Store } from './ports/store.ts';
+import type { TelephonyDriver } from './ports/telephony.ts';
+import { createFileRecordingStore } from './recordings/file-recording-store.ts';
+import { createLinkSigner } from './recordings/signed-links.ts';
+import { openSqlStore } from './store/sql-store.ts';
+import { createTelephonyDriver } from './telephony/create-driver.ts';
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  telephony?: TelephonyDriver;
+  policy?: DialPolicy;
+  pacers?: Partial<PacerRegistry>;
+}
+
+export interface Service {
+  config: Config;
+  app: FastifyInstance;
+  engine: Engine;
+  store: Store;
+  outbox: DeliveryWorker;
+  recordings: RecordingStore;
+  /** Starts everything and listens; resolves with the base URL. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The secret that signs recording links must survive restarts, or links already sent would break. */
+function signingSecret(config: Config): string {
+  if (config.signingSecret) return config.signingSecret;
+  const path = join(config.dataDir, 'signing-secret');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const store = await openSqlStore(config.databaseUrl);
+  const recordings = createFileRecordingStore(config.recordings.dir, { clock });
+  const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: config.recordings.baseUrl, ttlSeconds: config.recordings.linkTtlSeconds });
+  const telephony = overrides.telephony ?? (await createTelephonyDriver(config, { clock, logger, recordings }));
+
+  const deliveryConfig = resolveDeliveryConfig({
+    updateUrl: config.crm.updateUrl,
+    finishUrl: config.crm.finishUrl,
+    requestTimeoutMs: config.crm.timeoutMs,
+    maxAgeMs: Math.round(config.crm.maxAgeMs),
+    hmacSecret: config.crm.hmacSecret,
+    concurrency: config.crm.concurrency,
+    leaseMs: Math.max(60_000, config.crm.timeoutMs * 3),
+  });
+  let outbox: DeliveryWorker | null = null;
+  const profiles = { list: config.profiles, fallback: config.defaultProfile };
+
+  const engine = createEngine({
+    store,
+    telephony,
+    clock,
+    logger,
+    settings: {
+      timeZone: config.timeZone,
+      maxConcurrentCalls: config.dialer.maxConcurrentCalls,
+      maxCallsPerSecond: config.dialer.maxCallsPerSecond,
+      abandonHoldSeconds: config.dialer.abandonHoldSeconds,
+      maxWrapUpSeconds: config.dialer.maxWrapUpSeconds,
+      agents: config.agents.map((a) => ({ agentCode: a.agentCode, stationId: a.stationId, group: a.group, ...(a.endpoint ? { endpoint: a.endpoint } : {}) })),
+      record: true,
+    },
+    profiles,
+    policy: overrides.policy ?? basicDialPolicy(config.timeZone),
+    pacers: { ...defaultPacers, ...overrides.pacers },
+    recordingUrl: (key, now) => signer.urlFor(key, now),
+    onCallbackQueued: () => outbox?.wake(),
+  });
+
+  const metrics = createMetrics({ store, engine, now: () => clock.now() });
+  outbox = createDeliveryWorker({
+    store,
+    clock,
+    logger,
+    observer: metrics.deliveryObserver,
+    config: deliveryConfig,
+    sender: createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency }),
+  });
+
+  const views = createOperatorViews({
+    store,
+    timeZone: config.timeZone,
+    now: () => clock.now(),
+    profileOf: (c) => profileForType(profiles.list, c.typeId, profiles.fallback),
+    liveCalls: () => engine.liveCalls(),
+    recordingUrl: (key, now) => signer.urlFor(key, now),
+  });
+
+  const readiness = async (): Promise<ReadinessReport> => {
+    const checks: ReadinessReport['checks'] = {};
+    try {
+      await store.ping();
+      checks.database = { ok: true };
+    } catch (error) {
+      checks.database = { ok: false, reason: String((error as Error).message ?? error) };
+    }
+    const t = telephony.health();
+    checks.telephony = t.ready ? { ok: true } : { ok: false, reason: t.reason ?? 'telephony not ready' };
+    checks.crm = config.crm.updateUrl || config.crm.finishUrl ? { ok: true } : { ok: true, reason: 'no CRM URL configured: callbacks are kept in the outbox until one is' };
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+
+  const app = await buildHttpServer({
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
+    contract: {
+      receive: (body) =>
+        receiveCampaign({ store, clock, logger, timeZone: config.timeZone, onCampaignStored: (id) => engine.campaignReceived(id) }, body),
+      close: (rawId) => closeCampaign(engine, rawId),
+      apiKey: config.api.key,
+      allowIps: config.api.allowIps,
+    },
+    operator: { store, engine, clock, views, auth: { token: config.operatorToken }, onReplay: () => outbox?.wake() },
+    recordings: { signer, recordings, clock },
+    metrics,
+    readiness,
+  });
+
+  let started = false;
+  return {
+    config,
+    app,
+    engine,
+    store,
+    outbox,
+    recordings,
+    async start() {
+      await engine.start();
+      outbox!.start();
+      started = true;
+      const address = await app.listen({ port: config.port, host: config.host });
+      logger.info({ address, telephony: telephony.name, database: store.dialect }, 'CCS is listening');
+      return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+    },
+    async stop() {
+      await app.close();
+      if (started) {
+        await engine.stop();
+        await outbox!.stop();
+      }
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** Picks the telephony driver named by `CCS_TELEPHONY`. */
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { RecordingStore } from '../ports/recording-store.ts';
+import type { TelephonyDriver } from '../ports/telephony.ts';
+import { createSimulatorDriver } from './simulator/simulator-driver.ts';
+
+export async function createTelephonyDriver(config: Config, deps: { clock: Clock; logger: Logger; recordings: RecordingStore }): Promise<TelephonyDriver> {
+  if (config.telephony === 'simulator') {
+    const s = config.simulator;
+    return createSimulatorDriver(
+      {
+        seed: s.seed,
+        agents: s.agents,
+        answerRate: s.answerRate,
+        busyRate: s.busyRate,
+        congestionRate: s.congestionRate,
+        failRate: s.failRate,
+        ringSeconds: s.ringSeconds,
+        talkSeconds: { kind: 'uniform', min: s.talkSeconds.min, max: s.talkSeconds.max },
+        wrapUpSeconds: s.wrapUpSeconds,
+      },
+      deps,
+    );
+  }
+  throw new Error('CCS_TELEPHONY=asterisk: the Asterisk ARI driver is not wired yet');
+}
