@@ -1,9 +1,17 @@
 /** Attempt rows: begun before the leg is placed, ended together with the contact and its callback. */
 import { sql, type Kysely } from 'kysely';
-import type { AttemptStore } from '../ports/store.ts';
+import type { AttemptState } from '../domain/campaign.ts';
+import type { AttemptProgress, AttemptStore } from '../ports/store.ts';
 import { insertCallback } from './outbox-writes.ts';
 import { attemptFromRow, toJson } from './rows.ts';
 import type { Database } from './schema.ts';
+
+/** The attempt states a progress event may move on from: dialing → ringing → answered → connected. */
+const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
+  ringing: ['dialing'],
+  answered: ['dialing', 'ringing'],
+  connected: ['dialing', 'ringing', 'answered'],
+};
 
 export function attemptRepository(db: Kysely<Database>): AttemptStore {
   return {
@@ -50,7 +58,8 @@ export function attemptRepository(db: Kysely<Database>): AttemptStore {
           : p.state === 'answered'
             ? { state: p.state, answered_at: p.at }
             : { state: p.state, connected_at: p.at, agent_code: p.agentCode ?? null, station_id: p.stationId ?? null };
-      await db.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', '!=', 'ended').execute();
+      // States only move forward (a late or repeated event changes nothing); an ended attempt is never touched.
+      await db.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).execute();
     },
 
     async endAttempt(end) {
