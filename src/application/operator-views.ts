@@ -55,6 +55,7 @@ export function createOperatorViews(deps: ViewDeps) {
     nextAttemptAt: c.state === 'pending' ? t(c.nextAttemptAt) : null,
     lastStatus: c.lastStatus,
     waitReason: c.waitReason,
+    extra: c.extra,
   });
 
   const attemptView = (a: AttemptRecord) => ({

@@ -4,7 +4,7 @@
  * method) are answered in the contract's shape on contract paths, never with a 5xx or the
  * framework's default body.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from '../ports/logger.ts';
 import { contractEndpointOf, registerContractRoutes, type ContractRouteDeps } from './contract-routes.ts';
 import { requestProblems } from './contract-reply.ts';
@@ -43,9 +43,8 @@ const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatc
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
-    // Requests are logged once, on response, by the hook below.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Requests and errors are logged by the hooks below, through the service's own logger.
+    logger: false,
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
