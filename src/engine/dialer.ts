@@ -80,7 +80,7 @@ export class Dialer {
     }
   }
 
-  private snapshot(group: string, now: number): GroupSnapshot {
+  private snapshot(group: string, now: number, slots: CampaignSlot[]): GroupSnapshot {
     const a = this.ctx.agents.countBy(group);
     return {
       now,
@@ -92,6 +92,9 @@ export class Dialer {
       reserved: a.reserved,
       unconnected: this.ctx.live.unconnected(group),
       waiting: this.ctx.live.waiting(group).length,
+      campaignIds: slots.map((s) => s.campaign.id),
+      calls: this.ctx.live.all().filter((c) => c.group === group),
+      agents: this.ctx.agents.all().filter((g) => g.group === group && g.online),
     };
   }
 
@@ -119,7 +122,9 @@ export class Dialer {
 
     for (const [group, slots] of byGroup) {
       const pacer = pacers[slots[0]!.profile.dialMode];
-      let want = pacer.callsToPlace(this.snapshot(group, now), slots[0]!.profile);
+      let want = pacer.callsToPlace(this.snapshot(group, now, slots), slots[0]!.profile);
+      const recheck = pacer.recheckAt?.(group, now) ?? null;
+      if (recheck !== null) nextWake = Math.min(nextWake, Math.max(recheck, now + 1));
       while (want > 0) {
         if (this.ctx.live.size >= settings.maxConcurrentCalls) break;
         if (this.limiter.available() < 1) {

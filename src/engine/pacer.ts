@@ -4,10 +4,24 @@
  * - progressive: one leg per available agent, counting legs already placed and not yet
  *   connected (a leg that will answer needs an agent).
  * - power: a fixed number of legs per available agent.
- * - predictive: adaptive, from live statistics (see `predictive-pacer.ts` when present); until
- *   it has enough data it falls back to progressive.
+ * - predictive: adaptive, from live statistics of the group's calls and agents
+ *   (`pacing/predictive-pacer.ts`, built per engine by `pacing/create-pacing.ts`); the
+ *   stateless registry below falls back to progressive for it.
+ *
+ * The dialer hands a pacer a snapshot of the group: counts for the simple modes, and the
+ * group's calls in flight and agents for the ones that predict when answers arrive and agents
+ * free up. A pacer may also ask to be consulted again at a given time (`recheckAt`), since an
+ * agent about to leave wrap-up or a call about to reach its typical answer time raises no event.
  */
 import type { DialMode, Profile } from '../domain/profile.ts';
+import type { AgentStatus } from './agent-pool.ts';
+import type { LiveCall } from './live-calls.ts';
+
+/** A call in flight as a pacer sees it. */
+export type PacingCall = Readonly<Pick<LiveCall, 'callId' | 'campaignId' | 'state' | 'startedAt' | 'answeredAt' | 'waitingSince'>>;
+
+/** An online agent of the group as a pacer sees it. */
+export type PacingAgent = Readonly<Pick<AgentStatus, 'agentCode' | 'paused' | 'activity' | 'since' | 'autoWrapUpSeconds'>>;
 
 export interface GroupSnapshot {
   now: number;
@@ -22,10 +36,18 @@ export interface GroupSnapshot {
   unconnected: number;
   /** Answered customers waiting for an agent. */
   waiting: number;
+  /** The group's running campaigns this pass dials for. */
+  campaignIds: readonly number[];
+  /** The group's calls in flight, whatever their state. */
+  calls: readonly PacingCall[];
+  /** The group's online agents. */
+  agents: readonly PacingAgent[];
 }
 
 export interface Pacer {
   callsToPlace(snapshot: GroupSnapshot, profile: Profile): number;
+  /** When the group should be paced again even if nothing happens meanwhile (null: on events only). */
+  recheckAt?(group: string, now: number): number | null;
 }
 
 export const progressivePacer: Pacer = {
