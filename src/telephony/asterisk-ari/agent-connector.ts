@@ -1,0 +1,237 @@
+/**
+ * Connecting one answered customer with one agent, in the customer's mixing bridge
+ * (`<callId>-bridge`, created on the first connect of the call).
+ *
+ * - On-answer: the agent's phone is called (`channels/create` with `originator=<callId>`,
+ *   so both legs share a linkedid, then `dial`); when it answers, customer and agent are
+ *   added in one `addChannel?channel=<customer>,<agent>`, as captured.
+ * - Nailed-up: the agent's parked leg is borrowed; the customer and then the leg are added
+ *   to the mixing bridge (Asterisk moves the leg out of the holding bridge by itself).
+ *
+ * The connection is made when both channels have entered the bridge: `connected` goes out
+ * and `connect()` resolves; with recording on, `POST /bridges/{id}/record` follows. If the
+ * agent's leg fails first, `connect()` rejects (the engine then takes the agent out of
+ * rotation; the driver announces it offline and checks it again later) and the customer
+ * stays answered for another agent. If the customer leaves first, `connect()` just resolves:
+ * the call's `ended` says the rest. An agent hanging up a connected call ends the call.
+ *
+ * States: connecting → connected → released; connecting → failed | released.
+ */
+import type { AgentEntry, AgentPresence } from './agent-presence.ts';
+import type { ChannelEvent } from './ari-events.ts';
+import { isAriError } from './ari-http.ts';
+import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+import type { LegBorrower, NailedUpAgent } from './nailed-up-agent.ts';
+import type { BridgeRecording } from './recording.ts';
+
+/** The mixing bridge of one call. */
+export class CallBridge {
+  private id: string | null = null;
+  private creating: Promise<string> | null = null;
+
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly callId: string,
+  ) {}
+
+  get current(): string | null {
+    return this.id;
+  }
+
+  ensure(): Promise<string> {
+    if (this.id) return Promise.resolve(this.id);
+    this.creating ??= (async () => {
+      const id = `${this.callId}-bridge`;
+      try {
+        await this.ctx.http.post('/bridges', { type: 'mixing', bridgeId: id, name: `ccs-call-${this.callId}` });
+        this.id = id;
+        return id;
+      } finally {
+        this.creating = null;
+      }
+    })();
+    return this.creating;
+  }
+
+  async destroy(): Promise<void> {
+    await this.creating?.catch(() => {});
+    const id = this.id;
+    this.id = null;
+    if (!id) return;
+    await this.ctx.http.delete(`/bridges/${encodeURIComponent(id)}`).catch((error) => {
+      if (!isAriError(error, 'not-found')) this.ctx.logger.warn({ callId: this.callId, err: errorText(error) }, 'bridge not destroyed');
+    });
+  }
+}
+
+/** What a connection needs from the customer's leg. */
+export interface ConnectionHost {
+  readonly callId: string;
+  readonly bridge: CallBridge;
+  readonly recording: BridgeRecording;
+  /** The customer is leaving (or gone). */
+  isEnding(): boolean;
+  /** The agent hung up a connected call: the call is over. */
+  agentLeft(reason: string): void;
+  /** This connection failed before the bridge was complete. */
+  connectionFailed(connection: AgentConnection): void;
+}
+
+export class AgentConnection implements LegBorrower {
+  private state: 'connecting' | 'connected' | 'failed' | 'released' = 'connecting';
+  private agentLegId: string | null = null;
+  private listener: RouteListener | null = null;
+  private addRequested = false;
+  private readonly inBridge = new Set<'customer' | 'agent'>();
+  private readonly done = deferred<void>();
+
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly host: ConnectionHost,
+    readonly entry: AgentEntry,
+    private readonly presence: AgentPresence,
+    private readonly record: boolean,
+    private readonly nailedUp: NailedUpAgent | null,
+    private readonly attempt: number,
+  ) {}
+
+  get agentCode(): string {
+    return this.entry.ref.agentCode;
+  }
+
+  get settled(): Promise<void> {
+    return this.done.promise;
+  }
+
+  async connect(): Promise<void> {
+    try {
+      const bridgeId = await this.host.bridge.ensure();
+      if (this.state === 'connecting') {
+        if (this.nailedUp) await this.moveNailedUp(bridgeId);
+        else await this.dialAgent();
+      }
+    } catch (error) {
+      this.fail(`agent ${this.agentCode} could not be connected: ${errorText(error)}`);
+    }
+    return this.done.promise;
+  }
+
+  customerEntered(bridgeId: string): void {
+    if (bridgeId !== this.host.bridge.current) return;
+    this.inBridge.add('customer');
+    this.check();
+  }
+
+  agentEntered(bridgeId: string): void {
+    if (bridgeId !== this.host.bridge.current) return;
+    this.inBridge.add('agent');
+    this.check();
+  }
+
+  agentGone(reason: string): void {
+    if (this.state === 'connecting') this.fail(`agent ${this.agentCode}: ${reason}`);
+    else if (this.state === 'connected') {
+      this.state = 'released';
+      this.host.agentLeft(`agent ${this.agentCode}: ${reason}`);
+    }
+  }
+
+  /** The customer is leaving: hang up the agent's phone (on-answer) or park it again. */
+  async release(): Promise<void> {
+    this.state = 'released';
+    this.done.resolve();
+    if (this.nailedUp) {
+      if (this.agentLegId) await this.nailedUp.giveBack(this.host.bridge.current);
+      return;
+    }
+    const legId = this.agentLegId;
+    if (!legId) return;
+    await this.ctx.http.delete(`/channels/${encodeURIComponent(legId)}`, { reason: 'normal' }).catch((error) => {
+      if (!isAriError(error, 'not-found')) this.ctx.logger.warn({ callId: this.host.callId, err: errorText(error) }, 'agent leg not hung up');
+    });
+  }
+
+  private async moveNailedUp(bridgeId: string): Promise<void> {
+    const legId = this.nailedUp!.borrow(this);
+    this.agentLegId = legId;
+    const bridge = encodeURIComponent(bridgeId);
+    await this.ctx.http.post(`/bridges/${bridge}/addChannel`, { channel: this.host.callId });
+    await this.ctx.http.post(`/bridges/${bridge}/addChannel`, { channel: legId });
+    if (this.record && this.state !== 'released') await this.host.recording.start(bridgeId);
+  }
+
+  private async dialAgent(): Promise<void> {
+    const { config, http } = this.ctx;
+    const callId = this.host.callId;
+    const legId = this.attempt === 1 ? `${callId}-agent` : `${callId}-agent-${this.attempt}`;
+    this.agentLegId = legId;
+    this.listener = (event) => this.onAgentLegEvent(event as ChannelEvent);
+    this.ctx.route(legId, this.listener);
+    await http.post(
+      '/channels/create',
+      { endpoint: this.entry.endpoint, app: config.app, appArgs: `agent,${callId}`, channelId: legId, originator: callId },
+      { variables: { CCS_CALL_ID: callId } },
+    );
+    await http.post(`/channels/${encodeURIComponent(legId)}/dial`, { timeout: config.agentRingSeconds });
+  }
+
+  private onAgentLegEvent(event: ChannelEvent): void {
+    switch (event.type) {
+      case 'Dial':
+        if (event.dialstatus === 'ANSWER') this.bridgeBoth();
+        return;
+      case 'ChannelStateChange':
+        if (event.channel.state === 'Up') this.bridgeBoth();
+        return;
+      case 'ChannelEnteredBridge':
+        this.agentEntered(event.bridge.id);
+        return;
+      case 'StasisEnd':
+      case 'ChannelDestroyed':
+        if (this.listener && this.agentLegId) this.ctx.unroute(this.agentLegId, this.listener);
+        this.agentGone(event.type === 'ChannelDestroyed' ? `phone ended the call (${event.cause_txt})` : 'phone left');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** On-answer: the agent picked up; both channels go into the bridge together. */
+  private bridgeBoth(): void {
+    if (this.addRequested || this.state !== 'connecting' || !this.agentLegId) return;
+    this.addRequested = true;
+    const legId = this.agentLegId;
+    (async () => {
+      const bridgeId = await this.host.bridge.ensure();
+      await this.ctx.http.post(`/bridges/${encodeURIComponent(bridgeId)}/addChannel`, { channel: `${this.host.callId},${legId}` });
+      if (this.record && this.state !== 'released') await this.host.recording.start(bridgeId);
+    })().catch((error) => this.fail(`agent ${this.agentCode} could not be bridged: ${errorText(error)}`));
+  }
+
+  private check(): void {
+    if (this.state !== 'connecting' || !this.inBridge.has('customer') || !this.inBridge.has('agent')) return;
+    this.state = 'connected';
+    this.ctx.emit({ type: 'connected', callId: this.host.callId, agentCode: this.agentCode, at: this.ctx.clock.now() });
+    this.done.resolve();
+  }
+
+  private fail(reason: string): void {
+    if (this.state !== 'connecting') return;
+    if (this.host.isEnding()) {
+      // The customer left while the agent was being reached: not the agent's fault.
+      this.done.resolve();
+      return;
+    }
+    this.state = 'failed';
+    this.ctx.logger.warn({ callId: this.host.callId, agentCode: this.agentCode, reason }, 'agent not connected');
+    if (this.nailedUp) {
+      if (this.agentLegId) void this.nailedUp.giveBack(this.host.bridge.current);
+    } else if (this.agentLegId) {
+      if (this.listener) this.ctx.unroute(this.agentLegId, this.listener);
+      this.ctx.http.delete(`/channels/${encodeURIComponent(this.agentLegId)}`, { reason: 'normal' }).catch(() => {});
+    }
+    this.presence.unreachable(this.entry);
+    this.host.connectionFailed(this);
+    this.done.reject(new Error(reason));
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * One customer leg, keyed by the engine's call id, which is also its ARI channel id (chosen
+ * before `channels/create`, so events that beat the HTTP response find the leg).
+ *
+ * Phases: placing (create/dial in flight) → live → ending (the customer left Stasis: stop
+ * the recording, release the agent, destroy the bridge, fetch the recording) → ended (once
+ * `ChannelDestroyed` is in and the teardown is done: exactly one `ended` goes out). A leg
+ * whose create or dial was refused is discarded: `placeCall` rejects and no `ended` is owed.
+ *
+ * Progress: `ringing` on ChannelStateChange Ringing or Dial RINGING, `answered` on Dial
+ * ANSWER or ChannelStateChange Up (whichever comes first, once each). The cause comes from
+ * `ChannelDestroyed` (cause-mapping.ts), or is `abandoned` after abandonCall, or — for a leg
+ * ARI no longer knows after a reconnect — `normal` if it had been answered, else `failed`.
+ */
+import type { HangupCause } from '../../domain/disposition.ts';
+import type { TimerHandle } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { RecordingOutcome } from '../../ports/telephony.ts';
+import { AgentConnection, CallBridge, type ConnectionHost } from './agent-connector.ts';
+import type { AriChannel, ChannelEvent, OtherEvent } from './ari-events.ts';
+import { isAriError } from './ari-http.ts';
+import { describeLegEnd, hangupCauseOf, type LegEnd } from './cause-mapping.ts';
+import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+import { BridgeRecording } from './recording.ts';
+
+export type LegPhase = 'placing' | 'live' | 'ending' | 'ended' | 'discarded';
+
+/** How long a leg whose DELETE found no channel waits for its ChannelDestroyed. */
+const GONE_GRACE_MS = 3000;
+
+export class CustomerLeg implements ConnectionHost {
+  phase: LegPhase = 'placing';
+  readonly bridge: CallBridge;
+  readonly recording: BridgeRecording;
+  private answeredAt: number | null = null;
+  private ringing = false;
+  private dialStatus: string | undefined;
+  private end: { legEnd: LegEnd; at: number; cause?: HangupCause; detail?: string } | null = null;
+  private hangupWanted = false;
+  private deleteSent = false;
+  private abandoning = false;
+  private playbackListener: RouteListener | null = null;
+  private abandonTimer: TimerHandle | null = null;
+  private teardownStarted = false;
+  private teardownDone = false;
+  private recordingOutcome: RecordingOutcome | undefined;
+  private connection: AgentConnection | null = null;
+  private connectAttempts = 0;
+  private readonly log: Logger;
+  private readonly done = deferred<void>();
+  private readonly listener: RouteListener = (event) => this.onEvent(event);
+
+  constructor(
+    private readonly ctx: DriverContext,
+    readonly callId: string,
+    readonly trunk: string,
+    private readonly onFinished: (leg: CustomerLeg) => void,
+  ) {
+    this.log = ctx.logger.child({ callId });
+    this.bridge = new CallBridge(ctx, callId);
+    this.recording = new BridgeRecording(ctx, callId);
+    ctx.route(callId, this.listener);
+  }
+
+  /** Resolves once the leg has ended (its `ended` is out) or was discarded. */
+  get finished(): Promise<void> {
+    return this.done.promise;
+  }
+
+  /** A leg found in ARI after a restart of CCS: followed from its current state, silently. */
+  adopt(channel: AriChannel): void {
+    this.phase = 'live';
+    this.ringing = channel.state === 'Ringing' || channel.state === 'Ring' || channel.state === 'Up';
+    if (channel.state === 'Up') this.answeredAt = this.ctx.clock.now();
+  }
+
+  get answered(): boolean {
+    return this.answeredAt !== null;
+  }
+
+  get counted(): boolean {
+    return this.phase !== 'ended' && this.phase !== 'discarded';
+  }
+
+  isEnding(): boolean {
+    return this.phase !== 'placing' && this.phase !== 'live';
+  }
+
+  /** `channels/create` succeeded; returns whether the leg should still be dialled. */
+  created(): boolean {
+    if (this.phase === 'placing') this.phase = 'live';
+    return this.phase === 'live' && !this.hangupWanted;
+  }
+
+  /** create or dial was refused: the leg never existed for the engine. */
+  discard(): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'discarded';
+    this.abandonTimer?.cancel();
+    this.ctx.unroute(this.callId, this.listener);
+    this.done.resolve();
+  }
+
+  /** ARI reports the channel state it has now (after a reconnect). */
+  catchUp(channel: AriChannel): void {
+    if (channel.state === 'Ringing' || channel.state === 'Ring') this.markRinging();
+    if (channel.state === 'Up') this.markAnswered();
+  }
+
+  /** ARI does not know the channel any more (Asterisk restarted, or events were lost). */
+  lose(reason: string, at: number): boolean {
+    if (this.phase === 'placing' || this.phase === 'ended' || this.phase === 'discarded' || this.end) return false;
+    this.end = { legEnd: { answered: this.answered, cause: 0 }, at, cause: this.answered ? 'normal' : 'failed', detail: reason };
+    this.log.warn({ reason, answered: this.answered }, 'customer leg lost');
+    this.beginTeardown();
+    return true;
+  }
+
+  async hangup(): Promise<void> {
+    if (this.phase === 'placing') {
+      this.hangupWanted = true;
+      return;
+    }
+    if (this.phase !== 'live' || this.hangupWanted) return;
+    this.hangupWanted = true;
+    await this.sendHangup();
+  }
+
+  async abandon(): Promise<void> {
+    if (this.phase === 'placing' || !this.answered) return this.hangup();
+    if (this.phase !== 'live' || this.abandoning) return;
+    this.abandoning = true;
+    const playbackId = `${this.callId}-abandon`;
+    this.playbackListener = (event) => {
+      if (event.type === 'PlaybackFinished') void this.sendHangup().catch(() => {});
+    };
+    this.ctx.route(`playback:${playbackId}`, this.playbackListener);
+    const { config, clock, http } = this.ctx;
+    try {
+      await http.post(`/channels/${encodeURIComponent(this.callId)}/play`, { media: config.abandonSound, playbackId });
+      this.abandonTimer = clock.setTimer(config.abandonMaxSeconds * 1000, () => void this.sendHangup().catch(() => {}));
+    } catch (error) {
+      this.log.warn({ err: errorText(error) }, 'abandon message not played; hanging up');
+      await this.sendHangup();
+    }
+  }
+
+  /** Hands the answered customer to an agent connection and waits for its outcome. */
+  connect(make: (host: ConnectionHost, attempt: number) => AgentConnection): Promise<void> {
+    if (this.phase !== 'live') return Promise.reject(new Error(`call ${this.callId} is ${this.phase}`));
+    if (!this.answered) return Promise.reject(new Error(`call ${this.callId} is not answered`));
+    if (this.abandoning) return Promise.reject(new Error(`call ${this.callId} is being abandoned`));
+    if (this.connection) return Promise.reject(new Error(`call ${this.callId} is already with agent ${this.connection.agentCode}`));
+    const connection = make(this, ++this.connectAttempts);
+    this.connection = connection;
+    return connection.connect();
+  }
+
+  connectionFailed(connection: AgentConnection): void {
+    if (this.connection === connection) this.connection = null;
+  }
+
+  agentLeft(reason: string): void {
+    this.log.info({ reason }, 'agent left the call: hanging up the customer');
+    void this.hangup().catch((error) => this.log.warn({ err: errorText(error) }, 'customer not hung up'));
+  }
+
+  /** `DELETE /channels/{id}`, once; the leg's end then arrives as events. */
+  async sendHangup(): Promise<void> {
+    if (this.deleteSent) return;
+    this.deleteSent = true;
+    this.hangupWanted = true;
+    this.abandonTimer?.cancel();
+    try {
+      await this.ctx.http.delete(`/channels/${encodeURIComponent(this.callId)}`, { reason: 'normal' });
+    } catch (error) {
+      if (!isAriError(error, 'not-found')) {
+        this.deleteSent = false;
+        this.hangupWanted = false;
+        throw error;
+      }
+      // Already gone: its ChannelDestroyed should be on its way; if it never comes, end anyway.
+      this.ctx.clock.setTimer(GONE_GRACE_MS, () => void this.lose('channel already gone when hung up', this.ctx.clock.now()));
+    }
+  }
+
+  private onEvent(raw: OtherEvent): void {
+    if (this.phase === 'ended' || this.phase === 'discarded') return;
+    const event = raw as ChannelEvent;
+    switch (event.type) {
+      case 'ChannelStateChange':
+        if (event.channel.state === 'Ringing' || event.channel.state === 'Ring') this.markRinging();
+        else if (event.channel.state === 'Up') this.markAnswered();
+        return;
+      case 'Dial':
+        if (event.dialstatus === 'RINGING') this.markRinging();
+        else if (event.dialstatus === 'ANSWER') this.markAnswered();
+        else if (event.dialstatus && event.dialstatus !== 'PROGRESS') this.dialStatus = event.dialstatus;
+        return;
+      case 'ChannelEnteredBridge':
+        this.connection?.customerEntered(event.bridge.id);
+        return;
+      case 'StasisEnd':
+        this.beginTeardown();
+        return;
+      case 'ChannelDestroyed':
+        if (!this.end) {
+          const legEnd: LegEnd = { answered: this.answered, cause: event.cause, causeText: event.cause_txt, dialStatus: this.dialStatus };
+          if (event.tech_cause !== undefined) legEnd.techCause = event.tech_cause;
+          this.end = { legEnd, at: this.ctx.clock.now() };
+        }
+        this.beginTeardown();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private markRinging(): void {
+    if (this.ringing || this.answered || this.isEnding()) return;
+    this.ringing = true;
+    this.ctx.emit({ type: 'ringing', callId: this.callId, at: this.ctx.clock.now() });
+  }
+
+  private markAnswered(): void {
+    if (this.answered || this.isEnding()) return;
+    this.ringing = true;
+    this.answeredAt = this.ctx.clock.now();
+    this.ctx.emit({ type: 'answered', callId: this.callId, at: this.answeredAt });
+  }
+
+  private beginTeardown(): void {
+    if (this.teardownStarted) {
+      this.finishIfDone();
+      return;
+    }
+    this.teardownStarted = true;
+    if (this.phase === 'placing' || this.phase === 'live') this.phase = 'ending';
+    this.abandonTimer?.cancel();
+    void this.teardown().finally(() => {
+      this.teardownDone = true;
+      this.finishIfDone();
+    });
+  }
+
+  /** The customer is gone: stop recording, release the agent, drop the bridge, keep the file. */
+  private async teardown(): Promise<void> {
+    try {
+      await this.recording.stop();
+      await this.connection?.release();
+      await this.bridge.destroy();
+      if (this.recording.requested) this.recordingOutcome = await this.recording.collect();
+    } catch (error) {
+      this.log.warn({ err: errorText(error) }, 'call teardown incomplete');
+    }
+  }
+
+  private finishIfDone(): void {
+    if (!this.end || !this.teardownDone || this.phase === 'ended' || this.phase === 'discarded') return;
+    this.phase = 'ended';
+    this.ctx.unroute(this.callId, this.listener);
+    if (this.playbackListener) this.ctx.unroute(`playback:${this.callId}-abandon`, this.playbackListener);
+    this.onFinished(this);
+    const { legEnd, at } = this.end;
+    const cause: HangupCause = this.abandoning ? 'abandoned' : (this.end.cause ?? hangupCauseOf(legEnd));
+    const detail = this.end.detail ?? describeLegEnd(legEnd);
+    this.log.info({ cause, detail }, 'customer leg ended');
+    this.ctx.emit({
+      type: 'ended',
+      callId: this.callId,
+      at,
+      cause,
+      detail,
+      ...(this.recordingOutcome ? { recording: this.recordingOutcome } : {}),
+    });
+    this.done.resolve();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The recording of one call's bridge, named `ccs-<callId>`: started with
+ * `POST /bridges/{id}/record` once customer and agent are bridged, stopped with
+ * `POST /recordings/live/{name}/stop` when the call ends, then (after `RecordingFinished`,
+ * or a short wait for it) downloaded from `GET /recordings/stored/{name}/file` into the
+ * RecordingStore. `collect()` never throws and is bounded by the fetch timeout: any failure
+ * (record refused with 500/422, RecordingFailed, 404 on the file, a slow download) becomes
+ * `{status:'failed', reason}`, so the call's `ended` event is never held back.
+ *
+ * States: idle → starting → recording → finished; failed from any; collect() at the end.
+ */
+import type { RecordingOutcome } from '../../ports/telephony.ts';
+import type { RecordingEvent } from './ari-events.ts';
+import { isAriError } from './ari-http.ts';
+import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+
+/** How long `collect()` waits for `RecordingFinished` before fetching the file anyway. */
+const FINISH_WAIT_MS = 2000;
+
+export class BridgeRecording {
+  readonly name: string;
+  private state: 'idle' | 'starting' | 'recording' | 'finished' | 'failed' = 'idle';
+  private failure = '';
+  private readonly finished = deferred<void>();
+  private readonly listener: RouteListener = (event) => this.onEvent(event as RecordingEvent);
+
+  constructor(
+    private readonly ctx: DriverContext,
+    private readonly callId: string,
+  ) {
+    this.name = `ccs-${callId}`;
+  }
+
+  get requested(): boolean {
+    return this.state !== 'idle';
+  }
+
+  async start(bridgeId: string): Promise<void> {
+    if (this.state !== 'idle') return;
+    this.state = 'starting';
+    this.ctx.route(`recording:${this.name}`, this.listener);
+    const { config } = this.ctx;
+    try {
+      await this.ctx.http.post(`/bridges/${encodeURIComponent(bridgeId)}/record`, {
+        name: this.name,
+        format: config.recordingFormat,
+        maxDurationSeconds: config.maxRecordingSeconds,
+        maxSilenceSeconds: 0,
+        ifExists: 'overwrite',
+        beep: false,
+        terminateOn: 'none',
+      });
+      if (this.state === 'starting') this.state = 'recording';
+    } catch (error) {
+      this.fail(`recording not started: ${errorText(error)}`);
+    }
+  }
+
+  /** Asks Asterisk to close the file; a recording already finished (404) is fine. */
+  async stop(): Promise<void> {
+    if (this.state !== 'recording' && this.state !== 'starting') return;
+    try {
+      await this.ctx.http.post(`/recordings/live/${encodeURIComponent(this.name)}/stop`);
+    } catch (error) {
+      if (!isAriError(error, 'not-found')) this.ctx.logger.warn({ callId: this.callId, err: errorText(error) }, 'could not stop the recording');
+    }
+  }
+
+  /** Downloads and stores the finished recording. Never throws. */
+  async collect(): Promise<RecordingOutcome> {
+    try {
+      if (this.state === 'idle') return { status: 'none', reason: 'not recorded' };
+      if (this.state === 'failed') return { status: 'failed', reason: this.failure };
+      return await this.fetch();
+    } finally {
+      this.ctx.unroute(`recording:${this.name}`, this.listener);
+    }
+  }
+
+  private async fetch(): Promise<RecordingOutcome> {
+    const { clock, config, http, recordings } = this.ctx;
+    const controller = new AbortController();
+    const limit = clock.setTimer(config.recordingFetchTimeoutMs, () => controller.abort());
+    try {
+      if (this.state !== 'finished') {
+        const waited = deferred<void>();
+        const timer = clock.setTimer(Math.min(FINISH_WAIT_MS, config.recordingFetchTimeoutMs), () => waited.resolve());
+        await Promise.race([this.finished.promise, waited.promise]);
+        timer.cancel();
+      }
+      if (this.state === 'failed') return { status: 'failed', reason: this.failure };
+      const file = await http.file(`/recordings/stored/${encodeURIComponent(this.name)}/file`, controller.signal);
+      const stored = await recordings.save(this.callId, file.contentType.split(';')[0]!.trim() || 'audio/wav', file.body);
+      if (config.deleteStoredRecordings) {
+        http.delete(`/recordings/stored/${encodeURIComponent(this.name)}`).catch((error) =>
+          this.ctx.logger.debug({ callId: this.callId, err: errorText(error) }, 'stored recording not removed from Asterisk'),
+        );
+      }
+      return { status: 'saved', key: stored.key };
+    } catch (error) {
+      const reason = controller.signal.aborted
+        ? `recording not fetched within ${config.recordingFetchTimeoutMs} ms`
+        : `recording not fetched: ${errorText(error)}`;
+      this.ctx.logger.warn({ callId: this.callId, reason }, 'recording lost');
+      return { status: 'failed', reason };
+    } finally {
+      limit.cancel();
+    }
+  }
+
+  private onEvent(event: RecordingEvent): void {
+    switch (event.type) {
+      case 'RecordingStarted':
+        if (this.state === 'starting') this.state = 'recording';
+        return;
+      case 'RecordingFinished':
+        if (this.state !== 'failed') this.state = 'finished';
+        this.finished.resolve();
+        return;
+      case 'RecordingFailed':
+        this.fail(`recording failed in Asterisk: ${event.recording.cause ?? 'no cause given'}`);
+        return;
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.state === 'failed') return;
+    this.state = 'failed';
+    this.failure = reason;
+    this.finished.resolve();
+    this.ctx.logger.warn({ callId: this.callId, reason }, 'recording failed');
+  }
+}
