@@ -1,0 +1,144 @@
+/**
+ * The worker's pipeline against an in-memory outbox and a scripted sender: how many requests
+ * run at once, how deliveries are written back, what a kind without a URL does.
+ */
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../src/clock/virtual-clock.ts';
+import { silentLogger } from '../../../src/ports/logger.ts';
+import type { CallbackKind, CallbackRecord, OutboxStore } from '../../../src/ports/store.ts';
+import type { CallbackRequest, CallbackSender, SendOutcome } from '../../../src/outbox/callback-sender.ts';
+import { resolveDeliveryConfig, type DeliveryConfigInput } from '../../../src/outbox/delivery-config.ts';
+import { createDeliveryWorker } from '../../../src/outbox/delivery-worker.ts';
+
+const T0 = 1_700_000_000_000;
+
+/** Just enough of the outbox: the same claim rule as the SQL store (a finish waits for its campaign's updates). */
+class MemoryOutbox implements OutboxStore {
+  rows: CallbackRecord[] = [];
+  markDeliveredCalls: number[][] = [];
+
+  add(campaignId: number, kind: CallbackKind, count = 1): void {
+    for (let i = 0; i < count; i++) {
+      const id = this.rows.length + 1;
+      this.rows.push({ id, campaignId, kind, idempotencyKey: `${kind}-${id}`, payload: `{"n":${id}}`, createdAt: T0, nextAttemptAt: T0, attempts: 0, state: 'pending', lastError: null, deliveredAt: null });
+    }
+  }
+
+  async claimDueCallbacks(now: number, limit: number, leaseMs: number) {
+    const blocked = new Set(this.rows.filter((r) => r.kind === 'update' && r.state === 'pending').map((r) => r.campaignId));
+    const due = this.rows.filter((r) => r.state === 'pending' && r.nextAttemptAt <= now && (r.kind === 'update' || !blocked.has(r.campaignId))).slice(0, limit);
+    for (const r of due) r.nextAttemptAt = now + leaseMs;
+    return due.map((r) => ({ ...r }));
+  }
+  async markDelivered(ids: readonly number[], at: number) {
+    this.markDeliveredCalls.push([...ids]);
+    for (const id of ids) Object.assign(this.rows[id - 1]!, { state: 'delivered', deliveredAt: at, attempts: this.rows[id - 1]!.attempts + 1 });
+  }
+  async markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean) {
+    const r = this.rows[id - 1]!;
+    if (r.state === 'pending') Object.assign(r, { state: dead ? 'dead' : 'pending', lastError: error, nextAttemptAt, attempts: r.attempts + 1 });
+  }
+  async listCallbacks() {
+    return this.rows;
+  }
+  async replayCallback() {
+    return false;
+  }
+  async outboxStats() {
+    return { pending: this.count('pending'), dead: this.count('dead'), delivered: this.count('delivered'), oldestPendingAt: null };
+  }
+  async nextCallbackDueAt() {
+    const due = this.rows.filter((r) => r.state === 'pending').map((r) => r.nextAttemptAt);
+    return due.length ? Math.min(...due) : null;
+  }
+  count(state: CallbackRecord['state']) {
+    return this.rows.filter((r) => r.state === state).length;
+  }
+}
+
+/** Answers every request on the next macrotask with `answer(request)`, counting concurrency. */
+class ScriptedSender implements CallbackSender {
+  sent: CallbackRequest[] = [];
+  inFlight = 0;
+  mostInFlight = 0;
+  constructor(private readonly answer: (r: CallbackRequest) => SendOutcome = () => ({ ok: true, status: 200 })) {}
+  async send(request: CallbackRequest): Promise<SendOutcome> {
+    this.sent.push(request);
+    this.inFlight++;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    await new Promise((r) => setImmediate(r));
+    this.inFlight--;
+    return this.answer(request);
+  }
+  async close() {}
+}
+
+function setup(input: DeliveryConfigInput, sender = new ScriptedSender()) {
+  const store = new MemoryOutbox();
+  const clock = new VirtualClock(T0);
+  const config = resolveDeliveryConfig({ updateUrl: 'http://crm/api/updateCampaign', finishUrl: 'http://crm/api/finishCampaign', ...input });
+  const worker = createDeliveryWorker({ store, sender, clock, logger: silentLogger, config, random: () => 0 });
+  return { store, clock, sender, worker };
+}
+
+describe('delivery worker pipeline', () => {
+  it('never has more than `concurrency` requests in flight, and uses all of them', async () => {
+    const { store, sender, worker } = setup({ concurrency: 4, batchSize: 10 });
+    store.add(1, 'update', 50);
+    expect(await worker.drainOnce()).toBe(50);
+    expect(sender.mostInFlight).toBe(4);
+  });
+
+  it('writes deliveries back in batches, each callback exactly once', async () => {
+    const { store, worker } = setup({ concurrency: 16, batchSize: 100 });
+    store.add(1, 'update', 400);
+    expect(await worker.drainOnce()).toBe(400);
+    const ids = store.markDeliveredCalls.flat();
+    expect(ids.sort((a, b) => a - b)).toEqual(store.rows.map((r) => r.id));
+    expect(store.markDeliveredCalls.length).toBeLessThanOrEqual(8);
+  });
+
+  it('sends the finish in the same pass once its updates are written as delivered', async () => {
+    const { store, sender, worker } = setup({ concurrency: 8, batchSize: 50 });
+    store.add(1, 'update', 20);
+    store.add(1, 'finish');
+    expect(await worker.drainOnce()).toBe(21);
+    expect(sender.sent.at(-1)?.url).toBe('http://crm/api/finishCampaign');
+    expect(sender.sent.slice(0, 20).every((r) => r.url === 'http://crm/api/updateCampaign')).toBe(true);
+  });
+
+  it('posts the stored body and idempotency key unchanged', async () => {
+    const { store, sender, worker } = setup({});
+    store.add(3, 'update');
+    await worker.drainOnce();
+    expect(sender.sent).toEqual([{ url: 'http://crm/api/updateCampaign', body: '{"n":1}', idempotencyKey: 'update-1' }]);
+  });
+
+  it('reschedules failures with back-off and does not retry them within the same pass', async () => {
+    const sender = new ScriptedSender((r) => (r.idempotencyKey === 'update-2' ? { ok: false, reason: 'HTTP 502', status: 502 } : { ok: true, status: 200 }));
+    const { store, worker } = setup({ backoff: { baseMs: 5_000, jitter: 0 } }, sender);
+    store.add(1, 'update', 3);
+    expect(await worker.drainOnce()).toBe(2);
+    expect(sender.sent).toHaveLength(3);
+    expect(store.rows[1]).toMatchObject({ state: 'pending', attempts: 1, lastError: 'HTTP 502', nextAttemptAt: T0 + 5_000 });
+  });
+
+  it('leaves callbacks of a kind without a URL in the outbox untouched', async () => {
+    const { store, sender, worker } = setup({ finishUrl: null });
+    store.add(1, 'update', 2);
+    store.add(1, 'finish');
+    expect(await worker.drainOnce()).toBe(2);
+    expect(sender.sent.map((r) => r.url)).toEqual(['http://crm/api/updateCampaign', 'http://crm/api/updateCampaign']);
+    expect(store.rows[2]).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+  });
+
+  it('does nothing at all without any URL', async () => {
+    const { store, sender, worker } = setup({ updateUrl: null, finishUrl: null });
+    store.add(1, 'update', 2);
+    worker.start();
+    worker.wake();
+    expect(await worker.drainOnce()).toBe(0);
+    await worker.stop();
+    expect(sender.sent).toHaveLength(0);
+  });
+});
