@@ -4,7 +4,7 @@
  * content is refused. Only a new campaign must have its `endtime` still ahead.
  */
 import { createHash } from 'node:crypto';
-import { canonicalCampaignText, checkWindowIsOpen, validateCampaignRequest } from '../domain/campaign-request.ts';
+import { canonicalCampaignParts, checkWindowIsOpen, validateCampaignRequest, type CampaignRequest } from '../domain/campaign-request.ts';
 import { ContractMessage } from '../domain/messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -18,13 +18,15 @@ export interface ReceiveCampaignDeps {
   timeZone: string;
   /** Told about every newly stored campaign (arms its timers, screens its contacts). */
   onCampaignStored(campaignId: number): Promise<void>;
+  /** Compliance screening of a newly stored campaign's contacts (do-not-call lists), before its timers are armed. */
+  screenContacts?(campaignId: number): Promise<unknown>;
 }
 
 export async function receiveCampaign(deps: ReceiveCampaignDeps, body: unknown): Promise<ContractOutcome> {
   const validation = validateCampaignRequest(body, deps.timeZone);
   if (!validation.ok) return validation;
   const request = validation.request;
-  const contentHash = createHash('sha256').update(canonicalCampaignText(request)).digest('hex');
+  const contentHash = hashOf(request);
   const exists = { ok: false as const, campaignId: request.campaignId, errorMsg: ContractMessage.campaignExists, errors: [{ field: 'campaignid', code: 'duplicate' as const, message: 'campaignid đã được dùng cho một campaign khác.' }] };
 
   const stored = await deps.store.getCampaign(request.campaignId);
@@ -40,6 +42,21 @@ export async function receiveCampaign(deps: ReceiveCampaignDeps, body: unknown):
   );
   if (result.outcome === 'exists') return result.contentHash === contentHash ? { ok: true, campaignId: request.campaignId } : exists;
   deps.logger.info({ campaignId: request.campaignId, contacts: request.contacts.length, typeId: request.typeId }, 'campaign received');
+  // A failed screening is not fatal: every contact is checked again just before it is dialled.
+  await deps.screenContacts?.(request.campaignId).catch((error) => deps.logger.warn({ campaignId: request.campaignId, err: String(error) }, 'screening at receipt failed'));
   await deps.onCampaignStored(request.campaignId);
   return { ok: true, campaignId: request.campaignId };
+}
+
+function hashOf(request: CampaignRequest): string {
+  const hash = createHash('sha256');
+  let pending = '';
+  for (const part of canonicalCampaignParts(request)) {
+    pending += part;
+    if (pending.length > 65_536) {
+      hash.update(pending);
+      pending = '';
+    }
+  }
+  return hash.update(pending).digest('hex');
 }

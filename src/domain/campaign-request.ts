@@ -204,10 +204,11 @@ export function checkWindowIsOpen(request: CampaignRequest, now: number): FieldE
 }
 
 /**
- * A canonical text of the normalised request, identical for two bodies that mean the same
- * campaign (key order, numeric-string ids and separators in numbers do not matter).
+ * A canonical text of the normalised request, in parts, identical for two bodies that mean the
+ * same campaign (key order, numeric-string ids and separators in numbers do not matter).
+ * Yielded piecewise so a 200,000-contact campaign is hashed without one giant string.
  */
-export function canonicalCampaignText(request: CampaignRequest): string {
+export function* canonicalCampaignParts(request: CampaignRequest): Generator<string> {
   const sortKeys = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sortKeys);
     if (isPlainObject(value)) {
@@ -215,11 +216,8 @@ export function canonicalCampaignText(request: CampaignRequest): string {
     }
     return value;
   };
-  const parts: string[] = [
-    JSON.stringify([request.campaignId, request.startsAt, request.endsAt, request.typeId, sortKeys(request.extra)]),
-  ];
+  yield JSON.stringify([request.campaignId, request.startsAt, request.endsAt, request.typeId, sortKeys(request.extra)]);
   for (const c of request.contacts) {
-    parts.push(JSON.stringify([c.contactId, c.phoneNumber, c.linkEdit, c.extra === null ? null : sortKeys(c.extra)]));
+    yield `\n${c.contactId}\u0000${c.phoneNumber}\u0000${c.linkEdit ?? '\u0001'}\u0000${c.extra === null ? '' : JSON.stringify(sortKeys(c.extra))}`;
   }
-  return parts.join('\n');
 }

@@ -14,6 +14,8 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 export interface Connection {
   db: Kysely<Database>;
   dialect: SqlDialectName;
+  /** The SQLite handle under Kysely, for bulk loads that need prepared statements. */
+  sqlite?: SqliteDatabase.Database;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -45,5 +47,5 @@ export function connect(databaseUrl: string): Connection {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite };
 }

@@ -87,6 +87,8 @@ export function initialMigration(dialect: SqlDialectName): Migration {
         .addColumn('delivered_at', 'bigint')
         .execute();
       await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute();
+      // Claims scan pending rows in id order (oldest first) without sorting the backlog.
+      await db.schema.createIndex('outbox_pending_order').on('outbox').columns(['state', 'id']).execute();
       await db.schema.createIndex('outbox_campaign').on('outbox').columns(['campaign_id', 'kind', 'state']).execute();
     },
   };
