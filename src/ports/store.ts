@@ -118,6 +118,7 @@ export interface ContactStore {
 export interface AttemptStore {
   /** Contact → dialing with attempts+1, and the attempt row, before the leg is placed. */
   beginAttempt(attempt: NewAttempt): Promise<void>;
+  /** Moves an attempt forward only; a late or repeated event, or an ended attempt, leaves it unchanged. */
   progressAttempt(callId: string, progress: AttemptProgress): Promise<void>;
   /** Ends the attempt, moves its contact on and writes its updateCampaign, in one transaction. False when already ended. */
   endAttempt(end: AttemptEnd): Promise<boolean>;
@@ -137,7 +138,7 @@ export interface OutboxStore {
   markDelivered(ids: readonly number[], at: number): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void>;
   listCallbacks(filter: { state?: CallbackState; campaignId?: number; limit: number; offset?: number }): Promise<CallbackRecord[]>;
-  /** dead → pending, due now. False when the callback is not dead. */
+  /** dead → pending, due now, with a fresh maximum age (created_at = now). False when the callback is not dead. */
   replayCallback(id: number, now: number): Promise<boolean>;
   outboxStats(): Promise<OutboxStats>;
   /** Earliest time a pending callback becomes due, or null. */
