@@ -2,6 +2,7 @@
  * The validated, frozen configuration of one CCS process. Built by `loadConfig` from the
  * config file and environment overrides; nothing else reads `process.env`.
  */
+import type { AccountsConfig } from '../auth/accounts.ts';
 import type { Profile } from '../domain/profile.ts';
 
 export type TelephonyKind = 'simulator' | 'asterisk';
@@ -77,4 +78,6 @@ export interface Config {
   };
   /** Secret that signs recording links; read from the data dir when not configured. */
   signingSecret: string | null;
+  /** Who may sign in to the web UI (`accounts` in the config file; demo accounts when none). */
+  accounts: AccountsConfig;
 }

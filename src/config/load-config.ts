@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assertValidTimeZone } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
+import { readAccounts } from './accounts.ts';
 import type { AgentSetting, Config } from './config.ts';
 import { ConfigError } from './config-error.ts';
 import { BUILTIN_DEFAULT_PROFILE, readProfile } from './profiles.ts';
@@ -163,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       baseUrl: readHttpUrl('CCS_RECORDING_BASE_URL', pick('CCS_RECORDING_BASE_URL', rec.baseUrl)) ?? publicUrl,
     },
     signingSecret: readOptionalString('CCS_SIGNING_SECRET', pick('CCS_SIGNING_SECRET', file.signingSecret)),
+    accounts: readAccounts(file),
   };
   if (config.simulator.answerRate + config.simulator.busyRate + config.simulator.congestionRate + config.simulator.failRate > 1) {
     throw new ConfigError('CCS_SIM_ANSWER_RATE', 'answer, busy, congestion and fail rates add up to more than 1');
