@@ -8,11 +8,13 @@
  * - Nailed-up: the agent's parked leg is borrowed; the customer and then the leg are added
  *   to the mixing bridge (Asterisk moves the leg out of the holding bridge by itself).
  *
- * The connection is made when both channels have entered the bridge: `connected` goes out
- * and `connect()` resolves; with recording on, `POST /bridges/{id}/record` follows. If the
- * agent's leg fails first, `connect()` rejects (the engine then takes the agent out of
- * rotation; the driver announces it offline and checks it again later) and the customer
- * stays answered for another agent. If the customer leaves first, `connect()` just resolves:
+ * `connect()` resolves once Asterisk has accepted the requests (bridge, agent leg created and
+ * dialled, or the parked leg added) and rejects if it refuses them (e.g. 500 for a phone that
+ * is not registered). The connection is made when both channels have entered the bridge:
+ * `connected` goes out; with recording on, `POST /bridges/{id}/record` follows. If the
+ * agent's phone then fails (no answer, hung up before the bridge), the agent is announced
+ * offline (out of rotation, checked again after `agentRetrySeconds`) and the customer stays
+ * answered for another connect. If the customer leaves first, nothing is the agent's fault:
  * the call's `ended` says the rest. An agent hanging up a connected call ends the call.
  *
  * States: connecting → connected → released; connecting → failed | released.
@@ -20,7 +22,7 @@
 import type { AgentEntry, AgentPresence } from './agent-presence.ts';
 import type { ChannelEvent } from './ari-events.ts';
 import { isAriError } from './ari-http.ts';
-import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+import { errorText, type DriverContext, type RouteListener } from './driver-context.ts';
 import type { LegBorrower, NailedUpAgent } from './nailed-up-agent.ts';
 import type { BridgeRecording } from './recording.ts';
 
@@ -83,7 +85,6 @@ export class AgentConnection implements LegBorrower {
   private listener: RouteListener | null = null;
   private addRequested = false;
   private readonly inBridge = new Set<'customer' | 'agent'>();
-  private readonly done = deferred<void>();
 
   constructor(
     private readonly ctx: DriverContext,
@@ -99,21 +100,18 @@ export class AgentConnection implements LegBorrower {
     return this.entry.ref.agentCode;
   }
 
-  get settled(): Promise<void> {
-    return this.done.promise;
-  }
-
+  /** Resolves when Asterisk accepted the connection; rejects when it refused it. */
   async connect(): Promise<void> {
     try {
       const bridgeId = await this.host.bridge.ensure();
-      if (this.state === 'connecting') {
-        if (this.nailedUp) await this.moveNailedUp(bridgeId);
-        else await this.dialAgent();
-      }
+      if (this.state !== 'connecting') return;
+      if (this.nailedUp) await this.moveNailedUp(bridgeId);
+      else await this.dialAgent();
     } catch (error) {
-      this.fail(`agent ${this.agentCode} could not be connected: ${errorText(error)}`);
+      const reason = `agent ${this.agentCode} could not be connected: ${errorText(error)}`;
+      if (!this.fail(reason)) return;
+      throw new Error(reason);
     }
-    return this.done.promise;
   }
 
   customerEntered(bridgeId: string): void {
@@ -139,7 +137,6 @@ export class AgentConnection implements LegBorrower {
   /** The customer is leaving: hang up the agent's phone (on-answer) or park it again. */
   async release(): Promise<void> {
     this.state = 'released';
-    this.done.resolve();
     if (this.nailedUp) {
       if (this.agentLegId) await this.nailedUp.giveBack(this.host.bridge.current);
       return;
@@ -212,16 +209,13 @@ export class AgentConnection implements LegBorrower {
     if (this.state !== 'connecting' || !this.inBridge.has('customer') || !this.inBridge.has('agent')) return;
     this.state = 'connected';
     this.ctx.emit({ type: 'connected', callId: this.host.callId, agentCode: this.agentCode, at: this.ctx.clock.now() });
-    this.done.resolve();
   }
 
-  private fail(reason: string): void {
-    if (this.state !== 'connecting') return;
-    if (this.host.isEnding()) {
-      // The customer left while the agent was being reached: not the agent's fault.
-      this.done.resolve();
-      return;
-    }
+  /** The agent could not be connected; returns false when that is not the agent's doing. */
+  private fail(reason: string): boolean {
+    if (this.state !== 'connecting') return false;
+    // The customer left while the agent was being reached: not the agent's fault.
+    if (this.host.isEnding()) return false;
     this.state = 'failed';
     this.ctx.logger.warn({ callId: this.host.callId, agentCode: this.agentCode, reason }, 'agent not connected');
     if (this.nailedUp) {
@@ -232,6 +226,6 @@ export class AgentConnection implements LegBorrower {
     }
     this.presence.unreachable(this.entry);
     this.host.connectionFailed(this);
-    this.done.reject(new Error(reason));
+    return true;
   }
 }

@@ -25,7 +25,9 @@ describe('ARI driver on the captured connected calls', () => {
     await driver.placeCall(callRequest(callId, '0987654320'));
     await rig.until(() => rig!.callEvents(callId).some((e) => e.type === 'answered'), 'the answer');
     await driver.connectAgent(callId, agent9001, { record: true });
-    expect(await replay.waitForGate()).toMatchObject({ method: 'DELETE', path: expect.stringMatching(/^\/ari\/channels\/[^/]+\?reason=normal$/) });
+    // The capture's dialer hung up after 6 s of talk: the replay waits for that DELETE.
+    expect(await replay.waitForGate((r) => r.method === 'DELETE')).toMatchObject({ path: expect.stringMatching(/^\/ari\/channels\/[^/]+\?reason=normal$/) });
+    expect(rig.callEvents(callId).map((e) => e.type)).toEqual(['ringing', 'answered', 'connected']);
     await driver.hangup(callId);
     await rig.until(() => rig!.ended(callId).length > 0, 'the end of the call');
 

@@ -142,7 +142,7 @@ async function connectRecordedCall(rig: ReplayRig): Promise<string> {
   await rig.driver.placeCall(callRequest(callId, '0987654320'));
   await rig.until(() => rig.callEvents(callId).some((e) => e.type === 'answered'), 'the answer');
   await rig.driver.connectAgent(callId, agent9001, { record: true });
-  await rig.replay.waitForGate();
+  await rig.replay.waitForGate((r) => r.method === 'DELETE');
   return callId;
 }
 

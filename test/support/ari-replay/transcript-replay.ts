@@ -95,11 +95,16 @@ export class TranscriptReplay {
     return this.server.requests;
   }
 
-  /** Waits until the replay stands at a gate (returns its record) or at the end. */
-  async waitForGate(limitMs = 10_000): Promise<HttpRecord | 'end'> {
+  /**
+   * Waits until the replay stands at a gate (returns its record) or at the end; with
+   * `wanted`, until it stands at a gate that satisfies it (or at the end).
+   */
+  async waitForGate(wanted?: (record: HttpRecord) => boolean, limitMs = 10_000): Promise<HttpRecord | 'end'> {
     let stable = 0;
     for (let waited = 0; waited < limitMs; waited += 5) {
-      const idle = this.active === 0 && (this.status.kind === 'gate' || this.status.kind === 'end');
+      const status = this.status;
+      const atGate = status.kind === 'gate' && (!wanted || wanted(this.records[status.index] as HttpRecord));
+      const idle = this.active === 0 && (atGate || status.kind === 'end');
       stable = idle ? stable + 1 : 0;
       if (stable >= 3) return this.status.kind === 'gate' ? (this.records[this.status.index] as HttpRecord) : 'end';
       await sleep(5);

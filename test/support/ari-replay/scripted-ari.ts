@@ -1,0 +1,399 @@
+/**
+ * A scripted Asterisk behind ARI, for behaviour the captures do not cover (the conformance
+ * suite, agent failures, restarts). It keeps channels and bridges and answers the REST calls
+ * the driver makes the way the captured Asterisk 22 did (status codes, bodies, events before
+ * the create response). Customers behave like sipp/carrier.xml, by the last digit of the
+ * number; agent phones (`PJSIP/9001`…) answer after 500 ms like sipp/agent.xml, unless told
+ * otherwise. Time passes through the given Clock: delayed events are clock timers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock, TimerHandle } from '../../../src/ports/clock.ts';
+import { StandInServer, type StandInRequest, type StandInResponse } from './stand-in-server.ts';
+import {
+  bridgeJson,
+  CAUSES,
+  carrierScript,
+  channelJson,
+  timestampOf,
+  type Cause,
+  type ScriptedBridge,
+  type ScriptedChannel,
+} from './scripted-model.ts';
+import { recordingSample } from './transcript.ts';
+
+export type AgentPhone = 'answers' | 'no-answer' | 'unregistered';
+
+export interface ScriptedAriOptions {
+  clock: Clock;
+  user?: string;
+  password?: string;
+  app?: string;
+  /** Agent phones by endpoint resource; default 9001–9003 answering. */
+  agents?: Record<string, AgentPhone>;
+}
+
+type Reply = (response: StandInResponse) => void;
+const notFound = (what: string): StandInResponse => ({ status: 404, json: { message: `${what} not found` } });
+
+export class ScriptedAri {
+  readonly user: string;
+  readonly password: string;
+  readonly app: string;
+  readonly channels = new Map<string, ScriptedChannel>();
+  readonly bridges = new Map<string, ScriptedBridge>();
+  readonly stored = new Map<string, Uint8Array>();
+  readonly unexpected: StandInRequest[] = [];
+  private readonly live = new Map<string, { bridgeId: string; startedAt: number; format: string }>();
+  private readonly agents: Record<string, AgentPhone>;
+  private readonly server: StandInServer;
+  private readonly clock: Clock;
+  private startupTime: string;
+  private sequence = 0;
+  private readonly sample = recordingSample();
+
+  private constructor(options: ScriptedAriOptions) {
+    this.clock = options.clock;
+    this.user = options.user ?? 'dialer';
+    this.password = options.password ?? 'dialer-ari-secret';
+    this.app = options.app ?? 'ccs';
+    this.agents = { '9001': 'answers', '9002': 'answers', '9003': 'answers', ...options.agents };
+    this.startupTime = timestampOf(this.clock.now());
+    this.server = new StandInServer({ user: this.user, password: this.password, app: this.app, handle: (req, reply) => this.route(req, reply) });
+  }
+
+  static async start(options: ScriptedAriOptions): Promise<ScriptedAri> {
+    const ari = new ScriptedAri(options);
+    await ari.server.listen();
+    return ari;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get requests(): StandInRequest[] {
+    return this.server.requests;
+  }
+
+  /** Changes how an agent's phone behaves; (un)registering is announced as EndpointStateChange. */
+  setAgentPhone(resource: string, phone: AgentPhone): void {
+    const before = this.agents[resource];
+    this.agents[resource] = phone;
+    if ((before === 'unregistered') !== (phone === 'unregistered')) {
+      this.send({ type: 'EndpointStateChange', endpoint: this.endpointJson(resource) });
+    }
+  }
+
+  /** The far end of a channel hangs up (BYE). */
+  hangUpFarEnd(channelId: string, cause: Cause = CAUSES.normal): void {
+    const ch = this.channels.get(channelId);
+    if (ch) this.destroy(ch, cause);
+  }
+
+  /** Asterisk stops (channels hung up with cause 4 unless `silently`), forgetting everything. */
+  async stop(options: { silently?: boolean } = {}): Promise<void> {
+    for (const ch of [...this.channels.values()]) {
+      if (options.silently) this.cancel(ch);
+      else this.destroy(ch, CAUSES.normal, { cause: 4, soft: true });
+    }
+    this.channels.clear();
+    this.bridges.clear();
+    this.live.clear();
+    await this.server.goDown();
+  }
+
+  /** Asterisk started again: new startup time, nothing remembered. */
+  async start(): Promise<void> {
+    this.startupTime = timestampOf(this.clock.now());
+    await this.server.comeBack();
+  }
+
+  async close(): Promise<void> {
+    for (const ch of this.channels.values()) this.cancel(ch);
+    await this.server.close();
+  }
+
+  private send(event: Record<string, unknown>): void {
+    this.server.send({ ...event, timestamp: timestampOf(this.clock.now()), asterisk_id: '02:fc:00:00:00:01', application: this.app });
+  }
+
+  private later(ch: ScriptedChannel | null, ms: number, fn: () => void): void {
+    const handle: TimerHandle = this.clock.setTimer(ms, fn);
+    ch?.timers.push(handle);
+  }
+
+  private cancel(ch: ScriptedChannel): void {
+    for (const timer of ch.timers) timer.cancel();
+    ch.timers = [];
+  }
+
+  private route(req: StandInRequest, reply: Reply): void {
+    const parts = req.url.pathname.split('/').slice(2).map(decodeURIComponent); // after /ari
+    const q = req.url.searchParams;
+    // e.g. `POST channels/:id/dial`, `GET channels`, `POST bridges/:id/addChannel`
+    const key = [`${req.method} ${parts[0]}`, ...(parts.length > 1 ? [':id', ...parts.slice(2)] : [])].join('/');
+    const id = parts[1] ?? '';
+    switch (key) {
+      case 'POST channels/:id':
+        if (id === 'create') return this.create(req, reply);
+        break;
+      case 'POST channels/:id/dial':
+        return this.dial(id, Number(q.get('timeout') ?? 0), reply);
+      case 'DELETE channels/:id':
+        return this.hangup(id, reply);
+      case 'GET channels':
+        return reply({ status: 200, json: [...this.channels.values()].map((ch) => channelJson(ch, this.app)) });
+      case 'GET channels/:id': {
+        const ch = this.channels.get(id);
+        return reply(ch ? { status: 200, json: channelJson(ch, this.app) } : notFound('Channel'));
+      }
+      case 'POST channels/:id/play':
+        return this.play(id, q.get('media') ?? '', q.get('playbackId') ?? randomUUID(), reply);
+      case 'POST bridges':
+        return this.createBridge(q.get('type') === 'holding' ? 'holding' : 'mixing', q.get('bridgeId') ?? randomUUID(), q.get('name') ?? '', reply);
+      case 'POST bridges/:id/addChannel':
+        return this.addChannels(id, (q.get('channel') ?? '').split(','), reply);
+      case 'POST bridges/:id/removeChannel':
+        return this.removeChannel(id, q.get('channel') ?? '', reply);
+      case 'DELETE bridges/:id':
+        return this.destroyBridge(id, reply);
+      case 'POST bridges/:id/record':
+        return this.record(id, q.get('name') ?? '', q.get('format') ?? '', reply);
+      case 'GET asterisk/:id':
+        if (id === 'info') {
+          return reply({ status: 200, json: { system: { version: '22.10.1', entity_id: '02:fc:00:00:00:01' }, status: { startup_time: this.startupTime, last_reload_time: this.startupTime } } });
+        }
+        break;
+      case 'POST applications/:id/subscription':
+      case 'DELETE applications/:id/subscription':
+        return reply({ status: 200, json: { name: this.app, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [] } });
+      default:
+        break;
+    }
+    if (req.method === 'POST' && parts[0] === 'recordings' && parts[1] === 'live' && parts[3] === 'stop') return this.stopRecording(parts[2]!, reply);
+    if (req.method === 'GET' && parts[0] === 'recordings' && parts[1] === 'stored' && parts[3] === 'file') {
+      const file = this.stored.get(parts[2]!);
+      return reply(file ? { status: 200, bytes: file, contentType: 'audio/wav' } : notFound('Recording'));
+    }
+    if (req.method === 'DELETE' && parts[0] === 'recordings' && parts[1] === 'stored') {
+      return reply(this.stored.delete(parts[2]!) ? { status: 204 } : notFound('Recording'));
+    }
+    if (req.method === 'GET' && parts[0] === 'endpoints' && parts[1] === 'PJSIP' && parts[2]) {
+      return reply(this.agents[parts[2]] ? { status: 200, json: this.endpointJson(parts[2]) } : notFound('Endpoint'));
+    }
+    this.unexpected.push(req);
+    reply({ status: 404, json: { message: 'scripted Asterisk: no such resource' } });
+  }
+
+  private endpointJson(resource: string) {
+    const channelIds = [...this.channels.values()].filter((c) => c.kind === 'agent' && c.target === resource).map((c) => c.id);
+    return { technology: 'PJSIP', resource, state: this.agents[resource] === 'unregistered' ? 'offline' : 'online', channel_ids: channelIds };
+  }
+
+  private create(req: StandInRequest, reply: Reply): void {
+    const q = req.url.searchParams;
+    const endpoint = q.get('endpoint') ?? '';
+    const match = /^PJSIP\/(.+)$/.exec(endpoint);
+    if (!endpoint.includes('/')) return reply({ status: 400, json: { message: 'Invalid endpoint specified' } });
+    const allocationFailed = { status: 500, json: { error: 'Allocation failed' } };
+    if (!match) return reply(allocationFailed);
+    let kind: ScriptedChannel['kind'];
+    let target: string;
+    if (match[1]!.includes('@')) {
+      const [number, trunk] = match[1]!.split('@');
+      if (trunk !== 'trunk') return reply(allocationFailed);
+      kind = 'customer';
+      target = number!;
+    } else {
+      const phone = this.agents[match[1]!];
+      if (!phone || phone === 'unregistered') return reply(allocationFailed);
+      kind = 'agent';
+      target = match[1]!;
+    }
+    const id = q.get('channelId') ?? `${Math.floor(this.clock.now() / 1000)}.${this.sequence}`;
+    if (this.channels.has(id)) return reply({ status: 409, json: { message: 'Channel with given unique ID already exists' } });
+    const variables = ((req.body as { variables?: Record<string, string> } | null)?.variables ?? {}) as Record<string, string>;
+    const seq = (this.sequence++).toString(16).padStart(8, '0');
+    const ch: ScriptedChannel = {
+      id,
+      name: kind === 'customer' ? `PJSIP/trunk-${seq}` : `PJSIP/${target}-${seq}`,
+      kind,
+      target,
+      state: 'Down',
+      appArgs: (q.get('appArgs') ?? '').split(',').filter((a) => a !== ''),
+      callerNumber: variables['CALLERID(num)'] ?? '02873000000',
+      vars: variables,
+      bridge: null,
+      dialled: false,
+      answered: false,
+      protocolId: randomUUID(),
+      createdAt: this.clock.now(),
+      timers: [],
+    };
+    this.channels.set(id, ch);
+    // As captured: these arrive before the HTTP response.
+    if (variables.CCS_CALL_ID) this.send({ type: 'ChannelVarset', variable: 'CCS_CALL_ID', value: variables.CCS_CALL_ID, channel: channelJson(ch, this.app, false) });
+    this.send({ type: 'ChannelDialplan', dialplan_app: 'Stasis', dialplan_app_data: [this.app, ...ch.appArgs].join(','), channel: channelJson(ch, this.app) });
+    this.send({ type: 'StasisStart', args: ch.appArgs, channel: channelJson(ch, this.app) });
+    reply({ status: 200, json: channelJson(ch, this.app, false) });
+  }
+
+  private dial(id: string, timeoutSeconds: number, reply: Reply): void {
+    const ch = this.channels.get(id);
+    if (!ch) return reply(notFound('Channel'));
+    ch.dialled = true;
+    reply({ status: 204 });
+    this.later(ch, 1, () => this.send({ type: 'Dial', dialstatus: '', forward: '', dialstring: ch.kind === 'customer' ? `${ch.target}@trunk` : ch.target, peer: channelJson(ch, this.app) }));
+    if (timeoutSeconds > 0) {
+      this.later(ch, timeoutSeconds * 1000, () => {
+        if (!ch.answered) this.destroy(ch, CAUSES.ringOut, { cause: 32, soft: true });
+      });
+    }
+    if (ch.kind === 'agent') {
+      const phone = this.agents[ch.target];
+      this.later(ch, 2, () => this.ring(ch));
+      if (phone === 'answers') this.later(ch, 500, () => this.answer(ch));
+      return;
+    }
+    const script = carrierScript(ch.target);
+    if (script.kind === 'fails') {
+      this.later(ch, script.after, () => this.destroy(ch, script.cause));
+      return;
+    }
+    this.later(ch, 8, () => this.ring(ch));
+    if (script.answerAfter !== null) this.later(ch, script.answerAfter, () => this.answer(ch));
+    if (script.answerAfter !== null && script.hangsUpAfterAnswer !== null) {
+      this.later(ch, script.answerAfter + script.hangsUpAfterAnswer, () => this.destroy(ch, CAUSES.normal));
+    }
+  }
+
+  private ring(ch: ScriptedChannel): void {
+    if (ch.state !== 'Down') return;
+    ch.state = 'Ringing';
+    this.send({ type: 'ChannelStateChange', channel: channelJson(ch, this.app) });
+    this.send({ type: 'Dial', dialstatus: 'RINGING', forward: '', dialstring: '', peer: channelJson(ch, this.app) });
+  }
+
+  private answer(ch: ScriptedChannel): void {
+    if (ch.answered || !this.channels.has(ch.id)) return;
+    ch.answered = true;
+    ch.state = 'Up';
+    this.send({ type: 'ChannelStateChange', channel: channelJson(ch, this.app) });
+    this.send({ type: 'Dial', dialstatus: 'ANSWER', forward: '', dialstring: '', peer: channelJson(ch, this.app) });
+  }
+
+  /** Hangup request, out of its bridge, out of Stasis, destroyed: the captured order. */
+  private destroy(ch: ScriptedChannel, cause: Cause, request?: { cause: number; soft: true }): void {
+    if (!this.channels.has(ch.id)) return;
+    this.cancel(ch);
+    const [code, text, tech] = cause;
+    this.send({ type: 'ChannelHangupRequest', ...(request ?? { cause: code, ...(tech !== undefined ? { tech_cause: tech } : {}) }), channel: channelJson(ch, this.app) });
+    if (ch.bridge) this.leave(ch);
+    this.send({ type: 'StasisEnd', channel: channelJson(ch, this.app) });
+    this.channels.delete(ch.id);
+    this.send({ type: 'ChannelDestroyed', cause: code, cause_txt: text, ...(tech !== undefined ? { tech_cause: tech } : {}), channel: channelJson(ch, this.app) });
+  }
+
+  private hangup(id: string, reply: Reply): void {
+    const ch = this.channels.get(id);
+    if (!ch) return reply(notFound('Channel'));
+    reply({ status: 204 });
+    const cause: Cause = ch.dialled ? CAUSES.normal : [16, 'Normal Clearing', 603];
+    this.later(null, 1, () => this.destroy(ch, cause, { cause: 32, soft: true }));
+  }
+
+  private play(id: string, media: string, playbackId: string, reply: Reply): void {
+    const ch = this.channels.get(id);
+    if (!ch) return reply(notFound('Channel'));
+    const playback = { id: playbackId, media_uri: media, target_uri: `channel:${id}`, language: 'en' };
+    reply({ status: 201, json: { ...playback, state: 'queued' } });
+    this.later(ch, 1, () => this.send({ type: 'PlaybackStarted', playback: { ...playback, state: 'playing' } }));
+    this.later(ch, 2000, () => this.send({ type: 'PlaybackFinished', playback: { ...playback, state: 'done' } }));
+  }
+
+  private createBridge(type: 'mixing' | 'holding', id: string, name: string, reply: Reply): void {
+    if (this.bridges.has(id)) return reply({ status: 409, json: { message: 'Bridge with this id already exists' } });
+    const bridge: ScriptedBridge = { id, type, name, channels: [], recording: null, createdAt: this.clock.now() };
+    this.bridges.set(id, bridge);
+    reply({ status: 200, json: bridgeJson(bridge) });
+  }
+
+  private addChannels(bridgeId: string, ids: string[], reply: Reply): void {
+    const bridge = this.bridges.get(bridgeId);
+    if (!bridge) return reply(notFound('Bridge'));
+    const chans = ids.map((id) => this.channels.get(id));
+    if (chans.some((c) => !c)) return reply({ status: 400, json: { message: 'Channel not found' } });
+    reply({ status: 204 });
+    this.later(null, 1, () => {
+      for (const ch of chans as ScriptedChannel[]) {
+        if (!this.channels.has(ch.id) || !this.bridges.has(bridgeId)) continue;
+        if (ch.bridge === bridgeId) continue;
+        if (ch.bridge) this.leave(ch);
+        ch.bridge = bridgeId;
+        bridge.channels.push(ch.id);
+        this.send({ type: 'ChannelEnteredBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.app) });
+      }
+    });
+  }
+
+  private leave(ch: ScriptedChannel): void {
+    const bridge = ch.bridge ? this.bridges.get(ch.bridge) : undefined;
+    ch.bridge = null;
+    if (!bridge) return;
+    bridge.channels = bridge.channels.filter((id) => id !== ch.id);
+    this.send({ type: 'ChannelLeftBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.app) });
+  }
+
+  private removeChannel(bridgeId: string, id: string, reply: Reply): void {
+    const bridge = this.bridges.get(bridgeId);
+    if (!bridge) return reply(notFound('Bridge'));
+    const ch = this.channels.get(id);
+    if (!ch) return reply({ status: 400, json: { message: 'Channel not found' } });
+    if (ch.bridge !== bridgeId) return reply({ status: 422, json: { message: 'Channel not in this bridge' } });
+    reply({ status: 204 });
+    this.leave(ch);
+  }
+
+  private destroyBridge(id: string, reply: Reply): void {
+    const bridge = this.bridges.get(id);
+    if (!bridge) return reply(notFound('Bridge'));
+    reply({ status: 204 });
+    this.later(null, 1, () => {
+      for (const chId of [...bridge.channels]) {
+        const ch = this.channels.get(chId);
+        if (ch) this.leave(ch);
+      }
+      if (bridge.recording) this.finishRecording(bridge.recording);
+      this.bridges.delete(id);
+      this.send({ type: 'BridgeDestroyed', bridge: bridgeJson(bridge) });
+    });
+  }
+
+  private record(bridgeId: string, name: string, format: string, reply: Reply): void {
+    const bridge = this.bridges.get(bridgeId);
+    if (!bridge) return reply(notFound('Bridge'));
+    if (format !== 'wav') return reply({ status: 422, json: { message: 'specified format is unknown on this system' } });
+    this.live.set(name, { bridgeId, startedAt: this.clock.now(), format });
+    bridge.recording = name;
+    const recording = { name, format, target_uri: `bridge:${bridgeId}` };
+    reply({ status: 201, json: { ...recording, state: 'queued' } });
+    this.later(null, 1, () => this.send({ type: 'RecordingStarted', recording: { ...recording, state: 'recording' } }));
+  }
+
+  private stopRecording(name: string, reply: Reply): void {
+    if (!this.live.has(name)) return reply(notFound('Recording'));
+    reply({ status: 204 });
+    this.later(null, 1, () => this.finishRecording(name));
+  }
+
+  private finishRecording(name: string): void {
+    const live = this.live.get(name);
+    if (!live) return;
+    this.live.delete(name);
+    const bridge = this.bridges.get(live.bridgeId);
+    if (bridge) bridge.recording = null;
+    this.stored.set(name, this.sample);
+    const duration = Math.round((this.clock.now() - live.startedAt) / 1000);
+    this.send({ type: 'RecordingFinished', recording: { name, format: live.format, target_uri: `bridge:${live.bridgeId}`, state: 'done', duration } });
+  }
+}
