@@ -107,7 +107,7 @@ export class AriHttp {
       const text = await res.body.text();
       return (text === '' ? undefined : JSON.parse(text)) as T;
     } catch (error) {
-      if (controller.signal.aborted && !(error instanceof AriError)) {
+      if (controller.signal.aborted) {
         throw new AriError('timeout', null, `no answer within ${this.options.timeoutMs} ms`, request);
       }
       throw error;

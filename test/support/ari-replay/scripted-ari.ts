@@ -102,6 +102,16 @@ export class ScriptedAri {
     await this.server.goDown();
   }
 
+  /** A network blip: connections cut, Asterisk keeps running and remembers everything. */
+  async dropConnections(): Promise<void> {
+    await this.server.goDown();
+  }
+
+  /** The network is back (after `dropConnections`). */
+  async reconnectable(): Promise<void> {
+    await this.server.comeBack();
+  }
+
   /** Asterisk started again: new startup time, nothing remembered. */
   async start(): Promise<void> {
     this.startupTime = timestampOf(this.clock.now());
