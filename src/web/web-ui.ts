@@ -1,0 +1,138 @@
+/**
+ * The web UI's server side, assembled: accounts and sessions, the agent desktop, live updates,
+ * the dashboard's extra data and the static pages. The composition root builds one, passes
+ * `sessionRole` to the operator API's guard (so signed-in supervisors can use /ops) and
+ * `register` as an HTTP extension.
+ *
+ * Desktop agents whose browser went away (no live-update stream for `absentAfterMs`) are
+ * paused while ready, so the dialer stops sending them customers; sessions that expire sign
+ * their agent out of the floor.
+ */
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createAccountDirectory, type AccountRole, type AccountsConfig } from '../auth/accounts.ts';
+import { createLoginThrottle } from '../auth/login-throttle.ts';
+import { createSessionStore } from '../auth/session-store.ts';
+import type { Engine } from '../engine/engine.ts';
+import { registerDesktopRoutes } from '../http/desktop-routes.ts';
+import { createSessionAuth } from '../http/session-auth.ts';
+import { registerSessionRoutes } from '../http/session-routes.ts';
+import { registerSupervisorRoutes } from '../http/supervisor-routes.ts';
+import { registerUiEventsRoute } from '../http/ui-events-route.ts';
+import { registerWebRoutes } from '../http/web-routes.ts';
+import type { Clock, TimerHandle } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
+import { agentStateOf, createAgentDesktop } from './agent-desktop.ts';
+import { createCallRateSeries } from './call-rate-series.ts';
+import { createFrameProbe, type FrameProbe } from './frame-probe.ts';
+import { createUiEventHub } from './ui-event-hub.ts';
+
+export interface WebUiDeps {
+  accounts: AccountsConfig;
+  publicUrl: string;
+  timeZone: string;
+  engine: Engine;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Where the built bundle lives; defaults to dist/web of this checkout. */
+  distDir?: string;
+  probe?: FrameProbe;
+  /** A desktop agent without a live-update stream this long is paused (while ready). */
+  absentAfterMs?: number;
+}
+
+export interface WebUi {
+  sessionRole(request: FastifyRequest): AccountRole | null;
+  register(app: FastifyInstance): Promise<void>;
+}
+
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+const SWEEP_MS = 15_000;
+
+export function createWebUi(deps: WebUiDeps): WebUi {
+  const { clock } = deps;
+  const logger = deps.logger.child({ component: 'web-ui' });
+  const absentAfterMs = deps.absentAfterMs ?? 60_000;
+  const hub = createUiEventHub({ events: deps.engine.events, clock });
+  const desktop = createAgentDesktop({
+    engine: deps.engine,
+    store: deps.store,
+    clock,
+    logger,
+    probe: deps.probe ?? createFrameProbe({ clock }),
+    publicOrigin: new URL(deps.publicUrl).origin,
+    notify: (agentCode) => hub.desk(agentCode),
+  });
+  const sessions = createSessionStore({
+    now: () => clock.now(),
+    onEnded(session) {
+      hub.closeSession(session.id);
+      void desktop.sessionEnded(session);
+    },
+  });
+  const auth = createSessionAuth({ sessions, publicUrl: deps.publicUrl });
+  const rates = createCallRateSeries({ now: () => clock.now() });
+  const lastStreamAt = new Map<string, number>();
+
+  const sweep = () => {
+    sessions.sweep();
+    const now = clock.now();
+    for (const session of sessions.all()) {
+      const code = desktop.agentCodeOf(session);
+      if (!code) continue;
+      if (hub.streamsOf(session.id) > 0 || !lastStreamAt.has(session.id)) {
+        lastStreamAt.set(session.id, now);
+        continue;
+      }
+      const agent = agentStateOf(deps.engine.agents().find((a) => a.agentCode === code));
+      if (now - lastStreamAt.get(session.id)! >= absentAfterMs && agent?.state === 'ready') {
+        logger.warn({ agentCode: code, username: session.username }, 'desktop went away: pausing the agent');
+        desktop.pause(session, 'desktop-disconnected');
+      }
+    }
+    for (const id of lastStreamAt.keys()) if (!sessions.all().some((s) => s.id === id)) lastStreamAt.delete(id);
+  };
+
+  return {
+    sessionRole: (request) => auth.sessionRole(request),
+
+    async register(app) {
+      if (deps.accounts.demo) {
+        logger.warn('no accounts configured: the demo accounts are active (admin/admin, supervisor/supervisor, agent1/agent1 …); configure "accounts" before real use');
+      }
+      const offs = [desktop.attach(), rates.attach(deps.engine.events)];
+      hub.attach();
+      let sweeper: TimerHandle | null = null;
+      const arm = () => {
+        sweeper = clock.setTimer(SWEEP_MS, () => {
+          sweep();
+          arm();
+        });
+      };
+      arm();
+      // Open event streams would hold the server open: end them first.
+      app.addHook('preClose', async () => {
+        sweeper?.cancel();
+        offs.forEach((off) => off());
+        hub.close();
+      });
+
+      registerSessionRoutes(app, {
+        auth,
+        sessions,
+        accounts: createAccountDirectory(deps.accounts.list),
+        throttle: createLoginThrottle({ now: () => clock.now() }),
+        logger,
+        timeZone: deps.timeZone,
+        demo: deps.accounts.demo,
+        agentCodeOf: (id) => desktop.agentCodeOf({ id }),
+      });
+      registerDesktopRoutes(app, { auth, desktop });
+      registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }) });
+      registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });
+      registerWebRoutes(app, { auth, distDir: deps.distDir ?? DEFAULT_DIST_DIR });
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// The agent desktop: sign in to the floor, ready/pause/sign out, the call in front of the
+// agent with its CRM page, and wrap-up. State comes from the server and is refetched on every
+// live event about this agent.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+import { useLiveEvents } from '../live.ts';
+import { CallPanel } from './call-panel.tsx';
+import { CrmPane } from './crm-pane.tsx';
+import { DeskSignIn } from './desk-sign-in.tsx';
+import { StatusPanel } from './status-panel.tsx';
+import type { DeskState } from './types.ts';
+import { WrapUp } from './wrap-up.tsx';
+
+export interface DeskUser {
+  username: string;
+  agentCode: string | null;
+  stationId: string | null;
+}
+
+export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<DeskState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const offset = useRef(0);
+
+  const refresh = useCallback(async () => {
+    try {
+      const s = await api<DeskState>('/ui/agent/state');
+      offset.current = s.serverNow - Date.now();
+      setState(s);
+    } catch (err) {
+      setError(String((err as Error).message));
+    }
+  }, []);
+
+  const act = useCallback(async (path: string, body?: unknown) => {
+    setError(null);
+    try {
+      const s = await api<DeskState>(path, { method: 'POST', body: body ?? {} });
+      offset.current = s.serverNow - Date.now();
+      setState(s);
+      return true;
+    } catch (err) {
+      setError(err instanceof ApiError ? t(`deskError.${err.code}`, err.message) : String(err));
+      return false;
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void refresh();
+  }, []);
+  const connected = useLiveEvents(() => void refresh());
+  // After a reconnect, catch up on what happened meanwhile.
+  useEffect(() => {
+    if (connected) void refresh();
+  }, [connected]);
+
+  if (!state) return <div class="centered muted">{t('app.loading')}</div>;
+  const serverNow = () => Date.now() + offset.current;
+
+  return (
+    <div class="desk" data-testid="agent-desktop">
+      <aside class="desk-side">
+        <div class="row between">
+          <h2>{t('desk.title')}</h2>
+          <LiveBadge connected={connected} />
+        </div>
+        {error && (
+          <p class="error" role="alert" data-testid="desk-error">
+            {error}
+          </p>
+        )}
+        {!state.desk ? (
+          <DeskSignIn user={props.user} onSignIn={(agentCode, stationId) => act('/ui/agent/sign-in', { agentCode, stationId })} />
+        ) : (
+          <>
+            <StatusPanel state={state} serverNow={serverNow} act={act} />
+            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} />}
+            {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} />}
+          </>
+        )}
+      </aside>
+      <section class="desk-main">
+        <CrmPane call={state.call} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+      </section>
+    </div>
+  );
+}
+
+export function LiveBadge(props: { connected: boolean }) {
+  const { t } = useI18n();
+  return (
+    <span class={`live-badge ${props.connected ? 'on' : 'off'}`} data-testid="live-badge">
+      <span class="dot" />
+      {props.connected ? t('app.live') : t('app.reconnecting')}
+    </span>
+  );
+}

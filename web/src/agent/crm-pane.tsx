@@ -1,0 +1,78 @@
+// The contact's CRM page (`linkedit`): embedded when the CRM allows framing (or when that could
+// not be checked), otherwise opened in a new tab; a button reopens it either way.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useI18n } from '../i18n.ts';
+import type { AgentState, DeskCall } from './types.ts';
+
+export function CrmPane(props: { call: DeskCall | null; agentState: AgentState | null; signedIn: boolean }) {
+  const { t } = useI18n();
+  const { call } = props;
+  const opened = useRef<string | null>(null);
+  const [blocked, setBlocked] = useState(false);
+
+  const openTab = () => {
+    if (!call?.linkedit) return null;
+    const w = window.open(call.linkedit, 'ccs-crm');
+    if (w) w.opener = null;
+    setBlocked(w === null);
+    return w;
+  };
+
+  useEffect(() => {
+    setBlocked(false);
+    if (call?.linkedit && call.framing === 'denied' && opened.current !== call.callId) {
+      opened.current = call.callId;
+      openTab();
+    }
+  }, [call?.callId, call?.framing]);
+
+  if (!call) {
+    return (
+      <div class="crm-empty" data-testid="crm-empty">
+        <div class="big-icon">☎</div>
+        <h2>{props.signedIn ? (props.agentState === 'paused' ? t('state.paused') : t('desk.waiting')) : t('desk.signInTitle')}</h2>
+        <p class="muted">{props.agentState === 'paused' ? t('desk.pausedHint') : t('desk.waitingHint')}</p>
+      </div>
+    );
+  }
+  if (!call.linkedit) {
+    return (
+      <div class="crm-empty">
+        <p class="muted">{t('desk.crmNone')}</p>
+      </div>
+    );
+  }
+  return (
+    <div class="crm" data-testid="crm-pane" data-framing={call.framing}>
+      <div class="crm-bar">
+        <strong>{t('desk.crm')}</strong>
+        <span class="url" title={call.linkedit}>
+          {call.linkedit}
+        </span>
+        <button type="button" onClick={openTab} data-testid="crm-open-tab">
+          {call.framing === 'denied' ? t('desk.crmReopen') : t('desk.crmOpenTab')}
+        </button>
+      </div>
+      {call.framing === 'checking' && <div class="crm-empty muted">{t('desk.crmChecking')}</div>}
+      {(call.framing === 'allowed' || call.framing === 'unknown') && (
+        <iframe
+          key={call.callId}
+          class="crm-frame"
+          src={call.linkedit}
+          title={t('desk.crm')}
+          data-testid="crm-frame"
+          referrerpolicy="no-referrer"
+          sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads"
+        />
+      )}
+      {call.framing === 'denied' && (
+        <div class="crm-empty" data-testid="crm-in-tab">
+          <p>{blocked ? t('desk.crmBlocked') : t('desk.crmInTab')}</p>
+          <button type="button" class="primary big" onClick={openTab}>
+            {t('desk.crmReopen')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// The agent's own state with time in state, and the ready / pause (with reason) / sign-out controls.
+import { useState } from 'preact/hooks';
+import { duration } from '../format.ts';
+import { useI18n } from '../i18n.ts';
+import { useTick } from '../live.ts';
+import type { DeskState } from './types.ts';
+
+const REASONS = ['break', 'lunch', 'meeting', 'training', 'other'] as const;
+
+export function StatusPanel(props: { state: DeskState; serverNow(): number; act(path: string, body?: unknown): Promise<boolean> }) {
+  const { t } = useI18n();
+  useTick(1000);
+  const [reason, setReason] = useState<(typeof REASONS)[number]>('break');
+  const { desk, agent } = props.state;
+  const state = agent?.state ?? 'offline';
+  const inCall = state === 'talking' || state === 'reserved';
+  const pauseReason = agent?.pauseReason ? t(`pause.${agent.pauseReason}`, agent.pauseReason) : null;
+
+  return (
+    <div class="card stack">
+      <div class="row between">
+        <span class="muted">
+          {desk!.agentCode} · {t('sup.station')} {desk!.stationId}
+        </span>
+        <span class="muted">
+          {t('desk.callsTaken')}: <strong>{agent?.callsTaken ?? 0}</strong>
+        </span>
+      </div>
+      <div class={`state-banner s-${state}`} data-testid="agent-state" data-state={state}>
+        <span>{t(`state.${state}`)}</span>
+        {pauseReason && <span class="reason">· {pauseReason}</span>}
+        <span class="timer" data-testid="time-in-state">
+          {agent ? duration((props.serverNow() - agent.since) / 1000) : ''}
+        </span>
+      </div>
+      <div class="controls">
+        <button type="button" class="primary" disabled={state !== 'paused' && state !== 'wrap-up'} onClick={() => props.act('/ui/agent/ready')} data-testid="ready">
+          {t('desk.ready')}
+        </button>
+        <select aria-label={t('desk.pauseReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value as (typeof REASONS)[number])} data-testid="pause-reason">
+          {REASONS.map((r) => (
+            <option value={r}>{t(`pause.${r}`)}</option>
+          ))}
+        </select>
+        <button type="button" disabled={state === 'paused' || state === 'offline'} onClick={() => props.act('/ui/agent/pause', { reason })} data-testid="pause">
+          {t('desk.pause')}
+        </button>
+      </div>
+      <button type="button" class="ghost" disabled={inCall} onClick={() => props.act('/ui/agent/sign-out')} data-testid="desk-sign-out">
+        {t('desk.signOut')}
+      </button>
+    </div>
+  );
+}

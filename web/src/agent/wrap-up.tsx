@@ -1,0 +1,47 @@
+// Wrap-up: an optional note kept with the attempt, then back to ready. The note can be typed
+// during the call already; it is saved when the agent saves it or presses "Save & ready".
+import { useState } from 'preact/hooks';
+import { useI18n } from '../i18n.ts';
+import type { AgentState, DeskCall } from './types.ts';
+
+export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path: string, body?: unknown): Promise<boolean> }) {
+  const { t } = useI18n();
+  const [note, setNote] = useState(props.call.note ?? '');
+  const [saved, setSaved] = useState(false);
+  const ended = props.call.endedAt !== null;
+
+  const save = async () => {
+    const ok = await props.act('/ui/agent/note', { callId: props.call.callId, note });
+    setSaved(ok);
+    return ok;
+  };
+  const saveAndReady = async () => {
+    if (note.trim() && !(await save())) return;
+    await props.act('/ui/agent/ready');
+  };
+
+  return (
+    <div class={`card stack ${ended ? 'wrap-up' : ''}`} data-testid="wrap-up">
+      {ended && <h3>{t('desk.wrapUp')}</h3>}
+      <label>
+        {t('desk.note')}
+        <textarea rows={ended ? 4 : 2} maxLength={2000} value={note} onInput={(e) => (setNote(e.currentTarget.value), setSaved(false))} data-testid="note" />
+      </label>
+      {saved && (
+        <p class="ok" data-testid="note-saved">
+          {t('desk.noteSaved')}
+        </p>
+      )}
+      {ended && (
+        <div class="row gap">
+          <button type="button" onClick={save} disabled={!note.trim()} data-testid="save-note">
+            {t('desk.saveNote')}
+          </button>
+          <button type="button" class="primary" onClick={saveAndReady} data-testid="save-and-ready">
+            {props.agentState === 'wrap-up' ? t('desk.saveAndReady') : t('desk.ready')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

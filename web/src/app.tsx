@@ -1,0 +1,114 @@
+// The app shell: session, language, top bar, and which page the path shows.
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { AgentDesktop } from './agent/agent-desktop.tsx';
+import { api, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from './api.ts';
+import { I18n, initialLang, saveLang, translator, useI18n, type Lang } from './i18n.ts';
+import { LoginPage } from './login-page.tsx';
+import { navigate, usePath } from './router.ts';
+import { CampaignPage } from './supervisor/campaign-page.tsx';
+import { Dashboard } from './supervisor/dashboard.tsx';
+
+const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const path = usePath();
+  const i18n = useMemo(() => ({ lang, t: translator(lang), setLang: (l: Lang) => (saveLang(l), setLangState(l)) }), [lang]);
+
+  const load = useCallback(async () => {
+    const info = await api<SessionInfo>('/ui/session');
+    setCsrfToken(info.csrfToken);
+    setSession(info);
+    return info;
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      setSession((s) => (s ? { ...s, user: null, csrfToken: null } : s));
+    });
+    void load();
+  }, []);
+
+  useEffect(() => {
+    if (!session) return;
+    if (!session.user && path !== '/login') navigate(`/login?next=${encodeURIComponent(path)}`);
+    if (session.user && (path === '/' || path === '/login')) {
+      const next = new URLSearchParams(location.search).get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') && next.startsWith(homeOf(session.user.role)) ? next : homeOf(session.user.role));
+    }
+  }, [session, path]);
+
+  const signOut = async () => {
+    await api('/ui/logout', { method: 'POST' }).catch(() => undefined);
+    setCsrfToken(null);
+    setSession((s) => (s ? { ...s, user: null, csrfToken: null } : s));
+    navigate('/login');
+  };
+
+  let page: ComponentChildren = <div class="centered muted">{i18n.t('app.loading')}</div>;
+  const user = session?.user;
+  if (session && !user) page = <LoginPage demo={session.demoAccounts} onSignedIn={load} />;
+  else if (session && user) {
+    const allowed = path.startsWith('/agent') ? user.role === 'agent' : path.startsWith('/supervisor') ? user.role !== 'agent' : true;
+    if (!allowed) page = <Forbidden home={homeOf(user.role)} />;
+    else if (path.startsWith('/agent')) page = <AgentDesktop user={user} timeZone={session.timeZone} />;
+    else if (path.startsWith('/supervisor/campaigns/')) page = <CampaignPage id={Number(path.split('/')[3])} timeZone={session.timeZone} />;
+    else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
+  }
+
+  return (
+    <I18n.Provider value={i18n}>
+      <div class="shell">
+        <TopBar user={user ?? null} onSignOut={signOut} />
+        <main class="page">{page}</main>
+      </div>
+    </I18n.Provider>
+  );
+}
+
+function TopBar(props: { user: SessionInfo['user']; onSignOut(): void }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <header class="topbar">
+      <a class="brand" href={props.user ? homeOf(props.user.role) : '/login'} onClick={(e) => (e.preventDefault(), navigate(props.user ? homeOf(props.user.role) : '/login'))}>
+        <img src="/favicon.svg" alt="" width={22} height={22} />
+        {t('app.name')}
+      </a>
+      <span class="spacer" />
+      <div class="lang" role="group" aria-label="Language">
+        {(['vi', 'en'] as const).map((l) => (
+          <button type="button" class={l === lang ? 'active' : ''} data-testid={`lang-${l}`} onClick={() => setLang(l)}>
+            {l === 'vi' ? 'Tiếng Việt' : 'English'}
+          </button>
+        ))}
+      </div>
+      {props.user && (
+        <>
+          <span class="who" data-testid="who">
+            {props.user.username} · {t(`role.${props.user.role}`)}
+          </span>
+          <button type="button" class="link" data-testid="sign-out-ui" onClick={props.onSignOut}>
+            {t('app.signOut')}
+          </button>
+        </>
+      )}
+    </header>
+  );
+}
+
+function Forbidden(props: { home: string }) {
+  const { t } = useI18n();
+  return (
+    <div class="centered" data-testid="forbidden">
+      <h2>403</h2>
+      <p>{t('app.forbidden')}</p>
+      <button type="button" class="primary" onClick={() => navigate(props.home)}>
+        {t('app.goHome')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+// One campaign: its progress and close action, its contacts and its attempts (status, agent,
+// durations, the agent's note, and a player on the attempt's signed recording link).
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { LiveBadge } from '../agent/agent-desktop.tsx';
+import { api } from '../api.ts';
+import { duration, percent, secondsBetween, shortDatetime } from '../format.ts';
+import { useI18n } from '../i18n.ts';
+import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
+import { navigate } from '../router.ts';
+import { CampaignState, CloseButton, dialModeText, Progress } from './campaigns-table.tsx';
+import type { AttemptView, CampaignView, ContactView } from './types.ts';
+
+const PAGE = 100;
+
+export function CampaignPage(props: { id: number; timeZone: string }) {
+  const { t } = useI18n();
+  const [campaign, setCampaign] = useState<CampaignView | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [tab, setTab] = useState<'contacts' | 'attempts'>('attempts');
+  const [offset, setOffset] = useState(0);
+  const [contacts, setContacts] = useState<ContactView[]>([]);
+  const [attempts, setAttempts] = useState<AttemptView[]>([]);
+
+  const load = useCallback(async () => {
+    try {
+      setCampaign(await api<CampaignView>(`/ops/campaigns/${props.id}`));
+    } catch {
+      setMissing(true);
+      return;
+    }
+    if (tab === 'contacts') setContacts((await api<{ contacts: ContactView[] }>(`/ops/campaigns/${props.id}/contacts?limit=${PAGE}&offset=${offset}`)).contacts);
+    else setAttempts((await api<{ attempts: AttemptView[] }>(`/ops/campaigns/${props.id}/attempts?limit=${PAGE}&offset=${offset}`)).attempts);
+  }, [props.id, tab, offset]);
+
+  const soon = useThrottled(() => void load().catch(() => undefined), 1000);
+  const connected = useLiveEvents((e: LiveEvent) => {
+    if (e.campaignId === undefined || e.campaignId === props.id) soon();
+  });
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (missing) return <div class="centered muted">404 · #{props.id}</div>;
+  if (!campaign) return <div class="centered muted">{t('app.loading')}</div>;
+  const c = campaign;
+  const rows = tab === 'contacts' ? contacts.length : attempts.length;
+
+  return (
+    <div class="dashboard" data-testid="campaign-page">
+      <div class="row between">
+        <div class="row gap">
+          <a href="/supervisor" onClick={(e) => (e.preventDefault(), navigate('/supervisor'))}>
+            {t('sup.back')}
+          </a>
+          <h2>
+            {t('sup.campaign')} #{c.campaignid}
+          </h2>
+          <CampaignState campaign={c} />
+        </div>
+        <div class="row gap">
+          <CloseButton campaign={c} onChanged={soon} />
+          <LiveBadge connected={connected} />
+        </div>
+      </div>
+      <div class="kpis six">
+        <div class="kpi wide">
+          <div class="kpi-label">{t('sup.progress')}</div>
+          <Progress done={c.counts.contactsFinal} total={c.counts.contactTotal} />
+        </div>
+        <Fact label={t('sup.answered')} value={String(c.counts.contactsAnswered)} />
+        <Fact label={t('sup.attempts')} value={String(c.counts.attempts)} />
+        <Fact label={t('sup.abandonRate')} value={percent(c.abandonRate)} />
+        <Fact label={t('sup.dialMode')} value={`${dialModeText(c)} · ${c.profile.agentGroup}`} />
+        <Fact label={t('sup.window')} value={`${shortDatetime(c.starttime)} → ${shortDatetime(c.endtime)}`} />
+      </div>
+      <div class="tabs">
+        {(['attempts', 'contacts'] as const).map((name) => (
+          <button type="button" class={tab === name ? 'active' : ''} onClick={() => (setTab(name), setOffset(0))} data-testid={`tab-${name}`}>
+            {name === 'contacts' ? t('sup.contacts') : t('sup.attemptsTab')}
+          </button>
+        ))}
+        <span class="spacer" />
+        <button type="button" class="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+          {t('sup.prev')}
+        </button>
+        <span class="muted">
+          {offset + (rows ? 1 : 0)}–{offset + rows}
+        </span>
+        <button type="button" class="small" disabled={rows < PAGE} onClick={() => setOffset(offset + PAGE)}>
+          {t('sup.next')}
+        </button>
+      </div>
+      <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} />}</section>
+    </div>
+  );
+}
+
+function Fact(props: { label: string; value: string }) {
+  return (
+    <div class="kpi">
+      <div class="kpi-label">{props.label}</div>
+      <div class="kpi-value small">{props.value}</div>
+    </div>
+  );
+}
+
+function Contacts(props: { contacts: ContactView[] }) {
+  const { t } = useI18n();
+  return (
+    <table class="table compact" data-testid="contacts-table">
+      <thead>
+        <tr>
+          <th>{t('sup.contactId')}</th>
+          <th>{t('sup.phone')}</th>
+          <th>{t('sup.state')}</th>
+          <th>{t('sup.lastStatus')}</th>
+          <th class="num">{t('sup.attempts')}</th>
+          <th>{t('sup.nextAttempt')}</th>
+          <th>CRM</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.contacts.map((c) => (
+          <tr>
+            <td>{c.contactId}</td>
+            <td>{c.phonenumber}</td>
+            <td>
+              <span class={`pill ct-${c.state}`}>{t(`contactState.${c.state}`)}</span>
+              {c.outcome && <span class="muted"> {c.outcome}</span>}
+            </td>
+            <td>{c.lastStatus ? <StatusPill status={c.lastStatus} /> : '–'}</td>
+            <td class="num">{c.attempts}</td>
+            <td>
+              {shortDatetime(c.nextAttemptAt)}
+              {c.waitReason && <span class="muted"> · {c.waitReason}</span>}
+            </td>
+            <td>
+              {c.linkedit && (
+                <a href={c.linkedit} target="_blank" rel="noopener noreferrer">
+                  ↗
+                </a>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function StatusPill(props: { status: string }) {
+  const { t } = useI18n();
+  return <span class={`pill status-${props.status.replace(' ', '-')}`}>{t(`status.${props.status}`, props.status)}</span>;
+}
+
+function Attempts(props: { attempts: AttemptView[] }) {
+  const { t } = useI18n();
+  return (
+    <table class="table compact" data-testid="attempts-table">
+      <thead>
+        <tr>
+          <th>{t('sup.contactId')}</th>
+          <th>{t('sup.attemptNo')}</th>
+          <th>{t('sup.number')}</th>
+          <th>{t('sup.status')}</th>
+          <th>{t('sup.agent')}</th>
+          <th>{t('sup.start')}</th>
+          <th class="num">{t('sup.duration')}</th>
+          <th class="num">{t('sup.talk')}</th>
+          <th>{t('sup.recording')}</th>
+          <th>{t('sup.note')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.attempts.map((a) => (
+          <tr data-testid={`attempt-${a.callid}`}>
+            <td>{a.contactId}</td>
+            <td>{a.attemptNo}</td>
+            <td>{a.number}</td>
+            <td>{a.status ? <StatusPill status={a.status} /> : <span class="pill">{t(`state.${a.state}`, a.state)}</span>}</td>
+            <td>{a.agentcode ?? '–'}</td>
+            <td class="nowrap">{shortDatetime(a.starttime)}</td>
+            <td class="num">{duration(a.duration)}</td>
+            <td class="num">{duration(secondsBetween(a.connectedAt, a.endtime))}</td>
+            <td>{a.recording ? <audio controls preload="none" src={a.recording} data-testid="recording" /> : '–'}</td>
+            <td class="note-cell" data-testid="attempt-note">
+              {a.note ?? ''}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,131 @@
+// The supervisor dashboard: floor totals, campaigns with progress, live calls, agents, charts
+// and CRM callback health, all refreshed from live events (throttled) without reloads.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { LiveBadge } from '../agent/agent-desktop.tsx';
+import { api } from '../api.ts';
+import { percent } from '../format.ts';
+import { useI18n } from '../i18n.ts';
+import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
+import { CampaignsTable } from './campaigns-table.tsx';
+import { CallCharts } from './charts.tsx';
+import { CrmHealth } from './crm-health.tsx';
+import { AgentsPanel, LiveCallsPanel } from './floor-panels.tsx';
+import type { AgentView, CallbackView, CampaignView, LiveCallView, MinuteCounts, OutboxStats } from './types.ts';
+
+export interface FloorData {
+  campaigns: CampaignView[];
+  calls: LiveCallView[];
+  agents: AgentView[];
+  loadedAt: number;
+}
+
+export interface CrmData {
+  stats: OutboxStats;
+  dead: CallbackView[];
+  failing: CallbackView[];
+}
+
+export function Dashboard(props: { timeZone: string }) {
+  const { t } = useI18n();
+  const [floor, setFloor] = useState<FloorData | null>(null);
+  const [crm, setCrm] = useState<CrmData | null>(null);
+  const [rates, setRates] = useState<MinuteCounts[]>([]);
+  const [telephonyDown, setTelephonyDown] = useState(false);
+
+  const loadFloor = useCallback(async () => {
+    const [c, l, a] = await Promise.all([
+      api<{ campaigns: CampaignView[] }>('/ops/campaigns?limit=50'),
+      api<{ calls: LiveCallView[] }>('/ops/calls/live'),
+      api<{ agents: AgentView[] }>('/ops/agents'),
+    ]);
+    setFloor({ campaigns: c.campaigns, calls: l.calls, agents: a.agents, loadedAt: Date.now() });
+  }, []);
+  const loadCrm = useCallback(async () => {
+    const [stats, dead, pending] = await Promise.all([
+      api<OutboxStats>('/ops/outbox/stats'),
+      api<{ callbacks: CallbackView[] }>('/ops/outbox?state=dead&limit=20'),
+      api<{ callbacks: CallbackView[] }>('/ops/outbox?state=pending&limit=200'),
+    ]);
+    setCrm({ stats, dead: dead.callbacks, failing: pending.callbacks.filter((c) => c.lastError !== null) });
+  }, []);
+  const loadRates = useCallback(async () => {
+    setRates((await api<{ minutes: MinuteCounts[] }>('/ui/supervisor/call-rates')).minutes);
+  }, []);
+
+  const floorSoon = useThrottled(() => void loadFloor().catch(() => undefined), 700);
+  const crmSoon = useThrottled(() => void loadCrm().catch(() => undefined), 2000);
+  const ratesSoon = useThrottled(() => void loadRates().catch(() => undefined), 3000);
+
+  const connected = useLiveEvents((event: LiveEvent) => {
+    if (event.type === 'driver:state') setTelephonyDown(event.state === 'down');
+    if (event.type === 'callback:queued') crmSoon();
+    if (event.type === 'call:ended') ratesSoon();
+    if (event.type !== 'callback:queued') floorSoon();
+  });
+
+  useEffect(() => {
+    void loadFloor();
+    void loadCrm();
+    void loadRates();
+    // Deliveries and time-in-state move without engine events: a slow poll covers them.
+    const id = window.setInterval(() => {
+      crmSoon();
+      floorSoon();
+    }, 5000);
+    const slow = window.setInterval(ratesSoon, 30_000);
+    return () => (window.clearInterval(id), window.clearInterval(slow));
+  }, []);
+  useEffect(() => {
+    if (connected) floorSoon();
+  }, [connected]);
+
+  if (!floor) return <div class="centered muted">{t('app.loading')}</div>;
+  const online = floor.agents.filter((a) => a.state !== 'offline');
+  const count = (s: string) => online.filter((a) => a.state === s).length;
+  const active = floor.campaigns.filter((c) => c.state === 'running' || c.state === 'stopping');
+  const answered = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ANSWERED ?? 0), 0);
+  const abandoned = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ABANDONED ?? 0), 0);
+  // Ended attempts only: a call still ringing has no outcome yet.
+  const attempts = active.reduce((n, c) => n + Object.values(c.counts.attemptsByStatus).reduce((a, b) => a + (b ?? 0), 0), 0);
+
+  return (
+    <div class="dashboard" data-testid="supervisor-dashboard">
+      <div class="row between">
+        <h2>{t('sup.title')}</h2>
+        <div class="row gap">
+          {telephonyDown && <span class="pill bad">{t('sup.telephonyDown')}</span>}
+          <LiveBadge connected={connected} />
+        </div>
+      </div>
+      <div class="kpis">
+        <Kpi label={t('sup.liveCalls')} value={String(floor.calls.length)} testid="kpi-live-calls" />
+        <Kpi
+          label={t('sup.agents')}
+          value={String(online.length)}
+          detail={`${count('ready')} ${t('sup.agentsReady')} · ${count('talking') + count('reserved')} ${t('sup.agentsTalking')} · ${count('wrap-up')} ${t('sup.agentsWrap')} · ${count('paused')} ${t('sup.agentsPaused')}`}
+          testid="kpi-agents"
+        />
+        <Kpi label={t('sup.answerRate')} value={attempts ? percent(answered / attempts) : '–'} testid="kpi-answer-rate" />
+        <Kpi label={t('sup.abandonRate')} value={answered + abandoned ? percent(abandoned / (answered + abandoned)) : '–'} warn={answered + abandoned > 0 && abandoned / (answered + abandoned) > 0.03} testid="kpi-abandon" />
+        <Kpi label={t('sup.crmBacklog')} value={crm ? String(crm.stats.pending) : '–'} warn={(crm?.stats.dead ?? 0) > 0} detail={crm && crm.stats.dead > 0 ? `${crm.stats.dead} ${t('sup.dead').toLowerCase()}` : undefined} testid="kpi-crm" />
+      </div>
+      <CampaignsTable campaigns={floor.campaigns} onChanged={floorSoon} />
+      <div class="grid3">
+        <LiveCallsPanel calls={floor.calls} loadedAt={floor.loadedAt} />
+        <AgentsPanel agents={floor.agents} loadedAt={floor.loadedAt} />
+        <CallCharts minutes={rates} timeZone={props.timeZone} />
+        {crm && <CrmHealth data={crm} onReplayed={() => void loadCrm()} />}
+      </div>
+    </div>
+  );
+}
+
+function Kpi(props: { label: string; value: string; detail?: string | undefined; warn?: boolean; testid: string }) {
+  return (
+    <div class={`kpi ${props.warn ? 'warn' : ''}`} data-testid={props.testid}>
+      <div class="kpi-label">{props.label}</div>
+      <div class="kpi-value">{props.value}</div>
+      {props.detail && <div class="kpi-detail">{props.detail}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Live calls and agents by state, with time in state ticking between refreshes.
+import { duration } from '../format.ts';
+import { useI18n } from '../i18n.ts';
+import { useTick } from '../live.ts';
+import type { AgentView, LiveCallView } from './types.ts';
+
+const AGENT_ORDER = ['talking', 'reserved', 'wrap-up', 'ready', 'paused', 'offline'];
+
+export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number }) {
+  const { t } = useI18n();
+  const now = useTick(1000);
+  const extra = Math.max(0, (now - props.loadedAt) / 1000);
+  return (
+    <section class="card scroll" data-testid="live-calls">
+      <h3>
+        {t('sup.liveCalls')} <span class="count">{props.calls.length}</span>
+      </h3>
+      {props.calls.length === 0 ? (
+        <p class="muted">{t('sup.noLiveCalls')}</p>
+      ) : (
+        <table class="table compact">
+          <thead>
+            <tr>
+              <th>{t('sup.number')}</th>
+              <th>{t('sup.campaign')}</th>
+              <th>{t('sup.state')}</th>
+              <th>{t('sup.agent')}</th>
+              <th class="num">{t('sup.since')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.calls.map((c) => (
+              <tr>
+                <td>{c.phonenumber}</td>
+                <td>#{c.campaignid}</td>
+                <td>
+                  <span class={`pill st-${c.state}`}>{t(`state.${c.state}`, c.state)}</span>
+                </td>
+                <td>{c.agentcode ?? '–'}</td>
+                <td class="num">{duration(c.seconds + extra)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
+  const { t } = useI18n();
+  const now = useTick(1000);
+  const extra = Math.max(0, (now - props.loadedAt) / 1000);
+  const agents = [...props.agents].sort((a, b) => AGENT_ORDER.indexOf(a.state) - AGENT_ORDER.indexOf(b.state) || a.agentcode.localeCompare(b.agentcode));
+  const counts = AGENT_ORDER.map((s) => [s, agents.filter((a) => a.state === s).length] as const).filter(([, n]) => n > 0);
+  return (
+    <section class="card scroll" data-testid="agents">
+      <h3>
+        {t('sup.agents')} <span class="count">{agents.length}</span>
+      </h3>
+      <div class="row gap wrap">
+        {counts.map(([s, n]) => (
+          <span class={`pill st-${s}`}>
+            {t(`state.${s}`)}: {n}
+          </span>
+        ))}
+      </div>
+      {agents.length === 0 ? (
+        <p class="muted">{t('sup.noAgents')}</p>
+      ) : (
+        <table class="table compact">
+          <thead>
+            <tr>
+              <th>{t('sup.agent')}</th>
+              <th>{t('sup.state')}</th>
+              <th class="num">{t('sup.since')}</th>
+              <th class="num">{t('sup.callsTaken')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {agents.map((a) => (
+              <tr data-testid={`agent-row-${a.agentcode}`} data-state={a.state}>
+                <td>
+                  {a.agentcode} <span class="muted">· {a.station_id}</span>
+                </td>
+                <td>
+                  <span class={`pill st-${a.state}`}>{t(`state.${a.state}`, a.state)}</span>
+                  {a.pauseReason && <span class="muted"> {t(`pause.${a.pauseReason}`, a.pauseReason)}</span>}
+                </td>
+                <td class="num">{duration(a.secondsInState + extra)}</td>
+                <td class="num">{a.callsTaken}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
