@@ -236,9 +236,15 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
       if (!leg) throw new Error(`connectAgent: no live call ${callId}`);
       const entry = presence.entryFor(agent);
       let session: NailedUpAgent | null = null;
+      // Nailed-up: a signed-in agent is reached through its parked leg only; an agent the
+      // driver never signed in is called on answer.
       if (config.agentMode === 'nailed-up') {
         const candidate = nailed.get(agent.agentCode);
-        if (candidate?.hasLeg) {
+        if (candidate) {
+          if (!candidate.hasLeg) {
+            presence.unreachable(entry);
+            throw new Error(`connectAgent: agent ${agent.agentCode} has no nailed-up line (its phone is not connected)`);
+          }
           await candidate.whenParked(config.agentRingSeconds * 1000);
           session = candidate;
         }

@@ -78,8 +78,9 @@ export class CustomerLeg implements ConnectionHost {
     return this.answeredAt !== null;
   }
 
+  /** Whether the leg still holds a channel (for the trunk limit and liveCalls). */
   get counted(): boolean {
-    return this.phase !== 'ended' && this.phase !== 'discarded';
+    return this.phase !== 'ended' && this.phase !== 'discarded' && this.end === null;
   }
 
   isEnding(): boolean {

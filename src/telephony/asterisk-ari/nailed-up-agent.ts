@@ -127,6 +127,7 @@ export class NailedUpAgent {
   /** Resolves once the leg is parked, rejects if it is lost or `limitMs` passes first. */
   async whenParked(limitMs: number): Promise<void> {
     if (this.state === 'parked') return;
+    if (this.state === 'busy') throw new Error(`agent ${this.entry.ref.agentCode} is in another call`);
     if (this.state !== 'dialling') throw new Error(`agent ${this.entry.ref.agentCode} has no nailed-up leg`);
     const timer = this.ctx.clock.setTimer(limitMs, () => this.parked.reject(new Error(`agent ${this.entry.ref.agentCode} did not answer in time`)));
     try {

@@ -8,17 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../../src/ports/clock.ts';
+import { notFound, ScriptedBridges, type ScriptedWorld } from './scripted-bridges.ts';
+import { CAUSES, carrierScript, channelJson, timestampOf, type Cause, type ScriptedBridge, type ScriptedChannel } from './scripted-model.ts';
 import { StandInServer, type StandInRequest, type StandInResponse } from './stand-in-server.ts';
-import {
-  bridgeJson,
-  CAUSES,
-  carrierScript,
-  channelJson,
-  timestampOf,
-  type Cause,
-  type ScriptedBridge,
-  type ScriptedChannel,
-} from './scripted-model.ts';
 import { recordingSample } from './transcript.ts';
 
 export type AgentPhone = 'answers' | 'no-answer' | 'unregistered';
@@ -33,23 +25,19 @@ export interface ScriptedAriOptions {
 }
 
 type Reply = (response: StandInResponse) => void;
-const notFound = (what: string): StandInResponse => ({ status: 404, json: { message: `${what} not found` } });
 
-export class ScriptedAri {
+export class ScriptedAri implements ScriptedWorld {
   readonly user: string;
   readonly password: string;
   readonly app: string;
   readonly channels = new Map<string, ScriptedChannel>();
-  readonly bridges = new Map<string, ScriptedBridge>();
-  readonly stored = new Map<string, Uint8Array>();
   readonly unexpected: StandInRequest[] = [];
-  private readonly live = new Map<string, { bridgeId: string; startedAt: number; format: string }>();
+  readonly clock: Clock;
+  private readonly media: ScriptedBridges;
   private readonly agents: Record<string, AgentPhone>;
   private readonly server: StandInServer;
-  private readonly clock: Clock;
   private startupTime: string;
   private sequence = 0;
-  private readonly sample = recordingSample();
 
   private constructor(options: ScriptedAriOptions) {
     this.clock = options.clock;
@@ -58,6 +46,7 @@ export class ScriptedAri {
     this.app = options.app ?? 'ccs';
     this.agents = { '9001': 'answers', '9002': 'answers', '9003': 'answers', ...options.agents };
     this.startupTime = timestampOf(this.clock.now());
+    this.media = new ScriptedBridges(this, recordingSample());
     this.server = new StandInServer({ user: this.user, password: this.password, app: this.app, handle: (req, reply) => this.route(req, reply) });
   }
 
@@ -73,6 +62,10 @@ export class ScriptedAri {
 
   get requests(): StandInRequest[] {
     return this.server.requests;
+  }
+
+  get bridges(): Map<string, ScriptedBridge> {
+    return this.media.bridges;
   }
 
   /** Changes how an agent's phone behaves; (un)registering is announced as EndpointStateChange. */
@@ -97,8 +90,7 @@ export class ScriptedAri {
       else this.destroy(ch, CAUSES.normal, { cause: 4, soft: true });
     }
     this.channels.clear();
-    this.bridges.clear();
-    this.live.clear();
+    this.media.clear();
     await this.server.goDown();
   }
 
@@ -123,11 +115,11 @@ export class ScriptedAri {
     await this.server.close();
   }
 
-  private send(event: Record<string, unknown>): void {
+  send(event: Record<string, unknown>): void {
     this.server.send({ ...event, timestamp: timestampOf(this.clock.now()), asterisk_id: '02:fc:00:00:00:01', application: this.app });
   }
 
-  private later(ch: ScriptedChannel | null, ms: number, fn: () => void): void {
+  later(ch: ScriptedChannel | null, ms: number, fn: () => void): void {
     const handle: TimerHandle = this.clock.setTimer(ms, fn);
     ch?.timers.push(handle);
   }
@@ -159,16 +151,6 @@ export class ScriptedAri {
       }
       case 'POST channels/:id/play':
         return this.play(id, q.get('media') ?? '', q.get('playbackId') ?? randomUUID(), reply);
-      case 'POST bridges':
-        return this.createBridge(q.get('type') === 'holding' ? 'holding' : 'mixing', q.get('bridgeId') ?? randomUUID(), q.get('name') ?? '', reply);
-      case 'POST bridges/:id/addChannel':
-        return this.addChannels(id, (q.get('channel') ?? '').split(','), reply);
-      case 'POST bridges/:id/removeChannel':
-        return this.removeChannel(id, q.get('channel') ?? '', reply);
-      case 'DELETE bridges/:id':
-        return this.destroyBridge(id, reply);
-      case 'POST bridges/:id/record':
-        return this.record(id, q.get('name') ?? '', q.get('format') ?? '', reply);
       case 'GET asterisk/:id':
         if (id === 'info') {
           return reply({ status: 200, json: { system: { version: '22.10.1', entity_id: '02:fc:00:00:00:01' }, status: { startup_time: this.startupTime, last_reload_time: this.startupTime } } });
@@ -180,14 +162,7 @@ export class ScriptedAri {
       default:
         break;
     }
-    if (req.method === 'POST' && parts[0] === 'recordings' && parts[1] === 'live' && parts[3] === 'stop') return this.stopRecording(parts[2]!, reply);
-    if (req.method === 'GET' && parts[0] === 'recordings' && parts[1] === 'stored' && parts[3] === 'file') {
-      const file = this.stored.get(parts[2]!);
-      return reply(file ? { status: 200, bytes: file, contentType: 'audio/wav' } : notFound('Recording'));
-    }
-    if (req.method === 'DELETE' && parts[0] === 'recordings' && parts[1] === 'stored') {
-      return reply(this.stored.delete(parts[2]!) ? { status: 204 } : notFound('Recording'));
-    }
+    if (this.media.route(req, parts, reply)) return;
     if (req.method === 'GET' && parts[0] === 'endpoints' && parts[1] === 'PJSIP' && parts[2]) {
       return reply(this.agents[parts[2]] ? { status: 200, json: this.endpointJson(parts[2]) } : notFound('Endpoint'));
     }
@@ -298,7 +273,7 @@ export class ScriptedAri {
     this.cancel(ch);
     const [code, text, tech] = cause;
     this.send({ type: 'ChannelHangupRequest', ...(request ?? { cause: code, ...(tech !== undefined ? { tech_cause: tech } : {}) }), channel: channelJson(ch, this.app) });
-    if (ch.bridge) this.leave(ch);
+    if (ch.bridge) this.media.leave(ch);
     this.send({ type: 'StasisEnd', channel: channelJson(ch, this.app) });
     this.channels.delete(ch.id);
     this.send({ type: 'ChannelDestroyed', cause: code, cause_txt: text, ...(tech !== undefined ? { tech_cause: tech } : {}), channel: channelJson(ch, this.app) });
@@ -319,91 +294,5 @@ export class ScriptedAri {
     reply({ status: 201, json: { ...playback, state: 'queued' } });
     this.later(ch, 1, () => this.send({ type: 'PlaybackStarted', playback: { ...playback, state: 'playing' } }));
     this.later(ch, 2000, () => this.send({ type: 'PlaybackFinished', playback: { ...playback, state: 'done' } }));
-  }
-
-  private createBridge(type: 'mixing' | 'holding', id: string, name: string, reply: Reply): void {
-    if (this.bridges.has(id)) return reply({ status: 409, json: { message: 'Bridge with this id already exists' } });
-    const bridge: ScriptedBridge = { id, type, name, channels: [], recording: null, createdAt: this.clock.now() };
-    this.bridges.set(id, bridge);
-    reply({ status: 200, json: bridgeJson(bridge) });
-  }
-
-  private addChannels(bridgeId: string, ids: string[], reply: Reply): void {
-    const bridge = this.bridges.get(bridgeId);
-    if (!bridge) return reply(notFound('Bridge'));
-    const chans = ids.map((id) => this.channels.get(id));
-    if (chans.some((c) => !c)) return reply({ status: 400, json: { message: 'Channel not found' } });
-    reply({ status: 204 });
-    this.later(null, 1, () => {
-      for (const ch of chans as ScriptedChannel[]) {
-        if (!this.channels.has(ch.id) || !this.bridges.has(bridgeId)) continue;
-        if (ch.bridge === bridgeId) continue;
-        if (ch.bridge) this.leave(ch);
-        ch.bridge = bridgeId;
-        bridge.channels.push(ch.id);
-        this.send({ type: 'ChannelEnteredBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.app) });
-      }
-    });
-  }
-
-  private leave(ch: ScriptedChannel): void {
-    const bridge = ch.bridge ? this.bridges.get(ch.bridge) : undefined;
-    ch.bridge = null;
-    if (!bridge) return;
-    bridge.channels = bridge.channels.filter((id) => id !== ch.id);
-    this.send({ type: 'ChannelLeftBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.app) });
-  }
-
-  private removeChannel(bridgeId: string, id: string, reply: Reply): void {
-    const bridge = this.bridges.get(bridgeId);
-    if (!bridge) return reply(notFound('Bridge'));
-    const ch = this.channels.get(id);
-    if (!ch) return reply({ status: 400, json: { message: 'Channel not found' } });
-    if (ch.bridge !== bridgeId) return reply({ status: 422, json: { message: 'Channel not in this bridge' } });
-    reply({ status: 204 });
-    this.leave(ch);
-  }
-
-  private destroyBridge(id: string, reply: Reply): void {
-    const bridge = this.bridges.get(id);
-    if (!bridge) return reply(notFound('Bridge'));
-    reply({ status: 204 });
-    this.later(null, 1, () => {
-      for (const chId of [...bridge.channels]) {
-        const ch = this.channels.get(chId);
-        if (ch) this.leave(ch);
-      }
-      if (bridge.recording) this.finishRecording(bridge.recording);
-      this.bridges.delete(id);
-      this.send({ type: 'BridgeDestroyed', bridge: bridgeJson(bridge) });
-    });
-  }
-
-  private record(bridgeId: string, name: string, format: string, reply: Reply): void {
-    const bridge = this.bridges.get(bridgeId);
-    if (!bridge) return reply(notFound('Bridge'));
-    if (format !== 'wav') return reply({ status: 422, json: { message: 'specified format is unknown on this system' } });
-    this.live.set(name, { bridgeId, startedAt: this.clock.now(), format });
-    bridge.recording = name;
-    const recording = { name, format, target_uri: `bridge:${bridgeId}` };
-    reply({ status: 201, json: { ...recording, state: 'queued' } });
-    this.later(null, 1, () => this.send({ type: 'RecordingStarted', recording: { ...recording, state: 'recording' } }));
-  }
-
-  private stopRecording(name: string, reply: Reply): void {
-    if (!this.live.has(name)) return reply(notFound('Recording'));
-    reply({ status: 204 });
-    this.later(null, 1, () => this.finishRecording(name));
-  }
-
-  private finishRecording(name: string): void {
-    const live = this.live.get(name);
-    if (!live) return;
-    this.live.delete(name);
-    const bridge = this.bridges.get(live.bridgeId);
-    if (bridge) bridge.recording = null;
-    this.stored.set(name, this.sample);
-    const duration = Math.round((this.clock.now() - live.startedAt) / 1000);
-    this.send({ type: 'RecordingFinished', recording: { name, format: live.format, target_uri: `bridge:${live.bridgeId}`, state: 'done', duration } });
   }
 }
