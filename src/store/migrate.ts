@@ -2,10 +2,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { SqlDialectName } from './connect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
+import { complianceMigration } from './migrations/002-compliance.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
+    '002-compliance': complianceMigration(),
   };
 }
 

@@ -1,0 +1,56 @@
+/**
+ * Screening at receipt (decision 3.12): right after a campaign is stored, its contacts whose
+ * numbers must not be called are made final at once, each with its single `DNC`
+ * updateCampaign written in the same transaction. The policy decides which
+ * (`screenAtReceipt`); contacts are read page by page so large campaigns stay bounded.
+ */
+import type { CampaignRecord } from '../domain/campaign.ts';
+import { dncUpdatePayload } from '../domain/callbacks.ts';
+import type { Profile } from '../domain/profile.ts';
+import type { DialPolicy } from '../engine/dial-policy.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface ReceiptScreeningDeps {
+  store: Store;
+  policy: DialPolicy;
+  clock: Clock;
+  logger: Logger;
+  timeZone: string;
+  profileOf(campaign: Pick<CampaignRecord, 'typeId'>): Profile;
+  /** A callback row was written: start delivery. */
+  onCallbackQueued(): void;
+}
+
+const PAGE = 5000;
+
+/** Returns `screenContacts(campaignId)` for ReceiveCampaignDeps; resolves with the number of contacts made final. */
+export function createReceiptScreening(deps: ReceiptScreeningDeps): (campaignId: number) => Promise<number> {
+  return async (campaignId) => {
+    const { store, policy, clock } = deps;
+    if (!policy.screenAtReceipt) return 0;
+    const campaign = await store.getCampaign(campaignId);
+    if (!campaign) return 0;
+    const profile = deps.profileOf(campaign);
+    let finalized = 0;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await store.listContacts(campaignId, { limit: PAGE, offset });
+      const pending = page.filter((c) => c.state === 'pending');
+      if (pending.length > 0) {
+        const now = clock.now();
+        const screened = await policy.screenAtReceipt(campaign, profile, pending, now);
+        for (const c of pending) {
+          if (!screened.has(c.contactId)) continue;
+          if (await store.finalizeWithoutCall(campaignId, c.contactId, 'dnc', dncUpdatePayload(c, now, deps.timeZone), now)) finalized++;
+        }
+      }
+      if (page.length < PAGE) break;
+    }
+    if (finalized > 0) {
+      deps.logger.info({ campaignId, contacts: finalized }, 'contacts on a do-not-call list at receipt: not dialled');
+      deps.onCallbackQueued();
+    }
+    return finalized;
+  };
+}

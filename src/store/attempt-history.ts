@@ -1,0 +1,25 @@
+/**
+ * Attempts to one subscriber across all campaigns, for frequency caps. Attempts keep the
+ * number in dial form (as the CRM wrote it, separators removed), so a subscriber is matched
+ * by every spelling that folds to its key (`dialVariants`), each an equality on the
+ * `attempts_number_time (dial_number, started_at)` index.
+ */
+import type { Kysely } from 'kysely';
+import { dialVariants } from '../domain/phone-number.ts';
+import type { AttemptHistory } from '../ports/attempt-history.ts';
+import type { Database } from './schema.ts';
+
+export function attemptHistory(db: Kysely<Database>): AttemptHistory {
+  return {
+    async attemptTimes(subscriber, since) {
+      const rows = await db
+        .selectFrom('attempts')
+        .select('started_at')
+        .where('dial_number', 'in', dialVariants(subscriber))
+        .where('started_at', '>', since)
+        .orderBy('started_at')
+        .execute();
+      return rows.map((r) => Number(r.started_at));
+    },
+  };
+}
