@@ -131,6 +131,10 @@ export class CustomerLeg implements ConnectionHost {
     if (this.phase === 'placing' || !this.answered) return this.hangup();
     if (this.phase !== 'live' || this.abandoning) return;
     this.abandoning = true;
+    // An agent still being reached must not be bridged with a customer being let go.
+    const connecting = this.connection;
+    this.connection = null;
+    if (connecting) await connecting.release();
     const playbackId = `${this.callId}-abandon`;
     this.playbackListener = (event) => {
       if (event.type === 'PlaybackFinished') void this.sendHangup().catch(() => {});

@@ -157,3 +157,25 @@ describe('ARI driver agents (scripted Asterisk)', () => {
     expect([...r.ari.bridges.values()]).toEqual([]);
   });
 });
+
+describe('ARI driver abandon while an agent is being reached (scripted Asterisk)', () => {
+  it('the ringing agent leg is hung up and never bridged; the call ends abandoned', async () => {
+    const rig = await createScriptedRig({}, { agents: { '9001': 'no-answer' } });
+    try {
+      const callId = 'ccs-1-9-1';
+      await rig.driver.placeCall(callRequest(callId, '0987654320'));
+      await rig.until(() => rig.callEvents(callId).some((e) => e.type === 'answered'), 'the answer');
+      await rig.driver.connectAgent(callId, agent('9001'), { record: true });
+      await rig.advance(1000);
+      expect([...rig.ari.channels.keys()]).toContain(`${callId}-agent`);
+      await rig.driver.abandonCall(callId);
+      await rig.until(() => rig.ended(callId).length > 0, 'the end of the message');
+      expect(rig.callEvents(callId).map((e) => e.type)).toEqual(['ringing', 'answered', 'ended']);
+      expect(rig.ended(callId)[0]).toMatchObject({ cause: 'abandoned' });
+      expect(rig.ended(callId)[0]!.recording).toBeUndefined();
+      expect([...rig.ari.channels.keys()]).toEqual([]);
+    } finally {
+      await rig.teardown();
+    }
+  });
+});
