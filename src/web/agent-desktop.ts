@@ -135,7 +135,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
   }
 
   const desktop = {
-    /** Subscribes to the engine's events; returns the unsubscribe function. */
+    /** Subscribes to the engine's call events (agents hear their own state changes directly); returns the unsubscribe function. */
     attach(): () => void {
       const offs = [
         engine.events.on('call:connected', (e) => {
@@ -148,9 +148,6 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
           call.endedAt = e.at;
           call.status = e.status;
           deps.notify(e.agentCode);
-        }),
-        engine.events.on('agent:state', (e) => {
-          if (byCode.has(e.agentCode)) deps.notify(e.agentCode);
         }),
       ];
       return () => offs.forEach((off) => off());
@@ -182,7 +179,9 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
         // The same user on another browser: that desktop loses the agent.
         bySession.delete(holder.session.id);
         deps.notify(agentCode);
-      } else if (!holder && agentOf(agentCode)?.online) {
+      } else if (!holder && agentOf(agentCode)?.online && session.accountAgentCode !== agentCode) {
+        // Online without a desktop (configured at start, or a simulated agent): only the account
+        // tied to this agent code may take it over.
         return { ok: false, error: 'agent-code-in-use' };
       }
       byCode.set(agentCode, { agentCode, stationId, session });

@@ -77,12 +77,13 @@ describe.runIf(chromiumAvailable())('agent desktop and supervisor dashboard', ()
     await eventually('the call timer to run', async () => (await agent.textContent('[data-testid=call-timer]')) !== firstTimer);
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=talking]');
     await eventually('the live call on the dashboard', async () => (await supervisor.textContent('[data-testid=live-calls]'))?.includes('0987000001'));
-    await screenshot(agent, 'agent-desktop');
+    await screenshot(agent, 'flow-agent-desktop');
 
     // Hang-up, wrap-up with a note, then ready: the dialer connects the next contact.
     await agent.click('[data-testid=hangup]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
     await agent.fill('[data-testid=note]', 'Khách hẹn gọi lại thứ Hai');
+    await screenshot(agent, 'flow-agent-wrap-up');
     await agent.click('[data-testid=save-and-ready]');
     await eventually('the agent back to ready after wrap-up', () => activity.includes('wrap-up') && activity.lastIndexOf('idle') > activity.indexOf('wrap-up'));
     const [first] = await ccs.service.store.listAttempts({ campaignId: CAMPAIGN, contactId: 1, limit: 5 });
@@ -101,9 +102,10 @@ describe.runIf(chromiumAvailable())('agent desktop and supervisor dashboard', ()
     await agent.waitForSelector('[data-testid=crm-in-tab]');
     expect(await agent.textContent('[data-testid=call-phone]')).toBe('0987000002');
     expect(await agent.locator('[data-testid=crm-frame]').count()).toBe(0);
+    await screenshot(agent, 'flow-agent-crm-in-tab');
     await eventually('the second live call on the dashboard', async () => (await supervisor.textContent('[data-testid=live-calls]'))?.includes('0987000002'));
     await eventually('the answered chart', async () => (await supervisor.locator('[data-testid=chart-calls] rect').count()) > 0, 10_000);
-    await screenshot(supervisor, 'supervisor-dashboard');
+    await screenshot(supervisor, 'flow-supervisor-dashboard');
 
     // Hang up and pause (with a reason) instead of ready: contact 3 stays pending.
     await agent.click('[data-testid=hangup]');

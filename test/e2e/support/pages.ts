@@ -18,12 +18,12 @@ export async function signedInPage(browser: Browser, baseUrl: string, username: 
 }
 
 /**
- * Screenshots go to test-results/screenshots/ on every run; with UPDATE_SCREENSHOTS=1 they
- * also replace the ones in docs/screenshots/ that the README shows.
+ * Screenshots go to test-results/screenshots/; the busy-floor scenario (UPDATE_SCREENSHOTS=1)
+ * writes the ones docs/screenshots/ keeps for the README.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
   const dirs = [join(REPO_ROOT, 'test-results', 'screenshots')];
-  if (process.env.UPDATE_SCREENSHOTS === '1') dirs.push(join(REPO_ROOT, 'docs', 'screenshots'));
+  if (options.docs) dirs.push(join(REPO_ROOT, 'docs', 'screenshots'));
   for (const dir of dirs) {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, `${name}.png`) });

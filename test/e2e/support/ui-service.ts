@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { formatContractDatetime } from '../../../src/domain/local-time.ts';
+import type { Clock } from '../../../src/ports/clock.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import { createService, type Service } from '../../../src/service.ts';
 
@@ -29,7 +30,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startUiService(options: { crmUrl: string; env?: Record<string, string> }): Promise<UiService> {
+export async function startUiService(options: { crmUrl: string; env?: Record<string, string>; clock?: Clock }): Promise<UiService> {
   const dir = mkdtempSync(join(tmpdir(), 'ccs-ui-'));
   const port = await freePort();
   const config = loadConfig(
@@ -51,13 +52,13 @@ export async function startUiService(options: { crmUrl: string; env?: Record<str
     },
     dir,
   );
-  const service = await createService(config, { logger: silentLogger });
+  const service = await createService(config, { logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
   const url = await service.start();
   return {
     service,
     url,
     async sendCampaign(id, contacts) {
-      const now = Date.now();
+      const now = options.clock?.now() ?? Date.now();
       const response = await fetch(`${url}/api/sendCampaign`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -22,7 +22,6 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
           <thead>
             <tr>
               <th>{t('sup.number')}</th>
-              <th>{t('sup.campaign')}</th>
               <th>{t('sup.state')}</th>
               <th>{t('sup.agent')}</th>
               <th class="num">{t('sup.since')}</th>
@@ -31,8 +30,9 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
           <tbody>
             {props.calls.map((c) => (
               <tr>
-                <td>{c.phonenumber}</td>
-                <td>#{c.campaignid}</td>
+                <td class="nowrap">
+                  {c.phonenumber} <span class="muted">#{c.campaignid}</span>
+                </td>
                 <td>
                   <span class={`pill st-${c.state}`}>{t(`state.${c.state}`, c.state)}</span>
                 </td>
@@ -80,7 +80,7 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
           <tbody>
             {agents.map((a) => (
               <tr data-testid={`agent-row-${a.agentcode}`} data-state={a.state}>
-                <td>
+                <td class="nowrap">
                   {a.agentcode} <span class="muted">· {a.station_id}</span>
                 </td>
                 <td>
