@@ -105,11 +105,16 @@ export class CallHandler {
     const ref = { agentCode: agent.agentCode, stationId: agent.stationId, ...(agent.endpoint ? { endpoint: agent.endpoint } : {}) };
     telephony.connectAgent(call.callId, ref, { record: settings.record }).catch((error) => {
       void this.ctx.queue.run(`call:${call.callId}`, async () => {
+        // The customer hung up meanwhile (the call's end, handled first, already freed the
+        // agent), or the bridge came up after all: the failure says nothing about the agent.
+        if (!this.ctx.live.get(call.callId) || call.connectedAt !== null) {
+          this.ctx.log({ callId: call.callId, agentCode: agent.agentCode }).info({ err: String(error) }, 'agent not connected: the call had already ended');
+          return;
+        }
         this.ctx.log({ callId: call.callId, agentCode: agent.agentCode }).warn({ err: String(error) }, 'agent could not be connected; taking the agent out of rotation');
         // An agent whose phone cannot be reached is out of rotation until its presence returns.
         this.ctx.agents.upsertPresence(ref, false, null, clock.now());
         this.setActivity(agent.agentCode, 'idle', clock.now());
-        if (!this.ctx.live.get(call.callId) || call.connectedAt !== null) return;
         call.agentCode = null;
         call.stationId = null;
         this.connectOrHold(call);
@@ -152,6 +157,10 @@ export class CallHandler {
     detail: string | null,
     recording: Extract<TelephonyEvent, { type: 'ended' }>['recording'],
   ): Promise<void> {
+    // Before any await: a customer who has hung up is no longer waiting, so an agent freed
+    // while this call is being written is not offered to them (which would fail and take
+    // the agent out of rotation).
+    call.waitingSince = null;
     const { store, settings, recordingUrl } = this.ctx.deps;
     const campaign = this.ctx.campaigns.get(call.campaignId);
     const profile = this.ctx.profileOf(campaign ?? { typeId: (await store.getCampaign(call.campaignId))?.typeId ?? null });

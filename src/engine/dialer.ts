@@ -140,6 +140,12 @@ export class Dialer {
           continue;
         }
         const decision = await policy.checkContact(contact, slot.campaign, slot.profile, now);
+        // The campaign may have been closed or expired while the policy was deciding (a DNC
+        // lookup, a frequency-cap query); checked again with no await before the leg is claimed.
+        if (slot.campaign.state !== 'running') {
+          slot.exhausted = true;
+          continue;
+        }
         if (decision.kind === 'postpone') {
           await store.postponeContact(contact.campaignId, contact.contactId, decision.until, decision.reason);
           this.ctx.events.emit('contact:skipped', { campaignId: contact.campaignId, contactId: contact.contactId, reason: decision.reason, at: now });
