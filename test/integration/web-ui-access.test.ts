@@ -158,6 +158,23 @@ describe('web UI access over HTTP', () => {
     for (const c of connected) await ccs.service.engine.hangupCall(c.callId!);
   });
 
+  it('stops the service while a browser still holds a live-update stream open', async () => {
+    const other = await startUiService({ crmUrl: crm.url });
+    const response = await fetch(`${other.url}/ui/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: other.url },
+      body: JSON.stringify({ username: 'supervisor', password: 'supervisor' }),
+    });
+    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+    const stream = await fetch(`${other.url}/ui/events`, { headers: { cookie } });
+    const ended = (async () => {
+      for await (const _ of stream.body as unknown as AsyncIterable<Uint8Array>) void _;
+      return 'ended';
+    })().catch(() => 'ended');
+    await other.close();
+    expect(await ended).toBe('ended');
+  });
+
   it('slows down password guessing', async () => {
     let last = 0;
     for (let i = 0; i < 11; i++) last = (await login('admin', `guess-${i}`)).status;

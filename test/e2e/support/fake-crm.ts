@@ -12,6 +12,8 @@ export interface FakeCrm {
   updates: Record<string, unknown>[];
   finishes: Record<string, unknown>[];
   pageHits: string[];
+  /** When set, callbacks are answered with this status (and not recorded). */
+  failWith: number | null;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startFakeCrm(): Promise<FakeCrm> {
   const updates: Record<string, unknown>[] = [];
   const finishes: Record<string, unknown>[] = [];
   const pageHits: string[] = [];
+  const control = { failWith: null as number | null };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -40,6 +43,10 @@ export async function startFakeCrm(): Promise<FakeCrm> {
         return;
       }
       if (req.method === 'POST' && (path === '/api/updateCampaign' || path === '/api/finishCampaign')) {
+        if (control.failWith !== null) {
+          res.writeHead(control.failWith).end();
+          return;
+        }
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         (path === '/api/updateCampaign' ? updates : finishes).push(body);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -55,6 +62,12 @@ export async function startFakeCrm(): Promise<FakeCrm> {
     updates,
     finishes,
     pageHits,
+    get failWith() {
+      return control.failWith;
+    },
+    set failWith(status: number | null) {
+      control.failWith = status;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
