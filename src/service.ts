@@ -13,7 +13,7 @@ import { receiveCampaign } from './application/receive-campaign.ts';
 import { systemClock } from './clock/system-clock.ts';
 import type { Config } from './config/config.ts';
 import { profileForType } from './domain/profile.ts';
-import { basicDialPolicy, type DialPolicy } from './engine/dial-policy.ts';
+import type { DialPolicy } from './engine/dial-policy.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { defaultPacers, type PacerRegistry } from './engine/pacer.ts';
 import { buildHttpServer, type ReadinessReport } from './http/server.ts';
@@ -29,8 +29,16 @@ import type { Store } from './ports/store.ts';
 import type { TelephonyDriver } from './ports/telephony.ts';
 import { createFileRecordingStore } from './recordings/file-recording-store.ts';
 import { createLinkSigner } from './recordings/signed-links.ts';
-import { openSqlStore } from './store/sql-store.ts';
+import { complianceDialPolicy } from './compliance/compliance-policy.ts';
+import { complianceReadiness } from './compliance/compliance-status.ts';
+import { createReceiptScreening } from './compliance/receipt-screening.ts';
+import { defaultRuleSets } from './compliance/rule-sets.ts';
+import { registerComplianceRoutes } from './http/compliance-routes.ts';
+import { attemptHistory } from './store/attempt-history.ts';
+import { dncRepository } from './store/dnc-repository.ts';
+import { openSqlDatabase } from './store/sql-store.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
+import { createWebUi } from './web/web-ui.ts';
 
 export interface ServiceOverrides {
   clock?: Clock;
@@ -66,7 +74,8 @@ function signingSecret(config: Config): string {
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const store = await openSqlStore(config.databaseUrl);
+  const { store, db } = await openSqlDatabase(config.databaseUrl);
+  const dnc = dncRepository(db);
   const recordings = createFileRecordingStore(config.recordings.dir, { clock });
   const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: config.recordings.baseUrl, ttlSeconds: config.recordings.linkTtlSeconds });
   const telephony = overrides.telephony ?? (await createTelephonyDriver(config, { clock, logger, recordings }));
@@ -82,6 +91,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
   let outbox: DeliveryWorker | null = null;
   const profiles = { list: config.profiles, fallback: config.defaultProfile };
+  const profileOf = (c: { typeId: number | null }) => profileForType(profiles.list, c.typeId, profiles.fallback);
+  const ruleSets = defaultRuleSets;
+  const policy = overrides.policy ?? complianceDialPolicy({ dnc, history: attemptHistory(db), timeZone: config.timeZone, logger, ruleSets });
+  const complianceStatus = { store, profiles, ruleSets };
+  const complianceCheck = complianceReadiness(complianceStatus);
 
   const engine = createEngine({
     store,
@@ -98,27 +112,22 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       record: true,
     },
     profiles,
-    policy: overrides.policy ?? basicDialPolicy(config.timeZone),
+    policy,
     pacers: { ...defaultPacers, ...overrides.pacers },
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => outbox?.wake(),
   });
 
   const metrics = createMetrics({ store, engine, now: () => clock.now() });
-  outbox = createDeliveryWorker({
-    store,
-    clock,
-    logger,
-    observer: metrics.deliveryObserver,
-    config: deliveryConfig,
-    sender: createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency }),
-  });
+  const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
+  outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });
+  const screenContacts = createReceiptScreening({ store, policy, clock, logger, timeZone: config.timeZone, profileOf, onCallbackQueued: () => outbox?.wake() });
 
   const views = createOperatorViews({
     store,
     timeZone: config.timeZone,
     now: () => clock.now(),
-    profileOf: (c) => profileForType(profiles.list, c.typeId, profiles.fallback),
+    profileOf,
     liveCalls: () => engine.liveCalls(),
     recordingUrl: (key, now) => signer.urlFor(key, now),
   });
@@ -134,8 +143,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     const t = telephony.health();
     checks.telephony = t.ready ? { ok: true } : { ok: false, reason: t.reason ?? 'telephony not ready' };
     checks.crm = config.crm.updateUrl || config.crm.finishUrl ? { ok: true } : { ok: true, reason: 'no CRM URL configured: callbacks are kept in the outbox until one is' };
+    checks.compliance = await complianceCheck();
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
+
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger });
 
   const app = await buildHttpServer({
     logger,
@@ -143,15 +155,19 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     publicUrl: config.publicUrl,
     contract: {
       receive: (body) =>
-        receiveCampaign({ store, clock, logger, timeZone: config.timeZone, onCampaignStored: (id) => engine.campaignReceived(id) }, body),
+        receiveCampaign({ store, clock, logger, timeZone: config.timeZone, screenContacts, onCampaignStored: (id) => engine.campaignReceived(id) }, body),
       close: (rawId) => closeCampaign(engine, rawId),
       apiKey: config.api.key,
       allowIps: config.api.allowIps,
     },
-    operator: { store, engine, clock, views, auth: { token: config.operatorToken }, onReplay: () => outbox?.wake() },
+    operator: { store, engine, clock, views, auth: { token: config.operatorToken, sessionRole: web.sessionRole }, onReplay: () => outbox?.wake() },
     recordings: { signer, recordings, clock },
     metrics,
     readiness,
+    extensions: [
+      web.register,
+      (server) => registerComplianceRoutes(server, { auth: { token: config.operatorToken, sessionRole: web.sessionRole }, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
+    ],
   });
 
   let started = false;
@@ -176,6 +192,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         await engine.stop();
         await outbox!.stop();
       }
+      await sender.close();
       await store.close();
     },
   };
