@@ -32,7 +32,7 @@ import { createLinkSigner } from './recordings/signed-links.ts';
 import { complianceDialPolicy } from './compliance/compliance-policy.ts';
 import { complianceReadiness } from './compliance/compliance-status.ts';
 import { createReceiptScreening } from './compliance/receipt-screening.ts';
-import { defaultRuleSets } from './compliance/rule-sets.ts';
+import { ruleSetRegistry } from './compliance/rule-sets.ts';
 import { registerComplianceRoutes } from './http/compliance-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
@@ -92,7 +92,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   let outbox: DeliveryWorker | null = null;
   const profiles = { list: config.profiles, fallback: config.defaultProfile };
   const profileOf = (c: { typeId: number | null }) => profileForType(profiles.list, c.typeId, profiles.fallback);
-  const ruleSets = defaultRuleSets;
+  const ruleSets = ruleSetRegistry(config.compliance.ruleSets);
   const policy = overrides.policy ?? complianceDialPolicy({ dnc, history: attemptHistory(db), timeZone: config.timeZone, logger, ruleSets });
   const complianceStatus = { store, profiles, ruleSets };
   const complianceCheck = complianceReadiness(complianceStatus);

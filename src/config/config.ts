@@ -3,6 +3,7 @@
  * config file and environment overrides; nothing else reads `process.env`.
  */
 import type { AccountsConfig } from '../auth/accounts.ts';
+import type { RuleSet } from '../compliance/rule-sets.ts';
 import type { Profile } from '../domain/profile.ts';
 
 export type TelephonyKind = 'simulator' | 'asterisk';
@@ -80,4 +81,6 @@ export interface Config {
   signingSecret: string | null;
   /** Who may sign in to the web UI (`accounts` in the config file; demo accounts when none). */
   accounts: AccountsConfig;
+  /** Compliance rule sets defined in the config file, beside the built-in ones. */
+  compliance: { ruleSets: RuleSet[] };
 }

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { assertValidTimeZone } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
 import { readAccounts } from './accounts.ts';
+import { readRuleSets } from '../compliance/rule-set-config.ts';
+import { ruleSetRegistry } from '../compliance/rule-sets.ts';
 import type { AgentSetting, Config } from './config.ts';
 import { ConfigError } from './config-error.ts';
 import { BUILTIN_DEFAULT_PROFILE, readProfile } from './profiles.ts';
@@ -165,9 +167,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     signingSecret: readOptionalString('CCS_SIGNING_SECRET', pick('CCS_SIGNING_SECRET', file.signingSecret)),
     accounts: readAccounts(file),
+    compliance: { ruleSets: readRuleSets('compliance.ruleSets', file.compliance?.ruleSets) },
   };
   if (config.simulator.answerRate + config.simulator.busyRate + config.simulator.congestionRate + config.simulator.failRate > 1) {
     throw new ConfigError('CCS_SIM_ANSWER_RATE', 'answer, busy, congestion and fail rates add up to more than 1');
+  }
+  const ruleSets = ruleSetRegistry(config.compliance.ruleSets);
+  for (const [i, p] of [config.defaultProfile, ...config.profiles].entries()) {
+    if (!ruleSets.has(p.ruleSet)) {
+      throw new ConfigError(i === 0 ? 'defaultProfile.ruleSet' : `profiles[${i - 1}].ruleSet`, `unknown rule set ${JSON.stringify(p.ruleSet)}; known: ${[...ruleSets.keys()].join(', ')}`);
+    }
   }
   return deepFreeze(config);
 }
