@@ -77,7 +77,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const { store, db } = await openSqlDatabase(config.databaseUrl);
   const dnc = dncRepository(db);
   const recordings = createFileRecordingStore(config.recordings.dir, { clock });
-  const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: config.recordings.baseUrl, ttlSeconds: config.recordings.linkTtlSeconds });
+  // With port 0 (tests) the default public URL names the port chosen when listening.
+  let recordingBase = config.recordings.baseUrl;
+  const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: () => recordingBase, ttlSeconds: config.recordings.linkTtlSeconds });
   const telephony = overrides.telephony ?? (await createTelephonyDriver(config, { clock, logger, recordings }));
 
   const deliveryConfig = resolveDeliveryConfig({
@@ -183,6 +185,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       outbox!.start();
       started = true;
       const address = await app.listen({ port: config.port, host: config.host });
+      const port = new URL(address).port;
+      if (config.port === 0 && /:0$/.test(recordingBase)) recordingBase = recordingBase.replace(/:0$/, `:${port}`);
       logger.info({ address, telephony: telephony.name, database: store.dialect }, 'CCS is listening');
       return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     },

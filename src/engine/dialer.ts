@@ -133,6 +133,11 @@ export class Dialer {
         }
         const slot = this.fairest(slots);
         if (!slot) break;
+        // The profile's trunk is full: its campaigns wait rather than spend an attempt on a refusal.
+        if (slot.profile.maxChannels > 0 && this.liveOnProfile(slot.profile.name) >= slot.profile.maxChannels) {
+          slot.exhausted = true;
+          continue;
+        }
         const contact = await this.nextCandidate(slot, want, now);
         if (!contact) continue;
         if (slot.campaign.state !== 'running') {
@@ -170,6 +175,15 @@ export class Dialer {
       }
     }
     if (nextWake !== Infinity) this.schedule(nextWake - now);
+  }
+
+  private liveOnProfile(profileName: string): number {
+    let n = 0;
+    for (const call of this.ctx.live.all()) {
+      const campaign = this.ctx.campaigns.get(call.campaignId);
+      if (campaign && this.ctx.profileOf(campaign).name === profileName) n++;
+    }
+    return n;
   }
 
   /** The campaign of the group with the fewest calls up (counting this pass), that still has candidates. */

@@ -14,13 +14,15 @@ export interface LinkSigner {
 
 export const RECORDING_ROUTE_PREFIX = '/recordings/';
 
-export function createLinkSigner(options: { secret: string; baseUrl: string; ttlSeconds: number }): LinkSigner {
+/** `baseUrl` may be a function when it is only known once the server listens (port 0). */
+export function createLinkSigner(options: { secret: string; baseUrl: string | (() => string); ttlSeconds: number }): LinkSigner {
+  const base = typeof options.baseUrl === 'function' ? options.baseUrl : () => options.baseUrl as string;
   const sign = (key: string, exp: number) => createHmac('sha256', options.secret).update(`${key}\n${exp}`).digest('base64url');
   return {
     urlFor(key, now) {
       const exp = Math.floor(now / 1000) + options.ttlSeconds;
       const path = key.split('/').map(encodeURIComponent).join('/');
-      return `${options.baseUrl}${RECORDING_ROUTE_PREFIX}${path}?exp=${exp}&sig=${sign(key, exp)}`;
+      return `${base()}${RECORDING_ROUTE_PREFIX}${path}?exp=${exp}&sig=${sign(key, exp)}`;
     },
     verify(key, exp, sig, now) {
       if (!/^\d{1,12}$/.test(exp)) return 'bad-signature';

@@ -85,6 +85,14 @@ describe('caps (SQLite)', () => {
     expect(h.placed.length).toBe(20);
   });
 
+  it("keeps a profile's calls within its trunk channel limit without spending attempts on refusals", async () => {
+    const h = await start('sqlite', { sim: { agents: 10 }, fallback: answers(10, 60), defaultProfile: { maxChannels: 2 } });
+    await h.sendCampaign({ id: 36, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(phoneNumbers(12)) });
+    expect(await h.runUntilFinished(36, 2 * HOUR)).toBe(true);
+    expect(h.peaks.live).toBe(2);
+    expect(h.placed.length).toBe(12);
+  });
+
   it('places no more new calls than the calls-per-second cap allows', async () => {
     const perSecond = 2;
     const h = await start('sqlite', { sim: { agents: 30 }, fallback: ringsForever, settings: { maxCallsPerSecond: perSecond }, defaultProfile: { ringTimeoutSeconds: 60 } });
