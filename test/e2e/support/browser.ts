@@ -3,7 +3,7 @@
  * (Playwright's own browser download cannot work here), and the web bundle built first when
  * dist/web is missing or older than the sources in web/.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -44,10 +44,39 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the web bundle (vite build) unless dist/web is present and newer than web/. */
-export async function ensureWebBuild(): Promise<void> {
+const fresh = () => {
   const index = join(DIST_WEB, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(REPO_ROOT, 'web'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(REPO_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  return existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(REPO_ROOT, 'web'));
+};
+
+/**
+ * Builds the web bundle (vite build) unless dist/web is present and newer than web/. Test
+ * files run in parallel workers: a lock directory keeps them from building over each other.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const lock = join(REPO_ROOT, 'dist', '.web-build.lock');
+  if (fresh() && !existsSync(lock)) return;
+  mkdirSync(join(REPO_ROOT, 'dist'), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than two minutes was left by a crashed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (i > 600) throw new Error(`could not take ${lock}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    if (fresh()) return;
+    // Built aside and swapped in, so nobody ever serves a half-written bundle.
+    const staging = join(REPO_ROOT, 'dist', `.web-build-${process.pid}`);
+    const { build } = await import('vite');
+    await build({ configFile: join(REPO_ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } });
+    rmSync(DIST_WEB, { recursive: true, force: true });
+    renameSync(staging, DIST_WEB);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
