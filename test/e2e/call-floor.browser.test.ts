@@ -141,6 +141,7 @@ describe.runIf(chromiumAvailable())('agent desktop and supervisor dashboard', ()
       return { status: r.status, type: r.headers.get('content-type') };
     }, recording);
     expect(audio).toEqual({ status: 200, type: 'audio/wav' });
+    await screenshot(supervisor, 'flow-campaign-page');
     await supervisor.context().close();
     await agent.context().close();
   }, 120_000);
