@@ -23,6 +23,7 @@ const HELP = `ccs — Call Center Service
   ccs outbox stats
   ccs outbox replay <id> | --all             replay dead callbacks
   ccs crm-receiver [--port 9090] [--fail 0.2] a stand-in CRM that prints the callbacks
+  ccs hash-password [password]               scrypt hash for "accounts" in the config file (stdin without an argument)
 
 Options: --url http://127.0.0.1:8080   --token <operator token>   --json (raw output)`;
 
@@ -36,6 +37,10 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'serve') {
     const { serve } = await import('../main.ts');
     return serve();
+  }
+  if (command === 'hash-password') {
+    const { hashPasswordCommand } = await import('../auth/hash-password.ts');
+    return hashPasswordCommand(rest);
   }
   if (command === 'crm-receiver') {
     const port = Number(values.port ?? 9090);

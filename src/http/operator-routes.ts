@@ -108,7 +108,15 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
 
     ops.post('/ops/outbox/:id/replay', async (request, reply) => {
       const id = Number((request.params as { id: string }).id);
-      if (!Number.isSafeInteger(id) || !(await store.replayCallback(id, deps.clock.now()))) {
+      const target = Number.isSafeInteger(id) ? await store.getCallback(id) : undefined;
+      if (target?.state !== 'dead') return reply.code(404).send({ error: { code: 'not-dead', message: 'No dead callback with this id.' } });
+      // A finish goes after every update of its campaign: its dead updates are replayed with it.
+      if (target.kind === 'finish') {
+        for (const update of await store.listCallbacks({ state: 'dead', campaignId: target.campaignId, limit: 100_000 })) {
+          if (update.kind === 'update') await store.replayCallback(update.id, deps.clock.now());
+        }
+      }
+      if (!(await store.replayCallback(id, deps.clock.now()))) {
         return reply.code(404).send({ error: { code: 'not-dead', message: 'No dead callback with this id.' } });
       }
       deps.onReplay();

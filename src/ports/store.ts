@@ -138,6 +138,7 @@ export interface OutboxStore {
   markDelivered(ids: readonly number[], at: number): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void>;
   listCallbacks(filter: { state?: CallbackState; campaignId?: number; limit: number; offset?: number }): Promise<CallbackRecord[]>;
+  getCallback(id: number): Promise<CallbackRecord | undefined>;
   /** dead → pending, due now, with a fresh maximum age (created_at = now). False when the callback is not dead. */
   replayCallback(id: number, now: number): Promise<boolean>;
   outboxStats(): Promise<OutboxStats>;

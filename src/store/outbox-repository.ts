@@ -69,6 +69,11 @@ export function outboxRepository(db: Kysely<Database>, dialect: SqlDialectName):
       return (await q.execute()).map(callbackFromRow);
     },
 
+    async getCallback(id) {
+      const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? callbackFromRow(row) : undefined;
+    },
+
     async replayCallback(id, now) {
       const r = await db
         .updateTable('outbox')

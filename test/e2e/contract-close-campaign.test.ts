@@ -2,6 +2,9 @@
  * closeCampaign (spec 1.2, decisions 3.4–3.6) and the service's other public endpoints,
  * through real HTTP on SQLite and PostgreSQL, with a real CRM receiver.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractMessage } from '../../src/domain/messages.ts';
 import { campaignBody } from '../support/campaigns.ts';
@@ -141,6 +144,35 @@ describe('optional protection of the CRM endpoints', () => {
       expect((await inside.request('GET', '/api/closeCampaign/1')).json.error_msg).toBe(ContractMessage.campaignUnknown);
     } finally {
       await inside.stop();
+    }
+  });
+});
+
+describe('replaying a dead finishCampaign', () => {
+  it('replays the dead updates of its campaign first, so the CRM still gets every update before the finish', async () => {
+    const crm = new TestCrm();
+    await crm.start();
+    crm.mode = 'fail';
+    const configDir = mkdtempSync(join(tmpdir(), 'ccs-cfg-'));
+    const configFile = join(configDir, 'ccs.config.json');
+    writeFileSync(configFile, JSON.stringify({ defaultProfile: { ruleSet: 'dnc-only' } }));
+    const svc = await startService('sqlite', { CCS_CRM_URL: crm.url, CCS_CRM_MAX_AGE_HOURS: '0.001', CCS_CONFIG: configFile });
+    try {
+      // A number on the do-not-call list gives an updateCampaign without any call.
+      expect((await svc.request('POST', '/ops/dnc', { body: { number: '0987654300', source: 'test' } })).status).toBeLessThan(300);
+      await svc.request('POST', '/api/sendCampaign', { body: campaignBody(601, { startInMs: 3_600_000, contacts: 2 }) });
+      await svc.request('GET', '/api/closeCampaign/601');
+      await waitFor(async () => (await svc.request('GET', '/ops/outbox?state=dead')).json.callbacks.length === 2, 20_000);
+      const dead = (await svc.request('GET', '/ops/outbox?state=dead')).json.callbacks;
+      const finish = dead.find((c: any) => c.kind === 'finish');
+      crm.mode = 'ok';
+      expect((await svc.request('POST', `/ops/outbox/${finish.id}/replay`)).status).toBe(200);
+      await waitFor(() => crm.finishes(601).length === 1);
+      expect(crm.received.map((r) => r.path)).toEqual(['/api/updateCampaign', '/api/finishCampaign']);
+      expect(crm.updates(601)[0]).toMatchObject({ status: 'DNC', callid: 'dnc-601-1' });
+    } finally {
+      await svc.stop();
+      await crm.stop();
     }
   });
 });

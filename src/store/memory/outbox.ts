@@ -168,6 +168,11 @@ export function createMemoryOutbox(): MemoryOutbox {
       return out;
     },
 
+    async getCallback(id) {
+      const r = find(id);
+      return r === undefined ? undefined : copy(r);
+    },
+
     async replayCallback(id, now) {
       const r = find(id);
       if (r === undefined || r.state !== 'dead') return false;

@@ -41,6 +41,9 @@ class MemoryOutbox implements OutboxStore {
   async listCallbacks() {
     return this.rows;
   }
+  async getCallback(id: number) {
+    return this.rows[id - 1];
+  }
   async replayCallback() {
     return false;
   }
