@@ -2,6 +2,8 @@
  * `ccs crm-receiver`: a stand-in CRM for trying CCS out. It accepts POST /api/updateCampaign
  * and /api/finishCampaign, prints each callback as one JSON line with its Idempotency-Key,
  * and answers 200 (or 503 for a share of requests with `--fail 0.3`, to watch retries).
+ * GET /contact/<id> serves a small contact page, the `linkedit` of demo campaigns, so the agent
+ * desktop has a CRM page to pop.
  */
 import { createServer, type Server } from 'node:http';
 
@@ -10,7 +12,13 @@ export function startCrmReceiver(port: number, failShare = 0, print: (line: stri
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      const path = (request.url ?? '').split('?')[0];
+      const path = (request.url ?? '').split('?')[0] ?? '';
+      const contact = /^\/contact\/(\d+)$/.exec(path);
+      if (request.method === 'GET' && contact) {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(`<!doctype html><meta charset="utf-8"><title>CRM · ${contact[1]}</title><body style="font:16px system-ui;margin:2rem"><h1>CRM · khách hàng #${contact[1]}</h1><p>Trang thông tin khách hàng (demo).</p><label>Ghi chú <input value=""></label></body>`);
+        return;
+      }
       if (request.method !== 'POST' || (path !== '/api/updateCampaign' && path !== '/api/finishCampaign')) {
         response.writeHead(404).end();
         return;

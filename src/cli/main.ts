@@ -13,6 +13,7 @@ const HELP = `ccs — Call Center Service
   ccs serve                                  run the service (same as npm start)
   ccs send <campaign.json>                   send a campaign body as the CRM would
   ccs send <contacts.csv> --campaign-id N --start "YYYY-MM-DD HH:MM:SS" --end "…" [--typeid N]
+  ccs demo-campaign [--limit 20] [--campaign-id N]  send a demo campaign running from now (contact pages on CCS_CRM_URL)
   ccs close <campaignid>                     close a campaign (the contract's closeCampaign)
   ccs status [campaignid]                    campaigns with counts, or one campaign
   ccs contacts <campaignid> [--state pending|dialing|final]
@@ -97,6 +98,23 @@ export async function main(argv: string[]): Promise<void> {
         };
       } else body = JSON.parse(text);
       return print(await call('POST', '/api/sendCampaign', body));
+    }
+    case 'demo-campaign': {
+      // A campaign with a window starting now, whose contact pages are served by `ccs crm-receiver`.
+      const { formatContractDatetime } = await import('../domain/local-time.ts');
+      const zone = process.env.CCS_TIMEZONE ?? 'Asia/Ho_Chi_Minh';
+      const crm = process.env.CCS_CRM_URL || 'http://127.0.0.1:9090';
+      const count = Number(values.limit ?? 20);
+      const id = Number(values['campaign-id'] ?? Math.floor(Date.now() / 1000) % 1_000_000);
+      const now = Date.now();
+      return print(
+        await call('POST', '/api/sendCampaign', {
+          campaignid: id,
+          starttime: formatContractDatetime(now, zone),
+          endtime: formatContractDatetime(now + 2 * 3600_000, zone),
+          contact: Array.from({ length: count }, (_, i) => ({ id: i + 1, phonenumber: `09${String(12345600 + i * 7).padStart(8, '0')}`, linkedit: `${crm}/contact/${i + 1}` })),
+        }),
+      );
     }
     case 'close':
       return print(await call('GET', `/api/closeCampaign/${needId()}`));
