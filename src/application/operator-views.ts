@@ -37,7 +37,7 @@ export function createOperatorViews(deps: ViewDeps) {
       startedAt: t(c.startedAt),
       stoppedAt: t(c.stoppedAt),
       finishedAt: t(c.finishedAt),
-      profile: { name: profile.name, dialMode: profile.dialMode, agentGroup: profile.agentGroup, purpose: profile.purpose, ruleSet: profile.ruleSet },
+      profile: { name: profile.name, dialMode: profile.dialMode, powerRatio: profile.powerRatio, abandonTarget: profile.abandonTarget, agentGroup: profile.agentGroup, purpose: profile.purpose, ruleSet: profile.ruleSet },
       counts,
       abandonRate: answered + abandoned === 0 ? 0 : abandoned / (answered + abandoned),
       liveCalls: deps.liveCalls().filter((l) => l.campaignId === c.id).length,
