@@ -41,6 +41,8 @@ export interface FloorScenario {
   hours: number;
   seed: number;
   abandonTarget: number;
+  /** Time the floor takes to bridge an agent, ms. */
+  connectDelayMs: number;
 }
 
 export const defaultFloorScenario: FloorScenario = {
@@ -57,6 +59,7 @@ export const defaultFloorScenario: FloorScenario = {
   hours: 4,
   seed: 1,
   abandonTarget: 0.03,
+  connectDelayMs: 200,
 };
 
 /** What a pacing algorithm brings to a run: pacers for the engine, and a hook on its events. */
@@ -119,6 +122,7 @@ export async function runPacingFloor(scenario: FloorScenario, pacing: PacingUnde
       ringSeconds: scenario.answerSeconds,
       talkSeconds: { kind: 'lognormal', mean: scenario.talkMeanSeconds, sigma: scenario.talkSigma },
       wrapUpSeconds: scenario.wrapUpSeconds,
+      connectDelayMs: scenario.connectDelayMs,
     },
     { clock, recordings: noRecordings, logger: silentLogger },
   );

@@ -1,0 +1,31 @@
+/**
+ * The pacing read API for supervisors (/ops/pacing…): per agent group the pacing in use, its live
+ * dial level and the inputs of the prediction; per campaign the abandon rate measured since its
+ * start and over the rolling window. Behind the operator guard, like the rest of /ops.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { PacingGroupSnapshot } from '../engine/pacing/pacing-snapshot.ts';
+import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
+
+export interface PacingRouteDeps {
+  pacing: { snapshot(): PacingGroupSnapshot[] };
+  auth: OperatorAuthDeps;
+}
+
+export function registerPacingRoutes(app: FastifyInstance, deps: PacingRouteDeps): void {
+  const guard = operatorGuard(deps.auth);
+  app.register(async (ops) => {
+    ops.addHook('preHandler', guard);
+
+    ops.get('/ops/pacing', async () => ({ groups: deps.pacing.snapshot() }));
+
+    ops.get('/ops/campaigns/:id/pacing', async (request, reply) => {
+      const id = Number((request.params as { id: string }).id);
+      for (const { campaigns, ...group } of deps.pacing.snapshot()) {
+        const campaign = campaigns.find((c) => c.campaignId === id);
+        if (campaign) return { campaign, group };
+      }
+      return reply.code(404).send({ error: { code: 'not-found', message: 'No pacing figures for this campaign (not dialling, or unknown).' } });
+    });
+  });
+}
