@@ -22,6 +22,7 @@ export async function serve(): Promise<void> {
   const url = await service.start();
   process.stdout.write(
     `\nCCS is running at ${url}\n` +
+      `  Web UI:    ${url}/${config.accounts.demo ? '  (demo accounts: admin/admin, supervisor/supervisor, agent1/agent1)' : ''}\n` +
       `  API docs:  ${url}/docs\n` +
       `  Telephony: ${config.telephony}${config.telephony === 'simulator' ? ` (${config.simulator.agents} simulated agents)` : ''}\n` +
       `  CRM:       ${config.crm.updateUrl ? config.crm.updateUrl.replace(/\/api\/updateCampaign$/, '') : 'not configured (set CCS_CRM_URL; callbacks wait in the outbox)'}\n\n`,
