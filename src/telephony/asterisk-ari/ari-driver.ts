@@ -171,6 +171,17 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     onDown: () => {},
   });
 
+  /**
+   * chan_pjsip builds the INVITE's From from the channel's connected line; left empty it sends
+   * "Anonymous". Without a caller id of its own, a call presents its endpoint's `callerid`.
+   */
+  const presentOwnCallerId = async (callId: string, caller: { name: string; number: string }) => {
+    const value = caller.name ? `"${caller.name.replaceAll('"', '')}" <${caller.number}>` : caller.number;
+    await http
+      .post(`/channels/${encodeURIComponent(callId)}/variable`, { variable: 'CONNECTEDLINE(all,i)', value })
+      .catch((error) => logger.warn({ callId, err: errorText(error) }, 'caller id not set; the call may show as anonymous'));
+  };
+
   const requireUp = (what: string) => {
     if (!link.isUp) throw new Error(`${what}: ARI is not ready (${link.health().reason ?? 'down'})`);
   };
@@ -209,13 +220,15 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
         // The From of an outbound PJSIP INVITE comes from the channel's connected line.
         variables['CONNECTEDLINE(num,i)'] = request.callerId;
       }
+      let channel: AriChannel | undefined;
       try {
-        await http.post('/channels/create', { endpoint, app: config.app, appArgs: `dialout,${callId}`, channelId: callId }, { variables });
+        channel = await http.post<AriChannel>('/channels/create', { endpoint, app: config.app, appArgs: `dialout,${callId}`, channelId: callId }, { variables });
       } catch (error) {
         leg.discard();
         legs.delete(callId);
         throw new Error(`placeCall ${callId}: ${errorText(error)}`);
       }
+      if (!request.callerId && channel?.caller?.number) await presentOwnCallerId(callId, channel.caller);
       if (!leg.created()) {
         if (leg.phase === 'live') await leg.sendHangup().catch(() => {});
         return;

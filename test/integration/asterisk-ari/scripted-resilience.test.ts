@@ -98,6 +98,16 @@ describe('ARI driver resilience (scripted Asterisk)', () => {
     await rig.driver.placeCall(callRequest('ccs-2-4-1', '0987654321', { callerId: '02873000999' }));
     const create = rig.ari.requests.find((q) => q.url.pathname === '/ari/channels/create')!;
     expect(create.body).toMatchObject({ variables: { 'CALLERID(num)': '02873000999', 'CONNECTEDLINE(num,i)': '02873000999' } });
+    expect(rig.ari.requests.some((q) => q.url.pathname.endsWith('/variable'))).toBe(false);
+  });
+
+  it("without a caller id, the leg presents its endpoint's own caller id rather than an anonymous From", async () => {
+    rig = await createScriptedRig();
+    await rig.driver.placeCall(callRequest('ccs-2-4-2', '0987654321'));
+    const set = rig.ari.requests.find((q) => q.url.pathname.endsWith('/variable'))!;
+    expect(set.path).toBe('/ari/channels/ccs-2-4-2/variable?variable=CONNECTEDLINE%28all%2Ci%29&value=%22CCS%22+%3C02873000000%3E');
+    const order = rig.ari.requests.map((q) => q.url.pathname.split('/').pop());
+    expect(order.indexOf('variable')).toBeLessThan(order.indexOf('dial'));
   });
 
   it('a hang-up while the leg is being created cancels the dial; the leg ends once as no-answer', async () => {

@@ -149,6 +149,12 @@ export class ScriptedAri implements ScriptedWorld {
         const ch = this.channels.get(id);
         return reply(ch ? { status: 200, json: channelJson(ch, this.app) } : notFound('Channel'));
       }
+      case 'POST channels/:id/variable': {
+        const ch = this.channels.get(id);
+        if (!ch) return reply(notFound('Channel'));
+        ch.vars[q.get('variable') ?? ''] = q.get('value') ?? '';
+        return reply({ status: 204 });
+      }
       case 'POST channels/:id/play':
         return this.play(id, q.get('media') ?? '', q.get('playbackId') ?? randomUUID(), reply);
       case 'GET asterisk/:id':

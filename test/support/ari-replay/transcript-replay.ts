@@ -15,7 +15,8 @@
  * ones the driver chose, learned from `channelId`, `bridgeId`, `name`, `playbackId` and
  * `appArgs` when a create request is matched, and rewritten everywhere (paths, bodies, events).
  * Requests the transcript lacks are answered by `routes`, then by a few synthesized defaults
- * (asterisk/info, empty channel list, subscriptions, endpoints online); anything else gets
+ * (asterisk/info, empty channel list, subscriptions, endpoints online, channel variables);
+ * anything else gets
  * 404 and is listed in `unexpected`.
  */
 import type { HttpRecord, EventRecord, TranscriptRecord } from './transcript.ts';
@@ -292,6 +293,7 @@ function defaultRoutes(): ReplayRoute[] {
       },
     },
     { method: 'DELETE', path: /^\/ari\/recordings\/stored\/[^/]+$/, answer: () => ({ status: 204 }) },
+    { method: 'POST', path: /^\/ari\/channels\/[^/]+\/variable$/, answer: () => ({ status: 204 }) },
   ];
 }
 
