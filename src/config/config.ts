@@ -61,6 +61,8 @@ export interface Config {
   };
   agents: AgentSetting[];
   agentMode: AgentMode;
+  /** Wrap-up of agents configured for unattended operation (`CCS_AGENTS`), after which they are ready again. */
+  agentWrapUpSeconds: number;
   dialer: {
     maxConcurrentCalls: number;
     maxCallsPerSecond: number;

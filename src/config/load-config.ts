@@ -151,6 +151,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       dialTemplate: readString('CCS_ASTERISK_DIAL', pick('CCS_ASTERISK_DIAL', ari.dialTemplate), 'PJSIP/{number}@trunk'),
     },
     agents: readAgents(file, env),
+    agentWrapUpSeconds: readNumber('CCS_AGENT_WRAPUP_SECONDS', pick('CCS_AGENT_WRAPUP_SECONDS', file.agentWrapUpSeconds), 5, 0, 3600),
     agentMode: readEnum('CCS_AGENT_MODE', pick('CCS_AGENT_MODE', file.agentMode), ['on-answer', 'nailed-up'] as const, 'on-answer'),
     dialer: {
       maxConcurrentCalls: readInt('CCS_MAX_CONCURRENT_CALLS', pick('CCS_MAX_CONCURRENT_CALLS', dialer.maxConcurrentCalls), 200, 1, 100_000),

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RecordingStore } from '../ports/recording-store.ts';
 import type { TelephonyDriver } from '../ports/telephony.ts';
+import { createAriDriver } from './asterisk-ari/ari-driver.ts';
 import { createSimulatorDriver } from './simulator/simulator-driver.ts';
 
 export async function createTelephonyDriver(config: Config, deps: { clock: Clock; logger: Logger; recordings: RecordingStore }): Promise<TelephonyDriver> {
@@ -24,5 +25,17 @@ export async function createTelephonyDriver(config: Config, deps: { clock: Clock
       deps,
     );
   }
-  throw new Error('CCS_TELEPHONY=asterisk: the Asterisk ARI driver is not wired yet');
+  return createAriDriver(
+    {
+      url: config.ari.url,
+      user: config.ari.user,
+      password: config.ari.password,
+      app: config.ari.app,
+      dialTemplate: config.ari.dialTemplate,
+      agentMode: config.agentMode,
+      agents: config.agents.map((a) => ({ agentCode: a.agentCode, stationId: a.stationId, ...(a.endpoint ? { endpoint: a.endpoint } : {}) })),
+      autoWrapUpSeconds: config.agentWrapUpSeconds,
+    },
+    deps,
+  );
 }
