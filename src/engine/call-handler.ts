@@ -270,6 +270,18 @@ export class CallHandler {
       now,
     );
     this.ctx.log({ agentCode: event.agentCode }).info({ presence: event.presence }, 'agent presence');
+    // The phone of an agent being bridged went away: its customer gets another agent or the hold.
+    if (event.presence === 'offline' && agent.activity === 'reserved' && agent.callId) {
+      const callId = agent.callId;
+      this.setActivity(agent.agentCode, 'idle', now);
+      void this.ctx.queue.run(`call:${callId}`, async () => {
+        const call = this.ctx.live.get(callId);
+        if (!call || call.connectedAt !== null || call.agentCode !== agent.agentCode) return;
+        call.agentCode = null;
+        call.stationId = null;
+        this.connectOrHold(call);
+      });
+    }
     this.ctx.events.emit('agent:state', { agentCode: agent.agentCode, activity: agent.activity, at: now });
     if (event.presence === 'online') this.agentFreed(agent.group);
   }

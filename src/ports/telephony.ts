@@ -86,7 +86,10 @@ export interface TelephonyDriver {
   placeCall(request: PlaceCallRequest): Promise<void>;
   /**
    * Bridges an answered customer with an agent; with `record`, records the conversation and
-   * reports the stored recording in the call's `ended` event.
+   * reports the stored recording in the call's `ended` event. Resolves when the PBX accepted
+   * the request; `connected` confirms the bridge. An agent phone that fails later (rings out,
+   * hangs up) is reported as an `agent` offline event, and the engine finds the customer
+   * another agent.
    */
   connectAgent(callId: string, agent: AgentRef, options: { record: boolean }): Promise<void>;
   /** The customer answered and no agent can take them: play the short message, then hang up. */
