@@ -52,10 +52,11 @@ export function markdownResults(summaries: ScenarioSummary[], meta: { seeds: num
   const rule = summaries.flatMap((s) => ALGORITHMS.map((a) => s.figures[a]).filter((f): f is AlgorithmFigures => f !== undefined));
   if (rule.length > 0) {
     const maxWait = Math.max(...rule.map((f) => f.maxWaitSeconds));
-    const minHold = Math.min(...rule.map((f) => f.minAbandonHoldSeconds));
+    const holds = rule.map((f) => f.minAbandonHoldSeconds).filter((h): h is number => h !== null);
+    const minHold = holds.length > 0 ? Math.min(...holds) : null;
     lines.push('');
     lines.push(
-      `The 2-second rule over every run: the longest a connected customer waited from answering to being bridged was ${maxWait.toFixed(2)} s (the hold limit plus the floor's 0.2 s bridging time); every abandoned customer was held for the limit and heard the message, ending ${Number.isFinite(minHold) ? minHold.toFixed(1) : '—'} s or more after answering.`,
+      `The 2-second rule over every run: the longest a connected customer waited from answering to being bridged was ${maxWait.toFixed(2)} s (at most the 2 s hold plus the floor's 0.2 s to bridge); every abandoned customer was held for the limit and heard the message, ending ${minHold !== null ? minHold.toFixed(1) : '—'} s or more after answering (hold plus the 3 s message).`,
     );
   }
   return lines.join('\n');

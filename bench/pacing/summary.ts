@@ -18,7 +18,8 @@ export interface AlgorithmFigures {
   worstHourAbandonRate: number;
   meanWaitSeconds: number;
   maxWaitSeconds: number;
-  minAbandonHoldSeconds: number;
+  /** Shortest answer → end of an abandoned call over the runs (null: nobody was abandoned). */
+  minAbandonHoldSeconds: number | null;
   freshContactsLeft: boolean;
 }
 
@@ -34,6 +35,10 @@ export interface GoalCheck {
   detail: string;
 }
 
+const minimum = (xs: (number | null)[]) => {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length > 0 ? Math.min(...known) : null;
+};
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
 function figuresOf(runs: FloorMetrics[], fresh: boolean[]): AlgorithmFigures {
@@ -50,7 +55,7 @@ function figuresOf(runs: FloorMetrics[], fresh: boolean[]): AlgorithmFigures {
     worstHourAbandonRate: Math.max(...runs.map((m) => m.worstHourAbandonRate)),
     meanWaitSeconds: connected > 0 ? runs.reduce((s, m) => s + m.meanWaitSeconds * m.connected, 0) / connected : 0,
     maxWaitSeconds: Math.max(...runs.map((m) => m.maxWaitSeconds)),
-    minAbandonHoldSeconds: Math.min(...runs.map((m) => m.minAbandonHoldSeconds)),
+    minAbandonHoldSeconds: minimum(runs.map((m) => m.minAbandonHoldSeconds)),
     freshContactsLeft: fresh.every(Boolean),
   };
 }

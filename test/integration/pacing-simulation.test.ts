@@ -35,7 +35,7 @@ describe('predictive pacing on the simulated floor', () => {
     expect(metrics.maxWaitSeconds).toBeLessThanOrEqual(2);
     expect(metrics.abandoned).toBeGreaterThan(0);
     // Hold limit (2 s) plus the floor's abandon message (3 s), from the answer to the hang-up.
-    expect(metrics.minAbandonHoldSeconds).toBeGreaterThanOrEqual(2 + 3);
+    expect(metrics.minAbandonHoldSeconds!).toBeGreaterThanOrEqual(2 + 3);
   }, 120_000);
 
   it('talks at least 1.3 times as many minutes per agent-hour as progressive dialling on the same floor and seed', async () => {

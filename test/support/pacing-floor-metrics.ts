@@ -24,8 +24,8 @@ export interface FloorMetrics {
   worstHourAbandonRate: number;
   meanWaitSeconds: number;
   maxWaitSeconds: number;
-  /** Shortest answer → end of an abandoned call, seconds (Infinity when none). */
-  minAbandonHoldSeconds: number;
+  /** Shortest answer → end of an abandoned call, seconds (null when none). */
+  minAbandonHoldSeconds: number | null;
 }
 
 const MINUTE = 60_000;
@@ -140,7 +140,7 @@ export class FloorMetricsCollector {
       worstHourAbandonRate: worst,
       meanWaitSeconds: this.connected > 0 ? this.waitSumMs / this.connected / 1000 : 0,
       maxWaitSeconds: this.maxWaitMs / 1000,
-      minAbandonHoldSeconds: this.minHoldMs / 1000,
+      minAbandonHoldSeconds: this.abandoned > 0 ? this.minHoldMs / 1000 : null,
     };
   }
 }

@@ -43,7 +43,7 @@ describe('risk limit', () => {
 
   it('shrinks the goal as the measured rate nears the target, and holds at 1:1 once it reaches it', () => {
     const r = new RiskLimit(defaultRiskLimitSettings, TARGET);
-    r.observe(tally(100_000, 2000), tally(100_000, 2000), 0, TARGET, T0); // 2.0 %
+    r.observe(tally(100_000, 1500), tally(100_000, 1500), 0, TARGET, T0); // 1.5 %
     const far = r.value();
     r.observe(tally(100_000, 2800), tally(100_000, 2800), 0, TARGET, T0); // 2.8 %
     const near = r.value();
@@ -55,7 +55,7 @@ describe('risk limit', () => {
     // Still holding just under the target; resumed once under the margin.
     r.observe(tally(100_000, 2900), tally(100_000, 2900), 0, TARGET, T0);
     expect(r.value()).toBe(0);
-    r.observe(tally(100_000, 2400), tally(100_000, 2400), 0, TARGET, T0);
+    r.observe(tally(100_000, 2000), tally(100_000, 2000), 0, TARGET, T0);
     expect(r.value()).toBeGreaterThan(0);
   });
 

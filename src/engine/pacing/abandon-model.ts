@@ -13,7 +13,8 @@
  *     L = agents left (free before + freed − served)
  *     z' = L − A          (A = the slot's answers; a negative z' is customers waiting)
  *
- * F is a sum of independent Bernoulli draws, one per busy agent (computed exactly); A is a
+ * F is a sum of independent Bernoulli draws, one per busy agent (exact for the likely ones, the
+ * many unlikely ones summed as a Poisson count); A is a
  * Poisson count whose mean sums every call's chance of answering in that slot. The recursion
  * carries the whole distribution of z, so the expected abandons are exact under those
  * assumptions. The Poisson count treats a call's answer in one slot as independent of its
@@ -43,13 +44,26 @@ export interface Outlook {
 
 const NEGLIGIBLE = 1e-12;
 
-/** Distribution of a sum of independent Bernoulli draws with the given probabilities (negligible tail cut). */
+/** Below this chance a draw joins the Poisson part of `bernoulliSumPmf`. */
+const SMALL_CHANCE = 0.02;
+
+/**
+ * Distribution of a sum of independent Bernoulli draws with the given probabilities (negligible
+ * tail cut). Draws with a small chance are summed as one Poisson count of the same mean — a
+ * slightly wider spread, which for agents freeing up errs towards more abandons — so a floor of
+ * a hundred agents each with a small chance costs little.
+ */
 export function bernoulliSumPmf(probabilities: readonly number[]): number[] {
   const pmf = new Float64Array(probabilities.length + 1);
   pmf[0] = 1;
   let length = 1;
+  let smallMean = 0;
   for (const q of probabilities) {
     if (q <= NEGLIGIBLE) continue;
+    if (q < SMALL_CHANCE) {
+      smallMean += q;
+      continue;
+    }
     const p = Math.min(1, q);
     pmf[length] = 0;
     for (let n = length; n > 0; n--) pmf[n] = pmf[n]! * (1 - p) + pmf[n - 1]! * p;
@@ -57,7 +71,20 @@ export function bernoulliSumPmf(probabilities: readonly number[]): number[] {
     length++;
     while (length > 1 && pmf[length - 1]! < NEGLIGIBLE) length--;
   }
-  return Array.from(pmf.subarray(0, length));
+  if (smallMean <= NEGLIGIBLE) return Array.from(pmf.subarray(0, length));
+  const poisson: number[] = [];
+  let term = Math.exp(-smallMean);
+  let total = 0;
+  for (let n = 0; total < 1 - NEGLIGIBLE && n < 1000; n++) {
+    poisson.push(term);
+    total += term;
+    term *= smallMean / (n + 1);
+  }
+  const out = new Array<number>(length + poisson.length - 1).fill(0);
+  for (let a = 0; a < length; a++) for (let b = 0; b < poisson.length; b++) out[a + b]! += pmf[a]! * poisson[b]!;
+  let end = out.length;
+  while (end > 1 && out[end - 1]! < NEGLIGIBLE) end--;
+  return out.slice(0, end);
 }
 
 /** Scratch space of the recursion, reused from slot to slot and call to call. */

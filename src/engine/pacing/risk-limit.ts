@@ -42,7 +42,7 @@ export interface RiskLimitSettings {
 }
 
 export const defaultRiskLimitSettings: RiskLimitSettings = {
-  margin: 0.85,
+  margin: 0.75,
   confidence: 1,
   limitPerGoal: 1.25,
   min: 0.001,
