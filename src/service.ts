@@ -15,6 +15,8 @@ import type { Config } from './config/config.ts';
 import { profileForType } from './domain/profile.ts';
 import type { DialPolicy } from './engine/dial-policy.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
+import { createPacing } from './engine/pacing/create-pacing.ts';
+import { registerPacingRoutes } from './http/pacing-routes.ts';
 import { defaultPacers, type PacerRegistry } from './engine/pacer.ts';
 import { buildHttpServer, type ReadinessReport } from './http/server.ts';
 import { createLogger } from './observability/logger.ts';
@@ -99,6 +101,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const complianceStatus = { store, profiles, ruleSets };
   const complianceCheck = complianceReadiness(complianceStatus);
 
+  const pacing = createPacing({ clock });
   const engine = createEngine({
     store,
     telephony,
@@ -115,12 +118,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
     profiles,
     policy,
-    pacers: { ...defaultPacers, ...overrides.pacers },
+    pacers: { ...defaultPacers, ...pacing.pacers, ...overrides.pacers },
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => outbox?.wake(),
   });
 
-  const metrics = createMetrics({ store, engine, now: () => clock.now() });
+  pacing.observe(engine.events);
+  const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing });
   const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });
   const screenContacts = createReceiptScreening({ store, policy, clock, logger, timeZone: config.timeZone, profileOf, onCallbackQueued: () => outbox?.wake() });
@@ -168,6 +172,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     readiness,
     extensions: [
       web.register,
+      (server) => registerPacingRoutes(server, { pacing, auth: { token: config.operatorToken, sessionRole: web.sessionRole } }),
       (server) => registerComplianceRoutes(server, { auth: { token: config.operatorToken, sessionRole: web.sessionRole }, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
     ],
   });

@@ -7,6 +7,7 @@ import client from 'prom-client';
 import type { Store } from '../ports/store.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { CallbackKind } from '../ports/store.ts';
+import type { PacingGroupSnapshot } from '../engine/pacing/pacing-snapshot.ts';
 
 export interface Metrics {
   registry: client.Registry;
@@ -19,7 +20,7 @@ export interface Metrics {
   };
 }
 
-export function createMetrics(deps: { store: Store; engine: Engine; now: () => number }): Metrics {
+export function createMetrics(deps: { store: Store; engine: Engine; now: () => number; pacing?: { snapshot(): PacingGroupSnapshot[] } }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'ccs_process_' });
 
@@ -79,6 +80,8 @@ export function createMetrics(deps: { store: Store; engine: Engine; now: () => n
     },
   });
 
+  if (deps.pacing) registerPacingGauges(registry, deps.pacing);
+
   deps.engine.events.on('call:placed', () => callsPlaced.inc());
   deps.engine.events.on('call:ended', ({ status }) => {
     callsEnded.inc({ status });
@@ -99,4 +102,56 @@ export function createMetrics(deps: { store: Store; engine: Engine; now: () => n
       dead: (kind) => deliveries.inc({ kind, result: 'dead' }),
     },
   };
+}
+
+/** Live dial level, measured abandon rates and the prediction inputs of pacing. */
+function registerPacingGauges(registry: client.Registry, pacing: { snapshot(): PacingGroupSnapshot[] }): void {
+  new client.Gauge({
+    name: 'ccs_pacing_dial_level',
+    help: 'Calls in flight per agent in service after the last pacing pass',
+    labelNames: ['group', 'mode'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of pacing.snapshot()) this.set({ group: g.group, mode: g.mode }, g.dialLevel);
+    },
+  });
+  new client.Gauge({
+    name: 'ccs_pacing_abandon_rate',
+    help: 'Abandoned / answered per campaign, since start and over the rolling hour',
+    labelNames: ['campaign', 'window'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of pacing.snapshot()) {
+        for (const c of g.campaigns) {
+          this.set({ campaign: String(c.campaignId), window: 'campaign' }, c.sinceStart.rate);
+          this.set({ campaign: String(c.campaignId), window: 'rolling' }, c.window.rate);
+        }
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'ccs_pacing_input',
+    help: 'Inputs and controls of predictive pacing per agent group',
+    labelNames: ['group', 'input'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const g of pacing.snapshot()) {
+        const values: Record<string, number | null> = {
+          answer_probability: g.inputs.answerProbability,
+          seconds_to_answer: g.inputs.meanSecondsToAnswer,
+          talk_seconds: g.inputs.meanTalkSeconds,
+          wrap_up_seconds: g.inputs.meanWrapUpSeconds,
+          agents_expected_free: g.inputs.agentsExpectedFree,
+          answers_expected: g.inputs.answersExpected,
+          expected_abandons: g.inputs.expectedAbandons,
+          risk_limit: g.riskLimit,
+          calibration: g.calibration,
+        };
+        for (const [input, value] of Object.entries(values)) if (value !== null) this.set({ group: g.group, input }, value);
+      }
+    },
+  });
 }
