@@ -141,6 +141,11 @@ export function complianceDialPolicy(deps: ComplianceDeps): ComplianceDialPolicy
       return { kind: 'dial', audit: audit as unknown as Record<string, unknown> };
     },
 
+    screensAtReceipt(profile) {
+      // An unknown rule set is screened too: when in doubt, the list applies.
+      return ruleSets.get(profile.ruleSet)?.checkDnc ?? true;
+    },
+
     async screenAtReceipt(_campaign, profile, contacts) {
       const rules = ruleSets.get(profile.ruleSet);
       const screened = new Map<number, string>();

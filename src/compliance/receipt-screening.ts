@@ -33,6 +33,7 @@ export function createReceiptScreening(deps: ReceiptScreeningDeps): (campaignId:
     const campaign = await store.getCampaign(campaignId);
     if (!campaign) return 0;
     const profile = deps.profileOf(campaign);
+    if (policy.screensAtReceipt && !policy.screensAtReceipt(profile)) return 0;
     let finalized = 0;
     for (let offset = 0; ; offset += PAGE) {
       const page = await store.listContacts(campaignId, { limit: PAGE, offset });

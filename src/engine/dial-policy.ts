@@ -24,6 +24,8 @@ export interface DialPolicy {
   campaignGate(campaign: CampaignRecord, profile: Profile, now: number): CampaignGate | null;
   /** Checked just before each dial. */
   checkContact(contact: ContactRecord, campaign: CampaignRecord, profile: Profile, now: number): Promise<ContactDecision>;
+  /** Whether campaigns of this profile are screened at receipt at all (saves reading their contacts). */
+  screensAtReceipt?(profile: Profile): boolean;
   /** Checked when a campaign is received: contacts that must never be dialled. */
   screenAtReceipt?(campaign: CampaignRecord, profile: Profile, contacts: readonly ContactRecord[], now: number): Promise<Map<number, string>>;
 }
