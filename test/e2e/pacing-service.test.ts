@@ -15,6 +15,7 @@ import { formatContractDatetime } from '../../src/domain/local-time.ts';
 import { createPacing, type Pacing } from '../../src/engine/pacing/create-pacing.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { createService, type Service } from '../../src/service.ts';
+import { simulatorSettings } from '../../src/telephony/create-driver.ts';
 import { createSimulatorDriver, type SimulatorDriver } from '../../src/telephony/simulator/simulator-driver.ts';
 import { memoryRecordingStore } from '../contract/simulator-harness.ts';
 
@@ -61,19 +62,8 @@ describe('the service dials a predictive campaign on the simulated floor', () =>
         await driver?.whenIdle();
       },
     });
-    const s = config.simulator;
     driver = createSimulatorDriver(
-      {
-        seed: s.seed,
-        agents: s.agents,
-        answerRate: s.answerRate,
-        busyRate: s.busyRate,
-        congestionRate: s.congestionRate,
-        failRate: s.failRate,
-        ringSeconds: s.ringSeconds,
-        talkSeconds: { kind: 'uniform', min: s.talkSeconds.min, max: s.talkSeconds.max },
-        wrapUpSeconds: s.wrapUpSeconds,
-      },
+      simulatorSettings(config),
       { clock, recordings: memoryRecordingStore(new Map()), logger: silentLogger },
     );
     pacing = createPacing({ clock });
