@@ -1,7 +1,7 @@
 /**
  * How a customer leg's end in Asterisk becomes the port's HangupCause. Channels made with
- * `channels/create` + `dial` get no CDR and, when they fail, no final `Dial` status (see the
- * fixtures' README, surprise 2), so the Q.850 cause of `ChannelDestroyed` decides, matching
+ * `channels/create` + `dial` get no CDR and, when they fail, no final `Dial` status (see
+ * test/fixtures/asterisk/README.md, surprise 2), so the Q.850 cause of `ChannelDestroyed` decides, matching
  * what Asterisk's own CDR gives the same failures through originate:
  *
  *   answered (Dial ANSWER / state Up) ........ normal       (whatever the clearing cause)

@@ -1,14 +1,13 @@
 /**
- * The captured ARI transcripts of a real Asterisk 22 (`<fixtures>/ari/<flow>.jsonl`, see the
- * fixtures' README): typed records, the flow index, the recording sample, and the id map a
+ * The captured ARI transcripts of a real Asterisk 22 (`test/fixtures/asterisk/ari/<flow>.jsonl`,
+ * see the README there): typed records, the flow index, the recording sample, and the id map a
  * replay uses to put the ids a driver chose in place of the ids of the capture.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR =
-  process.env.CCS_ASTERISK_FIXTURES ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/asterisk');
+export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/asterisk');
 
 export interface HttpRecord {
   kind: 'http';
