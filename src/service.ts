@@ -16,6 +16,7 @@ import { profileForType } from './domain/profile.ts';
 import type { DialPolicy } from './engine/dial-policy.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { createPacing } from './engine/pacing/create-pacing.ts';
+import { localOperatorTrust } from './http/operator-auth.ts';
 import { registerPacingRoutes } from './http/pacing-routes.ts';
 import { defaultPacers, type PacerRegistry } from './engine/pacer.ts';
 import { buildHttpServer, type ReadinessReport } from './http/server.ts';
@@ -154,6 +155,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   };
 
   const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger });
+  const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, publicUrl: config.publicUrl, bindHost: config.host }) };
 
   const app = await buildHttpServer({
     logger,
@@ -166,14 +168,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       apiKey: config.api.key,
       allowIps: config.api.allowIps,
     },
-    operator: { store, engine, clock, views, auth: { token: config.operatorToken, sessionRole: web.sessionRole }, onReplay: () => outbox?.wake() },
+    operator: { store, engine, clock, views, auth: operatorAuth, onReplay: () => outbox?.wake() },
     recordings: { signer, recordings, clock },
     metrics,
     readiness,
     extensions: [
       web.register,
-      (server) => registerPacingRoutes(server, { pacing, auth: { token: config.operatorToken, sessionRole: web.sessionRole } }),
-      (server) => registerComplianceRoutes(server, { auth: { token: config.operatorToken, sessionRole: web.sessionRole }, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
+      (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth }),
+      (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
     ],
   });
 

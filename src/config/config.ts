@@ -40,6 +40,10 @@ export interface Config {
     allowIps: string[];
   };
   operatorToken: string | null;
+  /** Without a token, local command-line clients may use /ops (`CCS_OPERATOR_LOCAL`; turn off behind a proxy). */
+  operatorLocal: boolean;
+  /** Hosts the agent desktop's framing check may ask (`CCS_FRAME_PROBE_HOSTS`); empty: any host with public addresses only. */
+  frameProbeHosts: string[];
   telephony: TelephonyKind;
   simulator: {
     seed: number;

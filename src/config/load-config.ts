@@ -14,6 +14,7 @@ import type { AgentSetting, Config } from './config.ts';
 import { ConfigError } from './config-error.ts';
 import { BUILTIN_DEFAULT_PROFILE, readProfile } from './profiles.ts';
 import {
+  readBoolean,
   readEnum,
   readHttpUrl,
   readInt,
@@ -85,6 +86,16 @@ function readProfiles(file: FileConfig, env: Env): { defaultProfile: Profile; pr
   return { defaultProfile, profiles };
 }
 
+/** `crm.example.com`, `*.example.com` or `none` (no framing checks at all); lower case, no port. */
+function readFrameProbeHosts(list: string[]): string[] {
+  const hosts = list.map((h) => h.toLowerCase());
+  for (const host of hosts) {
+    if (!/^(\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(host)) throw new ConfigError('CCS_FRAME_PROBE_HOSTS', `not a host name: ${JSON.stringify(host)} (no scheme or port)`);
+  }
+  if (hosts.includes('none') && hosts.length > 1) throw new ConfigError('CCS_FRAME_PROBE_HOSTS', '"none" cannot be combined with host names');
+  return hosts;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const { file } = readFileConfig(env, cwd);
   const pick = (envName: string, fileValue: unknown) => (env[envName] !== undefined && env[envName] !== '' ? env[envName] : fileValue);
@@ -131,6 +142,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       allowIps: readList('CCS_API_ALLOW_IPS', pick('CCS_API_ALLOW_IPS', file.api?.allowIps)),
     },
     operatorToken: readOptionalString('CCS_OPERATOR_TOKEN', pick('CCS_OPERATOR_TOKEN', file.operatorToken)),
+    operatorLocal: readBoolean('CCS_OPERATOR_LOCAL', pick('CCS_OPERATOR_LOCAL', file.operatorLocal), true),
+    frameProbeHosts: readFrameProbeHosts(readList('CCS_FRAME_PROBE_HOSTS', pick('CCS_FRAME_PROBE_HOSTS', file.frameProbeHosts))),
     telephony: readEnum('CCS_TELEPHONY', pick('CCS_TELEPHONY', file.telephony), ['simulator', 'asterisk'] as const, 'simulator'),
     simulator: {
       seed: readInt('CCS_SIM_SEED', pick('CCS_SIM_SEED', sim.seed), 1),

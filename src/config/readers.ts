@@ -31,6 +31,15 @@ export function readOptionalString(setting: string, value: Raw): string | null {
   return value;
 }
 
+export function readBoolean(setting: string, value: Raw, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(setting, `expected true or false, got ${JSON.stringify(value)}`);
+}
+
 export function readEnum<T extends string>(setting: string, value: Raw, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;

@@ -2,19 +2,77 @@
  * Who may use the operator API: a bearer token (`CCS_OPERATOR_TOKEN`), a signed-in supervisor
  * session (when the web UI provides one), or — when no token is configured — command-line
  * clients on the same machine only. Never open to the network by default.
+ *
+ * "Command-line client on the same machine" is judged strictly, because a browser on that
+ * machine is also on the loopback: the request must come from a loopback address, carry no
+ * cookie, no `Origin` other than this service's, no `Sec-Fetch-Site` other than `same-origin`
+ * or `none` (what browsers send for cross-site and same-site requests), no proxy headers
+ * (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`: a proxy on the same host makes every request
+ * loopback), and a `Host` naming the loopback or this service's own host names (a page that
+ * rebinds its DNS name to 127.0.0.1 still sends its own name). `CCS_OPERATOR_LOCAL=false`
+ * turns this trust off altogether, e.g. behind a reverse proxy.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type OperatorRole = 'agent' | 'supervisor' | 'admin';
 
+/** Which requests count as the local command line when no token is configured. */
+export interface LocalOperatorTrust {
+  /** Off: without a token only signed-in sessions may operate (`CCS_OPERATOR_LOCAL=false`). */
+  enabled: boolean;
+  /** Host names (lower case, no port) a local request may name besides the loopback names. */
+  hostNames: readonly string[];
+  /** Origins a local request may name in `Origin` (this service's own pages). */
+  origins: readonly string[];
+}
+
 export interface OperatorAuthDeps {
   token: string | null;
   /** Role of the session behind this request, if the web UI signed one in. */
   sessionRole?(request: FastifyRequest): OperatorRole | null;
+  /** Defaults to enabled for the loopback names only. */
+  local?: LocalOperatorTrust;
 }
 
-const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
+const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/** The host name of a `Host` header, lower case and without its port. */
+export function hostNameOf(host: string | undefined): string | null {
+  if (!host) return null;
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.includes(']') ? h.slice(0, h.indexOf(']') + 1) : null;
+  return h.replace(/:\d*$/, '').replace(/\.$/, '') || null;
+}
+
+/** The trust given to local command-line clients for a service reached at `publicUrl` and bound to `bindHost`. */
+export function localOperatorTrust(options: { enabled: boolean; publicUrl: string; bindHost?: string }): LocalOperatorTrust {
+  const publicUrl = new URL(options.publicUrl);
+  const names = [publicUrl.hostname.toLowerCase()];
+  const bind = options.bindHost?.toLowerCase();
+  if (bind && bind !== '0.0.0.0' && bind !== '::' && bind !== '[::]') names.push(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
+  return { enabled: options.enabled, hostNames: names, origins: [publicUrl.origin] };
+}
+
+function isLocalCommandLine(request: FastifyRequest, trust: LocalOperatorTrust): boolean {
+  if (!trust.enabled || !isLoopback(request.ip)) return false;
+  const headers = request.headers;
+  if (headers.cookie) return false;
+  if (PROXY_HEADERS.some((name) => headers[name] !== undefined)) return false;
+  const host = hostNameOf(headers.host);
+  if (host === null || !(LOOPBACK_NAMES.has(host) || host.startsWith('127.') || trust.hostNames.includes(host))) return false;
+  const fetchSite = headers['sec-fetch-site'];
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    const port = /:(\d+)$/.exec(headers.host ?? '')?.[1];
+    const own = [...trust.origins, ...[...LOOPBACK_NAMES].filter((n) => n !== '::1').flatMap((n) => [`http://${n}${port ? `:${port}` : ''}`, `https://${n}${port ? `:${port}` : ''}`])];
+    if (!own.includes(origin.toLowerCase())) return false;
+  }
+  return true;
+}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1] ?? '');
@@ -22,13 +80,16 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+const DEFAULT_TRUST: LocalOperatorTrust = { enabled: true, hostNames: [], origins: [] };
+
 export function operatorGuard(deps: OperatorAuthDeps, minimum: 'supervisor' | 'admin' = 'supervisor') {
+  const trust = deps.local ?? DEFAULT_TRUST;
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (deps.token !== null && tokenMatches(request.headers.authorization, deps.token)) return;
     const role = deps.sessionRole?.(request) ?? null;
     if (role === 'admin' || (role === 'supervisor' && minimum === 'supervisor')) return;
-    // Without a token, the local command line (no browser session) may operate the service.
-    if (deps.token === null && isLoopback(request.ip) && role === null && !request.headers.cookie) return;
+    // Without a token, the local command line (no browser, no proxy) may operate the service.
+    if (deps.token === null && role === null && isLocalCommandLine(request, trust)) return;
     return reply.code(role ? 403 : 401).send({ error: { code: role ? 'forbidden' : 'unauthorized', message: role ? 'Not allowed for this role.' : 'Operator credentials required.' } });
   };
 }
