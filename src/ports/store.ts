@@ -19,6 +19,23 @@ import type { ContactAfterAttempt } from '../domain/attempt-outcome.ts';
 import type { FinishCampaignPayload, UpdateCampaignPayload } from '../domain/callbacks.ts';
 import type { ReportedStatus } from '../domain/disposition.ts';
 
+/**
+ * The store cannot be reached or cannot write right now (connection lost, database restarting,
+ * disk full, read-only): the operation may succeed if tried again later. Adapters translate
+ * their own failures into this so callers can answer 503 or retry without knowing the driver.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'CCS_STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
+  return error instanceof StoreUnavailableError || (error as { code?: unknown } | null)?.code === 'CCS_STORE_UNAVAILABLE';
+}
+
 export interface NewCampaign {
   id: number;
   typeId: number | null;
@@ -86,6 +103,13 @@ export interface OutboxStats {
   oldestPendingAt: number | null;
 }
 
+export type FinishResult =
+  | { outcome: 'finished'; callback: FinishCampaignPayload }
+  /** Unknown, or finished already. */
+  | { outcome: 'already' }
+  /** Not finishable yet: attempts still open (or, for `completed`, contacts not final). */
+  | { outcome: 'open'; openAttempts: number; openContacts: number };
+
 export interface CampaignStore {
   /** Inserts a campaign and its contacts, or reports the content hash of the one already stored under that id. */
   createCampaign(campaign: NewCampaign, contacts: readonly ContactRequest[]): Promise<CreateCampaignResult>;
@@ -96,8 +120,13 @@ export interface CampaignStore {
   startCampaign(id: number, at: number): Promise<boolean>;
   /** scheduled|running → stopping with the status it will finish with. False when already stopping/finished. */
   stopCampaign(id: number, status: FinishStatus, at: number): Promise<boolean>;
-  /** → finished, writing the finishCampaign callback in the same transaction. False when already finished. */
-  finishCampaign(id: number, status: FinishStatus, at: number, callback: FinishCampaignPayload): Promise<boolean>;
+  /**
+   * → finished, writing the finishCampaign callback in the same transaction, with its totals
+   * counted from the stored contacts and attempts (decision 3.6). Refused while the campaign
+   * has an attempt not yet ended (its updateCampaign must come first, decision 3.9), and for
+   * `completed` while a contact is not final.
+   */
+  finishCampaign(id: number, status: FinishStatus, at: number): Promise<FinishResult>;
 }
 
 export interface ContactStore {
@@ -150,5 +179,7 @@ export interface Store extends CampaignStore, ContactStore, AttemptStore, Outbox
   readonly dialect: 'sqlite' | 'postgres' | 'memory';
   /** Cheap round-trip for readiness. */
   ping(): Promise<void>;
+  /** A cheap committed write (a heartbeat row), so readiness notices a store that reads but cannot write. */
+  probeWrite(at: number): Promise<void>;
   close(): Promise<void>;
 }

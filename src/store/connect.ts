@@ -7,7 +7,9 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Logger } from '../ports/logger.ts';
 import type { Database } from './schema.ts';
+import { guardedDialect } from './store-errors.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -25,18 +27,27 @@ export function isPostgresUrl(url: string): boolean {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-export function connect(databaseUrl: string): Connection {
+export interface ConnectOptions {
+  /** Where lost connections are reported (they are survived, not fatal). */
+  logger?: Logger;
+}
+
+export function connect(databaseUrl: string, options: ConnectOptions = {}): Connection {
   if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({
       connectionString: databaseUrl,
       max: 10,
+      // A database that does not answer is reported as unavailable rather than waited for.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
       // Instants and ids are BIGINT; they fit a JS number, so read them as numbers.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    survivePoolErrors(pool, options.logger);
+    return { db: new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,5 +58,21 @@ export function connect(databaseUrl: string): Connection {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite };
+  return { db: new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: sqlite })) }), dialect: 'sqlite', sqlite };
+}
+
+/**
+ * A connection the server drops (restart, failover, `pg_terminate_backend`, a proxy's idle
+ * timeout) makes `pg` emit 'error' on the client and, for an idle client, on the pool; with no
+ * listener Node would end the process. Listened to here: the dead client is discarded by the
+ * pool, the query that was on it (if any) fails with its own error, and the next query opens
+ * a new connection.
+ */
+function survivePoolErrors(pool: pg.Pool, logger: Logger | undefined): void {
+  const report = (where: string) => (error: Error) =>
+    logger?.warn({ err: error.message, code: (error as { code?: string }).code }, `database connection lost (${where}); a new one is opened on the next query`);
+  pool.on('error', report('idle connection'));
+  pool.on('connect', (client) => {
+    client.on('error', report('connection in use'));
+  });
 }

@@ -19,6 +19,7 @@ export function createMemoryStore(): Store {
     ...memoryAttempts(tables),
     ...tables.outbox.store,
     async ping() {},
+    async probeWrite() {},
     async close() {},
   };
 }

@@ -3,11 +3,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { SqlDialectName } from './connect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { complianceMigration } from './migrations/002-compliance.ts';
+import { heartbeatMigration } from './migrations/003-heartbeat.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
     '002-compliance': complianceMigration(),
+    '003-heartbeat': heartbeatMigration(),
   };
 }
 

@@ -71,9 +71,15 @@ export interface OutboxTable {
   delivered_at: number | null;
 }
 
+export interface HeartbeatTable {
+  name: string;
+  at: number;
+}
+
 export interface Database {
   campaigns: CampaignsTable;
   contacts: ContactsTable;
   attempts: AttemptsTable;
   outbox: OutboxTable;
+  heartbeat: HeartbeatTable;
 }

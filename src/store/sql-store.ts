@@ -1,5 +1,6 @@
 /** The Store port over Kysely: one repository per aggregate, one connection for all. */
 import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
 import { attemptRepository } from './attempt-repository.ts';
 import { campaignRepository } from './campaign-repository.ts';
@@ -8,6 +9,7 @@ import { contactRepository } from './contact-repository.ts';
 import { migrateToLatest } from './migrate.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import type { Database } from './schema.ts';
+import { translateStoreError } from './store-errors.ts';
 
 /** The store and its connection, for repositories outside the Store port (compliance) that share it. */
 export interface SqlDatabase {
@@ -16,19 +18,24 @@ export interface SqlDatabase {
   dialect: SqlDialectName;
 }
 
-export async function openSqlStore(databaseUrl: string): Promise<Store> {
-  return (await openSqlDatabase(databaseUrl)).store;
+export interface OpenOptions {
+  /** Receives lost-connection reports (the store survives them). */
+  logger?: Logger;
 }
 
-export async function openSqlDatabase(databaseUrl: string): Promise<SqlDatabase> {
-  const { db, dialect, sqlite } = connect(databaseUrl);
+export async function openSqlStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  return (await openSqlDatabase(databaseUrl, options)).store;
+}
+
+export async function openSqlDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<SqlDatabase> {
+  const { db, dialect, sqlite } = connect(databaseUrl, options);
   try {
     await migrateToLatest(db, dialect);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  const store: Store = {
+  const store: Store = unavailableAware({
     dialect,
     ...campaignRepository(db, dialect, sqlite),
     ...contactRepository(db),
@@ -37,9 +44,34 @@ export async function openSqlDatabase(databaseUrl: string): Promise<SqlDatabase>
     async ping() {
       await sql`select 1`.execute(db);
     },
+    async probeWrite(at) {
+      await db
+        .insertInto('heartbeat')
+        .values({ name: 'readiness', at })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ at }))
+        .execute();
+    },
     async close() {
       await db.destroy();
     },
-  };
+  });
   return { store, db, dialect };
+}
+
+/** Every method reports "try later" failures as StoreUnavailableError, including those of the SQLite bulk loader (outside Kysely). */
+function unavailableAware(store: Store): Store {
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(store)) {
+    wrapped[key] =
+      typeof value === 'function'
+        ? async (...args: unknown[]) => {
+            try {
+              return await (value as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+            } catch (error) {
+              throw translateStoreError(error);
+            }
+          }
+        : value;
+  }
+  return wrapped as unknown as Store;
 }
