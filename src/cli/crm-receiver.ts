@@ -1,13 +1,29 @@
 /**
  * `ccs crm-receiver`: a stand-in CRM for trying CCS out. It accepts POST /api/updateCampaign
- * and /api/finishCampaign, prints each callback as one JSON line with its Idempotency-Key,
- * and answers 200 (or 503 for a share of requests with `--fail 0.3`, to watch retries).
+ * and /api/finishCampaign, prints each callback's body exactly as received, one per line (the
+ * README's examples are these lines), and answers 200 (or 503 for a share of requests with
+ * `--fail 0.3`, to watch retries; each refusal is noted on stderr, not in the body stream).
  * GET /contact/<id> serves a small contact page, the `linkedit` of demo campaigns, so the agent
  * desktop has a CRM page to pop.
  */
 import { createServer, type Server } from 'node:http';
 
-export function startCrmReceiver(port: number, failShare = 0, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Server> {
+/** The body as one line: unchanged when it already is one (CCS sends compact JSON). */
+export function bodyLine(raw: string): string {
+  if (!/[\r\n]/.test(raw)) return raw;
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw.replace(/\r?\n/g, ' ');
+  }
+}
+
+export function startCrmReceiver(
+  port: number,
+  failShare = 0,
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  note: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<Server> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -24,17 +40,11 @@ export function startCrmReceiver(port: number, failShare = 0, print: (line: stri
         return;
       }
       if (failShare > 0 && Math.random() < failShare) {
-        print(JSON.stringify({ refused: path, key: request.headers['idempotency-key'] }));
+        note(`refused ${path} with 503 (--fail), Idempotency-Key ${String(request.headers['idempotency-key'] ?? '-')}`);
         response.writeHead(503).end();
         return;
       }
-      let body: unknown = null;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        body = Buffer.concat(chunks).toString('utf8');
-      }
-      print(JSON.stringify({ received: path, key: request.headers['idempotency-key'], body }));
+      print(bodyLine(Buffer.concat(chunks).toString('utf8')));
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
