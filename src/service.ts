@@ -154,7 +154,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, publicUrl: config.publicUrl, bindHost: config.host }) };
 
   const app = await buildHttpServer({

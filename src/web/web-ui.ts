@@ -39,6 +39,8 @@ export interface WebUiDeps {
   /** Where the built bundle lives; defaults to dist/web of this checkout. */
   distDir?: string;
   probe?: FrameProbe;
+  /** Hosts the framing check may ask (`CCS_FRAME_PROBE_HOSTS`); empty: public addresses only. */
+  frameProbeHosts?: readonly string[];
   /** A desktop agent without a live-update stream this long is paused (while ready). */
   absentAfterMs?: number;
 }
@@ -61,7 +63,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     store: deps.store,
     clock,
     logger,
-    probe: deps.probe ?? createFrameProbe({ clock }),
+    probe: deps.probe ?? createFrameProbe({ clock, allowHosts: deps.frameProbeHosts ?? [] }),
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
   });

@@ -40,6 +40,8 @@ export async function startUiService(options: { crmUrl: string; env?: Record<str
       CCS_HOST: '127.0.0.1',
       CCS_PUBLIC_URL: `http://127.0.0.1:${port}`,
       CCS_CRM_URL: options.crmUrl,
+      // The stand-in CRM's pages are on the loopback: the framing check may ask them only when allowed.
+      CCS_FRAME_PROBE_HOSTS: '127.0.0.1',
       CCS_SIM_AGENTS: '0',
       CCS_SIM_ANSWER_RATE: '1',
       CCS_SIM_BUSY_RATE: '0',
