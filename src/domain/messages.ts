@@ -10,6 +10,7 @@ export const ContractMessage = {
   badContentType: 'Kiểu dữ liệu đầu vào không hợp lệ, kiểm tra "Content-Type" của HTTP Request Header.',
   campaignExists: 'CampaignId đã tồn tại. Không thể tạo campaign mới trùng với ID của campaign cũ.',
   campaignUnknown: 'CampaignId không tồn tại.',
+  storeUnavailable: 'Hệ thống tạm thời không lưu được dữ liệu, vui lòng thử lại sau.',
 } as const;
 
 export type ContractMessageKey = keyof typeof ContractMessage;

@@ -2,7 +2,7 @@
  * The one place where contract outcomes and errors become HTTP: `200 {campaignid, status: 1}`
  * or `400 {campaignid, status: 0, error_msg, errors}` (spec 1.1, decision 3.2).
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ContractOutcome } from '../application/contract-outcome.ts';
 import type { FieldError } from '../domain/campaign-request.ts';
 import { ContractMessage } from '../domain/messages.ts';
@@ -31,7 +31,18 @@ export const requestProblems = {
   wrongMethod: (expected: string) =>
     contractError(null, ContractMessage.invalidInput, [{ field: 'method', code: 'invalid', message: `Phương thức không hợp lệ, hãy dùng ${expected}.` }]),
   unknownPath: () => contractError(null, ContractMessage.invalidInput, [{ field: 'path', code: 'invalid', message: 'Đường dẫn API không tồn tại.' }]),
+  /** 503: the database is unreachable or cannot write; nothing was stored, the CRM may send again. */
+  storeUnavailable: (campaignId: number | null) =>
+    contractError(campaignId, ContractMessage.storeUnavailable, [{ field: 'server', code: 'invalid', message: 'Cơ sở dữ liệu tạm thời không truy cập được.' }]),
   internal: () => contractError(null, 'Lỗi hệ thống, vui lòng thử lại sau.', [{ field: 'server', code: 'invalid', message: 'internal error' }]),
   unauthorized: () => contractError(null, 'Không có quyền truy cập.', [{ field: 'X-API-Key', code: 'invalid', message: 'API key không hợp lệ.' }]),
   forbiddenAddress: (ip: string) => contractError(null, 'Không có quyền truy cập.', [{ field: 'address', code: 'invalid', message: `Địa chỉ ${ip} không được phép.` }]),
 };
+
+/** The campaign a contract request names (body `campaignid` or path id), for the error body; null when it names none. */
+export function requestedCampaignId(request: FastifyRequest): number | null {
+  const fromPath = (request.params as { id?: unknown } | undefined)?.id;
+  const fromBody = (request.body as { campaignid?: unknown } | undefined)?.campaignid;
+  const raw = typeof fromPath === 'string' ? Number(fromPath) : fromBody;
+  return typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0 ? raw : null;
+}

@@ -7,7 +7,8 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from '../ports/logger.ts';
 import { contractEndpointOf, registerContractRoutes, type ContractRouteDeps } from './contract-routes.ts';
-import { requestProblems } from './contract-reply.ts';
+import { requestProblems, requestedCampaignId } from './contract-reply.ts';
+import { isStoreUnavailable } from '../ports/store.ts';
 import { docsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
 import { registerOperatorRoutes, type OperatorRouteDeps } from './operator-routes.ts';
@@ -76,6 +77,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send(requestProblems.tooLarge(deps.bodyLimitBytes));
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return reply.code(400).send(requestProblems.badContentType('Content-Type phải là application/json.'));
+    }
+    // The database is down or cannot write: 503, nothing stored, the caller may try again.
+    if (isStoreUnavailable(error)) {
+      deps.logger.warn({ err: error.message, url: request.url.split('?')[0] }, 'request refused: the database is unavailable');
+      reply.header('Retry-After', '5');
+      if (onContract) return reply.code(503).send(requestProblems.storeUnavailable(requestedCampaignId(request)));
+      return reply.code(503).send({ error: { code: 'store-unavailable', message: 'The database is temporarily unavailable; try again later.' } });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) deps.logger.error({ err: error.stack ?? String(error), url: request.url }, 'request failed');
