@@ -166,6 +166,31 @@ describe('simulated call floor', () => {
     }
   });
 
+  it('records the whole talk by default: 10 s of talk gives a 10 s WAV (8 kHz, 16-bit mono)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccs-sim-wav-'));
+    try {
+      const recordings = (clock: Clock) => createFileRecordingStore(dir, { clock, fsync: false });
+      const h = (harness = await startSimulator({ seed: 3, script: () => ({ kind: 'answer', answerAfterSeconds: 1, talkSeconds: 10 }) }, { recordings }));
+      await h.driver.placeCall(callRequest('talk', '0123'));
+      await h.clock.advanceBy(1500);
+      await h.driver.connectAgent('talk', { agentCode: 'Agent/9001', stationId: '9001' }, { record: true });
+      await h.clock.advanceBy(15_000);
+      const events = eventsOf(h.events, 'talk');
+      const connected = events.find((e) => e.type === 'connected')!;
+      const ended = events.find((e) => e.type === 'ended')!;
+      expect(ended.at - connected.at).toBe(10_000);
+      const recording = ended.type === 'ended' ? ended.recording : undefined;
+      const bytes = await readFile((await recordings(h.clock).locate((recording as { key: string }).key))!.path);
+      const header = new DataView(bytes.buffer, bytes.byteOffset, 44);
+      const byteRate = header.getUint32(28, true);
+      expect(byteRate).toBe(16_000);
+      expect(header.getUint32(40, true) / byteRate).toBe(10);
+      expect(bytes.byteLength).toBe(44 + 160_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a failed recording when the store cannot save it', async () => {
     const failing = { save: async () => Promise.reject(new Error('disk full')), locate: async () => null };
     const h = (harness = await startSimulator({ seed: 3, script: () => ({ kind: 'answer', answerAfterSeconds: 1, talkSeconds: 2 }) }, { recordings: failing }));

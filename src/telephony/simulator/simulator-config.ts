@@ -37,7 +37,10 @@ export interface SimulatorConfig {
   connectDelayMs: number;
   /** Length of the message played to an abandoned customer before hanging up. */
   abandonMessageSeconds: number;
-  /** Cap on the length of a generated recording, so files stay small. */
+  /**
+   * Cap on the length of a generated recording; none by default, so a recording lasts as long
+   * as the call's talk (tests and benchmarks cap it to keep their files tiny).
+   */
   recordingSeconds: number;
   /** Probability that `placeCall` itself rejects (the leg never exists). */
   failPlaceRate: number;
@@ -59,7 +62,7 @@ export const defaultSimulatorConfig: Readonly<SimulatorConfig> = Object.freeze({
   wrapUpSeconds: 10,
   connectDelayMs: 200,
   abandonMessageSeconds: 3,
-  recordingSeconds: 2,
+  recordingSeconds: Number.POSITIVE_INFINITY,
   failPlaceRate: 0,
 });
 
@@ -98,7 +101,7 @@ export function resolveSimulatorConfig(overrides: Partial<SimulatorConfig> = {})
   nonNegative('wrapUpSeconds', config.wrapUpSeconds);
   nonNegative('connectDelayMs', config.connectDelayMs);
   nonNegative('abandonMessageSeconds', config.abandonMessageSeconds);
-  nonNegative('recordingSeconds', config.recordingSeconds);
+  if (!(config.recordingSeconds >= 0)) problems.push('recordingSeconds must be >= 0');
   if (problems.length > 0) throw new RangeError(`invalid simulator config: ${problems.join('; ')}`);
   return Object.freeze(config);
 }
