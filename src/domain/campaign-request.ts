@@ -41,6 +41,18 @@ export type ValidationResult =
 /** Caps the `errors` array so a broken 200,000-contact body gets a readable answer. */
 export const MAX_REPORTED_ERRORS = 100;
 
+/**
+ * Accepted ranges, chosen so that whatever passes is stored alike by SQLite and PostgreSQL
+ * (and re-sent to the CRM unchanged): ids are BIGINT columns, read back as JS numbers, so
+ * safe integers; `typeid` is an INTEGER column (32 bits on PostgreSQL).
+ */
+export const TYPEID_MIN = -(2 ** 31);
+export const TYPEID_MAX = 2 ** 31 - 1;
+/** Epoch-millisecond columns hold any year, but years before 1970 are no campaign window (and two-digit years would be read as 19xx). */
+export const MIN_DATETIME_YEAR = 1970;
+/** Extra fields are kept as they come, up to this nesting depth (hashing and storing them must not exhaust the stack). */
+export const MAX_EXTRA_DEPTH = 32;
+
 const KNOWN_CAMPAIGN_FIELDS = new Set(['campaignid', 'starttime', 'endtime', 'typeid', 'contact']);
 const KNOWN_CONTACT_FIELDS = new Set(['id', 'phonenumber', 'linkedit']);
 
@@ -60,12 +72,45 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The unknown fields, as own data properties: a key such as `__proto__` is kept like any other (decision 3.2). */
 function extraFields(obj: Record<string, unknown>, known: Set<string>): Record<string, unknown> | null {
-  let extra: Record<string, unknown> | null = null;
-  for (const key of Object.keys(obj)) {
-    if (!known.has(key)) (extra ??= {})[key] = obj[key];
+  const entries = Object.keys(obj).filter((key) => !known.has(key)).map((key) => [key, obj[key]] as const);
+  return entries.length === 0 ? null : Object.fromEntries(entries);
+}
+
+/** True when `value` nests arrays/objects deeper than `limit`; iterative, so any depth is safe to ask about. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }
-  return extra;
+  return false;
+}
+
+/**
+ * Control characters (C0 with NUL, DEL, C1: no URL carries them, and PostgreSQL text cannot
+ * hold NUL) and unpaired surrogates (both stores would keep U+FFFD instead).
+ */
+const UNSTORABLE_CHARACTER = /[\p{Cc}\p{Cs}]/u;
+
+/** Text both stores keep exactly as received. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_CHARACTER.test(text);
+}
+
+function checkExtraDepth(extra: Record<string, unknown> | null, at: string, errors: ErrorList): boolean {
+  if (extra === null) return true;
+  let ok = true;
+  for (const [key, value] of Object.entries(extra)) {
+    if (nestsDeeperThan(value, MAX_EXTRA_DEPTH)) {
+      errors.add(`${at}${key}`, 'invalid', `Trường ${key} lồng nhau quá ${MAX_EXTRA_DEPTH} cấp.`);
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 class ErrorList {
@@ -120,14 +165,19 @@ function validateContacts(list: unknown[], errors: ErrorList): ContactRequest[] 
     if (raw.linkedit !== undefined && raw.linkedit !== null && typeof raw.linkedit !== 'string') {
       errors.add(`${at}.linkedit`, 'invalid', 'linkedit phải là chuỗi.');
       ok = false;
+    } else if (typeof raw.linkedit === 'string' && !isStorableText(raw.linkedit)) {
+      errors.add(`${at}.linkedit`, 'invalid', 'linkedit chứa ký tự điều khiển hoặc ký tự không hợp lệ.');
+      ok = false;
     }
+    const extra = extraFields(raw, KNOWN_CONTACT_FIELDS);
+    if (!checkExtraDepth(extra, `${at}.`, errors)) ok = false;
     if (!ok) return;
     contacts.push({
       contactId: contactId!,
       phoneNumber: raw.phonenumber as string,
       dialNumber: dialNumber!,
       linkEdit: typeof raw.linkedit === 'string' ? raw.linkedit : null,
-      extra: extraFields(raw, KNOWN_CONTACT_FIELDS),
+      extra,
     });
   });
   return contacts;
@@ -159,7 +209,12 @@ export function validateCampaignRequest(body: unknown, timeZone: string): Valida
       continue;
     }
     times[field] = parseContractDatetime(value, timeZone);
-    if (times[field] === null) errors.add(field, 'datetime', `${field} phải có dạng YYYY-MM-DD HH:MM:SS.`);
+    if (times[field] === null) {
+      errors.add(field, 'datetime', `${field} phải có dạng YYYY-MM-DD HH:MM:SS.`);
+    } else if (Number((value as string).slice(0, 4)) < MIN_DATETIME_YEAR) {
+      times[field] = null;
+      errors.add(field, 'invalid', `${field} phải từ năm ${MIN_DATETIME_YEAR} trở đi.`);
+    }
   }
   if (times.starttime !== null && times.endtime !== null && times.endtime <= times.starttime) {
     errors.add('endtime', 'invalid', 'endtime phải sau starttime.');
@@ -168,7 +223,10 @@ export function validateCampaignRequest(body: unknown, timeZone: string): Valida
   let typeId: number | null = null;
   if (body.typeid !== undefined && body.typeid !== null) {
     typeId = parseIntegerId(body.typeid);
-    if (typeId === null) errors.add('typeid', 'invalid', 'typeid phải là số nguyên.');
+    if (typeId === null || typeId < TYPEID_MIN || typeId > TYPEID_MAX) {
+      typeId = null;
+      errors.add('typeid', 'invalid', `typeid phải là số nguyên từ ${TYPEID_MIN} đến ${TYPEID_MAX}.`);
+    }
   }
 
   let contacts: ContactRequest[] = [];
@@ -181,6 +239,8 @@ export function validateCampaignRequest(body: unknown, timeZone: string): Valida
   } else {
     contacts = validateContacts(body.contact, errors);
   }
+  const extra = extraFields(body, KNOWN_CAMPAIGN_FIELDS);
+  checkExtraDepth(extra, '', errors);
 
   if (errors.count > 0) {
     return { ok: false, campaignId, errorMsg: topMessage(errors), errors: errors.items };
@@ -193,7 +253,7 @@ export function validateCampaignRequest(body: unknown, timeZone: string): Valida
       endsAt: times.endtime!,
       typeId,
       contacts,
-      extra: extraFields(body, KNOWN_CAMPAIGN_FIELDS),
+      extra,
     },
   };
 }

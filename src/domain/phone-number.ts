@@ -2,7 +2,9 @@
  * Phone numbers as the contract accepts them and as CCS dials and compares them.
  *
  * The contract accepts digits with an optional leading `+`, 3–20 digits once spaces, dots
- * and dashes are removed. The dial form keeps exactly that. The comparison key folds
+ * and dashes are removed. Only the ASCII space counts as a space: a tab, a line break or a
+ * non-breaking space inside a number means a malformed field, and the number as given is
+ * what CCS stores and reports back. The dial form keeps exactly that. The comparison key folds
  * Vietnam's national format (`0…`) and international format (`+84…`, `0084…`, or `84…`
  * with a national-length remainder) into one, so the same subscriber is recognised either
  * way (do-not-call lists, frequency caps, "never two calls to one number at once").
@@ -11,7 +13,7 @@
  * renumbering) and 10 digits for fixed lines (area code `2xx` since 2017).
  */
 
-const SEPARATORS = /[\s.\-]/g;
+const SEPARATORS = /[ .\-]/g;
 /** What `subscriberKey` also ignores: lists written by people carry `(+84)` and `(024)`. */
 const KEY_SEPARATORS = /[\s.\-()]/g;
 const DIALABLE = /^\+?\d{3,20}$/;

@@ -30,6 +30,7 @@ export const requestProblems = {
     contractError(null, ContractMessage.invalidInput, [{ field: 'body', code: 'invalid', message: `Dữ liệu vượt quá giới hạn ${Math.round(limitBytes / 1048576)} MB.` }]),
   wrongMethod: (expected: string) =>
     contractError(null, ContractMessage.invalidInput, [{ field: 'method', code: 'invalid', message: `Phương thức không hợp lệ, hãy dùng ${expected}.` }]),
+  badCampaignId: () => contractError(null, ContractMessage.invalidInput, [{ field: 'campaignid', code: 'invalid', message: 'campaignid phải là số nguyên dương.' }]),
   unknownPath: () => contractError(null, ContractMessage.invalidInput, [{ field: 'path', code: 'invalid', message: 'Đường dẫn API không tồn tại.' }]),
   /** 503: the database is unreachable or cannot write; nothing was stored, the CRM may send again. */
   storeUnavailable: (campaignId: number | null) =>

@@ -4,7 +4,7 @@
  * method) are answered in the contract's shape on contract paths, never with a 5xx or the
  * framework's default body.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../ports/logger.ts';
 import { contractEndpointOf, registerContractRoutes, type ContractRouteDeps } from './contract-routes.ts';
 import { requestProblems, requestedCampaignId } from './contract-reply.ts';
@@ -49,6 +49,14 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A path the router cannot take apart (bad %-encoding, a parameter over 100 characters):
+    // on a contract path the contract's 400, as for any other malformed campaign id.
+    frameworkErrors: (error, request, genericReply) => {
+      const reply = genericReply as unknown as FastifyReply;
+      if (contractEndpointOf(request.url.split('?')[0]!)) return reply.code(400).send(requestProblems.badCampaignId());
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      return reply.code(status).send({ error: { code: error.code, message: error.message } });
+    },
   });
 
   // Plain JSON.parse: faster than the default parser on 64 MB campaign bodies, and its
