@@ -19,9 +19,9 @@ import { AgentConnection } from './agent-connector.ts';
 import { AgentPresence, type AgentEntry } from './agent-presence.ts';
 import { dialEndpoint, resolveAriConfig, trunkOf, type AriConfigInput } from './ari-config.ts';
 import { channelIdOf, isChannelEvent, isPlaybackEvent, isPresenceEvent, isRecordingEvent, type AriChannel, type OtherEvent } from './ari-events.ts';
-import { AriHttp } from './ari-http.ts';
+import { AriHttp, isAriError } from './ari-http.ts';
 import { AriLink } from './ari-link.ts';
-import { CustomerLeg } from './customer-leg.ts';
+import { CustomerLeg, STASIS_WAIT_MS } from './customer-leg.ts';
 import { errorText, type DriverContext, type RouteListener } from './driver-context.ts';
 import { HoldingBridge, NailedUpAgent } from './nailed-up-agent.ts';
 
@@ -175,11 +175,11 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
    * chan_pjsip builds the INVITE's From from the channel's connected line; left empty it sends
    * "Anonymous". Without a caller id of its own, a call presents its endpoint's `callerid`.
    */
-  const presentOwnCallerId = async (callId: string, caller: { name: string; number: string }) => {
+  const presentOwnCallerId = async (leg: CustomerLeg, caller: { name: string; number: string }) => {
     const value = caller.name ? `"${caller.name.replaceAll('"', '')}" <${caller.number}>` : caller.number;
-    await http
-      .post(`/channels/${encodeURIComponent(callId)}/variable`, { variable: 'CONNECTEDLINE(all,i)', value })
-      .catch((error) => logger.warn({ callId, err: errorText(error) }, 'caller id not set; the call may show as anonymous'));
+    await leg
+      .postWhileJoining('/variable', { variable: 'CONNECTEDLINE(all,i)', value })
+      .catch((error) => logger.warn({ callId: leg.callId, err: errorText(error) }, 'caller id not set; the call may show as anonymous'));
   };
 
   const requireUp = (what: string) => {
@@ -226,15 +226,25 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
       } catch (error) {
         leg.discard();
         legs.delete(callId);
+        // A create that timed out may still have made the channel: never leave it behind.
+        if (!isAriError(error, 'conflict', 'invalid', 'unauthorized')) http.delete(`/channels/${encodeURIComponent(callId)}`, { reason: 'normal' }).catch(() => {});
         throw new Error(`placeCall ${callId}: ${errorText(error)}`);
       }
-      if (!request.callerId && channel?.caller?.number) await presentOwnCallerId(callId, channel.caller);
       if (!leg.created()) {
         if (leg.phase === 'live') await leg.sendHangup().catch(() => {});
         return;
       }
       try {
-        await http.post(`/channels/${encodeURIComponent(callId)}/dial`, request.ringTimeoutSeconds > 0 ? { timeout: request.ringTimeoutSeconds } : {});
+        // Operate on the channel only once it is in the application (409 before that).
+        if (!(await leg.whenInApplication(STASIS_WAIT_MS)) && !leg.isEnding()) {
+          logger.warn({ callId, waitedMs: STASIS_WAIT_MS }, 'no StasisStart for the new channel yet; dialling anyway');
+        }
+        if (!request.callerId && channel?.caller?.number && leg.dialWanted) await presentOwnCallerId(leg, channel.caller);
+        if (!leg.dialWanted) {
+          if (leg.phase === 'live') await leg.sendHangup().catch(() => {});
+          return;
+        }
+        await leg.postWhileJoining('/dial', request.ringTimeoutSeconds > 0 ? { timeout: request.ringTimeoutSeconds } : {});
       } catch (error) {
         if (leg.isEnding()) return; // it already ended: its `ended` reports it
         leg.discard();

@@ -18,7 +18,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { RecordingOutcome } from '../../ports/telephony.ts';
 import { AgentConnection, CallBridge, type ConnectionHost } from './agent-connector.ts';
 import type { AriChannel, ChannelEvent, OtherEvent } from './ari-events.ts';
-import { isAriError } from './ari-http.ts';
+import { isAriError, type Query } from './ari-http.ts';
 import { describeLegEnd, hangupCauseOf, type LegEnd } from './cause-mapping.ts';
 import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
 import { BridgeRecording } from './recording.ts';
@@ -27,6 +27,14 @@ export type LegPhase = 'placing' | 'live' | 'ending' | 'ended' | 'discarded';
 
 /** How long a leg whose DELETE found no channel waits for its ChannelDestroyed. */
 const GONE_GRACE_MS = 3000;
+/**
+ * How long a new channel may take to enter the application. Asterisk answers `channels/create`
+ * before the channel is in Stasis when loaded, and refuses `/variable` and `/dial` on it with
+ * 409 "Channel not in Stasis application" until then.
+ */
+export const STASIS_WAIT_MS = 5000;
+/** Pauses between tries of a request refused with 409 while the channel is not in Stasis. */
+const NOT_IN_STASIS_RETRY_MS = [100, 200, 400, 800, 1600];
 
 export class CustomerLeg implements ConnectionHost {
   phase: LegPhase = 'placing';
@@ -48,6 +56,7 @@ export class CustomerLeg implements ConnectionHost {
   private connectAttempts = 0;
   private readonly log: Logger;
   private readonly done = deferred<void>();
+  private readonly inStasis = deferred<boolean>();
   private readonly listener: RouteListener = (event) => this.onEvent(event);
 
   constructor(
@@ -70,6 +79,7 @@ export class CustomerLeg implements ConnectionHost {
   /** A leg found in ARI after a restart of CCS: followed from its current state, silently. */
   adopt(channel: AriChannel): void {
     this.phase = 'live';
+    this.inStasis.resolve(true);
     this.ringing = channel.state === 'Ringing' || channel.state === 'Ring' || channel.state === 'Up';
     if (channel.state === 'Up') this.answeredAt = this.ctx.clock.now();
   }
@@ -93,10 +103,48 @@ export class CustomerLeg implements ConnectionHost {
     return this.phase === 'live' && !this.hangupWanted;
   }
 
+  /** Whether the leg should still be dialled (no hang-up asked for, not ending). */
+  get dialWanted(): boolean {
+    return this.phase === 'live' && !this.hangupWanted;
+  }
+
+  /**
+   * Resolves true once the channel is in the application (its StasisStart, which usually
+   * beats the create's response), false after `timeoutMs` or when the leg ends first.
+   */
+  async whenInApplication(timeoutMs: number): Promise<boolean> {
+    if (this.inStasis.settled) return this.inStasis.promise;
+    const timer = this.ctx.clock.setTimer(timeoutMs, () => this.inStasis.resolve(false));
+    try {
+      return await this.inStasis.promise;
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  /**
+   * A request on the new channel, tried again (bounded) while Asterisk answers 409 because
+   * the channel is not in the application yet. Any other answer, or the leg ending, stops it.
+   */
+  async postWhileJoining(path: string, query: Query): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.ctx.http.post(`/channels/${encodeURIComponent(this.callId)}${path}`, query);
+        return;
+      } catch (error) {
+        const pause = NOT_IN_STASIS_RETRY_MS[attempt];
+        if (!isAriError(error, 'conflict') || pause === undefined || this.isEnding()) throw error;
+        this.log.info({ request: path, err: errorText(error) }, 'channel not in the application yet; trying again');
+        await new Promise<void>((resolve) => this.ctx.clock.setTimer(pause, resolve));
+      }
+    }
+  }
+
   /** create or dial was refused: the leg never existed for the engine. */
   discard(): void {
     if (this.phase === 'ended') return;
     this.phase = 'discarded';
+    this.inStasis.resolve(false);
     this.abandonTimer?.cancel();
     this.ctx.unroute(this.callId, this.listener);
     this.done.resolve();
@@ -193,6 +241,9 @@ export class CustomerLeg implements ConnectionHost {
     if (this.phase === 'ended' || this.phase === 'discarded') return;
     const event = raw as ChannelEvent;
     switch (event.type) {
+      case 'StasisStart':
+        this.inStasis.resolve(true);
+        return;
       case 'ChannelStateChange':
         if (event.channel.state === 'Ringing' || event.channel.state === 'Ring') this.markRinging();
         else if (event.channel.state === 'Up') this.markAnswered();
@@ -235,6 +286,7 @@ export class CustomerLeg implements ConnectionHost {
   }
 
   private beginTeardown(): void {
+    this.inStasis.resolve(false);
     if (this.teardownStarted) {
       this.finishIfDone();
       return;

@@ -90,7 +90,15 @@ describe('ARI error answers (errors-http)', () => {
     rig = await startReplayRig('errors-http', {
       replay: { loose: () => true, routes: [{ method: 'POST', path: /\/dial$/, answer: capturedAnswer('POST', /\/dial/) }] },
     });
-    await expect(rig.driver.placeCall(callRequest('ccs-1-4-1', '0987654320'))).rejects.toThrow(/404 Channel not found/);
+    // This capture has no StasisStart for the channel: the driver waits for it (virtual time), then dials.
+    const placing = rig.driver.placeCall(callRequest('ccs-1-4-1', '0987654320'));
+    let settled = false;
+    void placing.catch(() => {}).finally(() => (settled = true));
+    for (let i = 0; i < 100 && !settled; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await rig.clock.advanceBy(100);
+    }
+    await expect(placing).rejects.toThrow(/404 Channel not found/);
     await rig.until(() => rig!.replay.requests.some((r) => r.method === 'DELETE'), 'the channel removed');
     expect(rig.replay.requests.find((r) => r.method === 'DELETE')!.path).toBe('/ari/channels/ccs-1-4-1?reason=normal');
     await expect(rig.driver.placeCall(callRequest('ccs-1-4-2', '0987654320'))).rejects.toThrow(/409 Channel with given unique ID already exists/);

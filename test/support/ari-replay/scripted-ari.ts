@@ -22,7 +22,18 @@ export interface ScriptedAriOptions {
   app?: string;
   /** Agent phones by endpoint resource; default 9001–9003 answering. */
   agents?: Record<string, AgentPhone>;
+  /**
+   * A loaded Asterisk: StasisStart of a created channel comes this long after the create's
+   * response (default: before it, as captured); `'never'` keeps the channel out of the
+   * application. Until then `/variable`, `/dial` and `/play` answer 409 "Channel not in Stasis
+   * application", as Asterisk 22 does.
+   */
+  stasisDelayMs?: number | 'never';
+  /** The first N `/variable` or `/dial` requests answer 409 even for a channel in Stasis. */
+  conflicts?: { variable?: number; dial?: number };
 }
+
+const NOT_IN_STASIS = { status: 409, json: { message: 'Channel not in Stasis application' } };
 
 type Reply = (response: StandInResponse) => void;
 
@@ -36,6 +47,10 @@ export class ScriptedAri implements ScriptedWorld {
   private readonly media: ScriptedBridges;
   private readonly agents: Record<string, AgentPhone>;
   private readonly server: StandInServer;
+  private readonly stasisDelayMs: number | 'never' | undefined;
+  private readonly conflicts: { variable: number; dial: number };
+  /** Channels created but not yet in the application (see `stasisDelayMs`). */
+  readonly outsideStasis = new Set<string>();
   private startupTime: string;
   private sequence = 0;
 
@@ -45,6 +60,8 @@ export class ScriptedAri implements ScriptedWorld {
     this.password = options.password ?? 'dialer-ari-secret';
     this.app = options.app ?? 'ccs';
     this.agents = { '9001': 'answers', '9002': 'answers', '9003': 'answers', ...options.agents };
+    this.stasisDelayMs = options.stasisDelayMs;
+    this.conflicts = { variable: options.conflicts?.variable ?? 0, dial: options.conflicts?.dial ?? 0 };
     this.startupTime = timestampOf(this.clock.now());
     this.media = new ScriptedBridges(this, recordingSample());
     this.server = new StandInServer({ user: this.user, password: this.password, app: this.app, handle: (req, reply) => this.route(req, reply) });
@@ -140,6 +157,11 @@ export class ScriptedAri implements ScriptedWorld {
         if (id === 'create') return this.create(req, reply);
         break;
       case 'POST channels/:id/dial':
+        if (this.outsideStasis.has(id)) return reply(NOT_IN_STASIS);
+        if (this.channels.has(id) && this.conflicts.dial > 0) {
+          this.conflicts.dial--;
+          return reply(NOT_IN_STASIS);
+        }
         return this.dial(id, Number(q.get('timeout') ?? 0), reply);
       case 'DELETE channels/:id':
         return this.hangup(id, reply);
@@ -152,10 +174,16 @@ export class ScriptedAri implements ScriptedWorld {
       case 'POST channels/:id/variable': {
         const ch = this.channels.get(id);
         if (!ch) return reply(notFound('Channel'));
+        if (this.outsideStasis.has(id)) return reply(NOT_IN_STASIS);
+        if (this.conflicts.variable > 0) {
+          this.conflicts.variable--;
+          return reply(NOT_IN_STASIS);
+        }
         ch.vars[q.get('variable') ?? ''] = q.get('value') ?? '';
         return reply({ status: 204 });
       }
       case 'POST channels/:id/play':
+        if (this.outsideStasis.has(id)) return reply(NOT_IN_STASIS);
         return this.play(id, q.get('media') ?? '', q.get('playbackId') ?? randomUUID(), reply);
       case 'GET asterisk/:id':
         if (id === 'info') {
@@ -224,9 +252,19 @@ export class ScriptedAri implements ScriptedWorld {
     this.channels.set(id, ch);
     // As captured: these arrive before the HTTP response.
     if (variables.CCS_CALL_ID) this.send({ type: 'ChannelVarset', variable: 'CCS_CALL_ID', value: variables.CCS_CALL_ID, channel: channelJson(ch, this.app, false) });
-    this.send({ type: 'ChannelDialplan', dialplan_app: 'Stasis', dialplan_app_data: [this.app, ...ch.appArgs].join(','), channel: channelJson(ch, this.app) });
-    this.send({ type: 'StasisStart', args: ch.appArgs, channel: channelJson(ch, this.app) });
+    const enter = () => {
+      this.outsideStasis.delete(id);
+      this.send({ type: 'ChannelDialplan', dialplan_app: 'Stasis', dialplan_app_data: [this.app, ...ch.appArgs].join(','), channel: channelJson(ch, this.app) });
+      this.send({ type: 'StasisStart', args: ch.appArgs, channel: channelJson(ch, this.app) });
+    };
+    if (this.stasisDelayMs === undefined) {
+      enter();
+      return reply({ status: 200, json: channelJson(ch, this.app, false) });
+    }
+    // Under load the channel joins the application only after the create has been answered.
+    this.outsideStasis.add(id);
     reply({ status: 200, json: channelJson(ch, this.app, false) });
+    if (this.stasisDelayMs !== 'never') this.later(ch, this.stasisDelayMs, enter);
   }
 
   private dial(id: string, timeoutSeconds: number, reply: Reply): void {
@@ -280,7 +318,7 @@ export class ScriptedAri implements ScriptedWorld {
     const [code, text, tech] = cause;
     this.send({ type: 'ChannelHangupRequest', ...(request ?? { cause: code, ...(tech !== undefined ? { tech_cause: tech } : {}) }), channel: channelJson(ch, this.app) });
     if (ch.bridge) this.media.leave(ch);
-    this.send({ type: 'StasisEnd', channel: channelJson(ch, this.app) });
+    if (!this.outsideStasis.delete(ch.id)) this.send({ type: 'StasisEnd', channel: channelJson(ch, this.app) });
     this.channels.delete(ch.id);
     this.send({ type: 'ChannelDestroyed', cause: code, cause_txt: text, ...(tech !== undefined ? { tech_cause: tech } : {}), channel: channelJson(ch, this.app) });
   }
