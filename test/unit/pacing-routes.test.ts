@@ -34,6 +34,19 @@ const group: PacingGroupSnapshot = {
   campaigns: [{ campaignId: 12, group: 'sales', abandonTarget: 0.03, sinceStart: { answered: 400, abandoned: 8, rate: 0.02 }, window: { answered: 300, abandoned: 6, rate: 0.02, minutes: 60 } }],
 };
 
+const adaptiveGroup: PacingGroupSnapshot = {
+  ...group,
+  group: 'care',
+  mode: 'vicidial-adaptive',
+  state: null,
+  at: 1_767_578_430_000,
+  adaptive: { level: 2.5, at: 1_767_578_415_000, differential: 0.4, activeAgents: 5, dropRate: 0.01, forcedDown: false },
+  campaigns: [],
+};
+
+/** What the routes serve for `group`: the same figures, instants as local contract times. */
+const served = { ...group, at: '2026-01-05 09:00:00' };
+
 let app: ReturnType<typeof Fastify> | undefined;
 afterEach(async () => {
   await app?.close();
@@ -42,24 +55,26 @@ afterEach(async () => {
 
 async function start(token: string | null) {
   app = Fastify();
-  registerPacingRoutes(app, { pacing: { snapshot: () => [group] }, auth: { token } });
+  registerPacingRoutes(app, { pacing: { snapshot: () => [group, adaptiveGroup] }, auth: { token }, timeZone: 'Asia/Ho_Chi_Minh' });
   await app.ready();
   return app;
 }
 
 describe('pacing routes', () => {
-  it('lists the paced groups with dial level, prediction inputs and measured abandon rates', async () => {
+  it('lists the paced groups with dial level, prediction inputs and measured abandon rates, times in local contract format', async () => {
     const a = await start('secret');
     const response = await a.inject({ method: 'GET', url: '/ops/pacing', headers: { authorization: 'Bearer secret' } });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ groups: [group] });
+    expect(response.json()).toEqual({
+      groups: [served, { ...adaptiveGroup, at: '2026-01-05 09:00:30', adaptive: { ...adaptiveGroup.adaptive, at: '2026-01-05 09:00:15' } }],
+    });
   });
 
   it('shows one campaign with its group, and 404 for a campaign not being paced', async () => {
     const a = await start('secret');
     const ok = await a.inject({ method: 'GET', url: '/ops/campaigns/12/pacing', headers: { authorization: 'Bearer secret' } });
     expect(ok.statusCode).toBe(200);
-    const { campaigns, ...rest } = group;
+    const { campaigns, ...rest } = served;
     expect(ok.json()).toEqual({ campaign: campaigns[0], group: rest });
     const missing = await a.inject({ method: 'GET', url: '/ops/campaigns/13/pacing', headers: { authorization: 'Bearer secret' } });
     expect(missing.statusCode).toBe(404);
