@@ -174,7 +174,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     readiness,
     extensions: [
       web.register,
-      (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth }),
+      (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
     ],
   });
