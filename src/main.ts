@@ -5,6 +5,9 @@
  */
 import { ConfigError } from './config/config-error.ts';
 import { loadConfig } from './config/load-config.ts';
+import { unknownSettingMessage, unknownSettings } from './config/setting-names.ts';
+import { createLogger } from './observability/logger.ts';
+import { redactUrl } from './observability/redact-url.ts';
 import { createService } from './service.ts';
 
 export async function serve(): Promise<void> {
@@ -18,14 +21,20 @@ export async function serve(): Promise<void> {
     }
     throw error;
   }
-  const service = await createService(config);
+  const logger = createLogger(config.logLevel);
+  // A mistyped setting would otherwise be ignored without a word.
+  const unknown = unknownSettings();
+  for (const setting of unknown) logger.warn({ setting: setting.name, suggestion: setting.suggestion }, unknownSettingMessage(setting));
+  const service = await createService(config, { logger });
   const url = await service.start();
   process.stdout.write(
     `\nCCS is running at ${url}\n` +
       `  Web UI:    ${url}/${config.accounts.demo ? '  (demo accounts: admin/admin, supervisor/supervisor, agent1/agent1)' : ''}\n` +
       `  API docs:  ${url}/docs\n` +
       `  Telephony: ${config.telephony}${config.telephony === 'simulator' ? ` (${config.simulator.agents} simulated agents)` : ''}\n` +
-      `  CRM:       ${config.crm.updateUrl ? config.crm.updateUrl.replace(/\/api\/updateCampaign$/, '') : 'not configured (set CCS_CRM_URL; callbacks wait in the outbox)'}\n\n`,
+      `  CRM:       ${config.crm.updateUrl ? redactUrl(config.crm.updateUrl.replace(/\/api\/updateCampaign$/, '')) : 'not configured (set CCS_CRM_URL; callbacks wait in the outbox)'}\n` +
+      unknown.map((setting) => `  Warning:   ${unknownSettingMessage(setting)}\n`).join('') +
+      '\n',
   );
 
   let stopping = false;

@@ -1,4 +1,5 @@
 /** Typed readers for raw setting values (strings from the environment, JSON values from the file). */
+import { redactUrl } from '../observability/redact-url.ts';
 import { ConfigError } from './config-error.ts';
 
 export type Raw = unknown;
@@ -53,9 +54,9 @@ export function readHttpUrl(setting: string, value: Raw): string | null {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(setting, `not a valid URL: ${JSON.stringify(text)}`);
+    throw new ConfigError(setting, `not a valid URL: ${JSON.stringify(redactUrl(text))}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(setting, `must be an http(s) URL, got ${JSON.stringify(text)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(setting, `must be an http(s) URL, got ${JSON.stringify(redactUrl(text))}`);
   return text.replace(/\/+$/, '');
 }
 

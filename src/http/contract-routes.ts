@@ -31,7 +31,8 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
     return sendOutcome(reply, await deps.receive(request.body));
   });
 
-  app.get(`${CONTRACT_PATHS.close}:id`, { preHandler: guard, config: { contract: true } }, async (request, reply) => {
+  // No automatic HEAD: closing is not safe, and a link checker or preview bot sending HEAD must not end a campaign.
+  app.get(`${CONTRACT_PATHS.close}:id`, { preHandler: guard, exposeHeadRoute: false, config: { contract: true } }, async (request, reply) => {
     return sendOutcome(reply, await deps.close((request.params as { id: string }).id));
   });
 }

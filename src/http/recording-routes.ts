@@ -24,9 +24,19 @@ function parseRange(header: string, size: number): { start: number; end: number 
   return { start, end };
 }
 
+function decodedKey(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
 export function registerRecordingRoutes(app: FastifyInstance, deps: { signer: LinkSigner; recordings: RecordingStore; clock: Clock }): void {
   app.get(`${RECORDING_ROUTE_PREFIX}*`, async (request, reply) => {
-    const key = decodeURIComponent((request.params as { '*': string })['*']);
+    const key = decodedKey((request.params as { '*': string })['*']);
+    // A key that does not decode names no recording (and must not become a 500 that logs the link).
+    if (key === null) return reply.code(404).send({ error: { code: 'not-found', message: 'Recording not found.' } });
     const { exp, sig } = request.query as { exp?: string; sig?: string };
     const verdict = exp && sig ? deps.signer.verify(key, exp, sig, deps.clock.now()) : 'bad-signature';
     if (verdict === 'expired') return reply.code(410).send({ error: { code: 'link-expired', message: 'This recording link has expired.' } });

@@ -1,9 +1,10 @@
 /**
  * Posts callbacks to the CRM with undici. One Agent keeps a pool of keep-alive connections
  * per CRM origin (the update and finish URLs may be on different hosts). Each request sends
- * `Content-Type: application/json`, `Idempotency-Key`, and `X-CCS-Signature` when a secret is
- * configured. Any 2xx is a delivery and the response body is discarded; another status, a
- * timeout or a connection error is a failure with a short reason.
+ * `Content-Type: application/json`, `Idempotency-Key`, `X-CCS-Signature` when a secret is
+ * configured, and `Authorization: Basic` when the URL carries `user:password@`. Any 2xx is a
+ * delivery and the response body is discarded; another status, a timeout or a connection
+ * error is a failure with a short reason.
  *
  * The request timeout bounds a real socket, so it runs on undici's own timers (connect,
  * response headers, gap between body chunks) rather than on the Clock: a virtual clock that
@@ -52,6 +53,8 @@ export function createHttpCallbackSender(options: HttpSenderOptions): CallbackSe
       } catch {
         return { ok: false, reason: 'invalid URL' };
       }
+      // Credentials in the URL (`https://user:password@crm/…`) travel as HTTP Basic, never in the path.
+      if (url.username || url.password) headers.authorization = basicAuthorization(url);
       try {
         const response = await agent.request({
           origin: url.origin,
@@ -74,6 +77,20 @@ export function createHttpCallbackSender(options: HttpSenderOptions): CallbackSe
       await agent.close();
     },
   };
+}
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+export function basicAuthorization(url: URL): string {
+  const user = decoded(url.username);
+  const password = decoded(url.password);
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
 /** A short, stable reason for a failed request. */
