@@ -9,7 +9,8 @@
  * `finished`. finishCampaign is emitted exactly once, in the transaction that enters `finished`.
  *
  * Contact states: pending (waits for `nextAttemptAt`) ⇄ dialing (one attempt in flight) → final.
- * Attempt states: dialing → ringing → answered → connected → ended (any state may jump to ended).
+ * Attempt states: dialing → ringing → answered → connected → ended (any state may jump to ended);
+ * dialing → unplaced when the leg could not be placed at all (the attempt is given back).
  */
 import type { Disposition, ReportedStatus } from './disposition.ts';
 
@@ -54,7 +55,11 @@ export interface ContactRecord {
   extra: Record<string, unknown> | null;
 }
 
-export type AttemptState = 'dialing' | 'ringing' | 'answered' | 'connected' | 'ended';
+/**
+ * `unplaced`: the leg never reached the carrier (the driver or the PBX refused it); the
+ * attempt was given back to its contact and nothing was reported for it.
+ */
+export type AttemptState = 'dialing' | 'ringing' | 'answered' | 'connected' | 'ended' | 'unplaced';
 
 export interface AttemptRecord {
   callId: string;

@@ -59,7 +59,7 @@ export interface NewAttempt {
 }
 
 export interface AttemptProgress {
-  state: Exclude<AttemptState, 'dialing' | 'ended'>;
+  state: Exclude<AttemptState, 'dialing' | 'ended' | 'unplaced'>;
   at: number;
   agentCode?: string;
   stationId?: string;
@@ -151,6 +151,14 @@ export interface AttemptStore {
   progressAttempt(callId: string, progress: AttemptProgress): Promise<void>;
   /** Ends the attempt, moves its contact on and writes its updateCampaign, in one transaction. False when already ended. */
   endAttempt(end: AttemptEnd): Promise<boolean>;
+  /**
+   * A leg that never reached the carrier (placeCall rejected): the attempt row becomes
+   * `unplaced` and is kept under `<callId>~unplaced-<at>`, so the next placement of the same
+   * attempt can use the call id; its contact goes back to pending with the attempt given back,
+   * due at `retryAt`, waiting with `reason`. No callback is written (nothing was called).
+   * False, and nothing changes, when the attempt is not `dialing`.
+   */
+  unplaceAttempt(callId: string, at: number, retryAt: number, reason: string): Promise<boolean>;
   getAttempt(callId: string): Promise<AttemptRecord | undefined>;
   /** Attempts not yet ended (after a crash these are the ones whose outcome is unknown). */
   openAttempts(): Promise<AttemptRecord[]>;

@@ -17,6 +17,8 @@ export function attemptHistory(db: Kysely<Database>): AttemptHistory {
         .select('started_at')
         .where('dial_number', 'in', dialVariants(subscriber))
         .where('started_at', '>', since)
+        // A leg that never reached the carrier did not call the subscriber.
+        .where('state', '!=', 'unplaced')
         .orderBy('started_at')
         .execute();
       return rows.map((r) => Number(r.started_at));

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AttemptState } from '../domain/campaign.ts';
 import type { AttemptProgress, AttemptStore } from '../ports/store.ts';
 import { insertCallback } from './outbox-writes.ts';
-import { attemptFromRow, toJson } from './rows.ts';
+import { attemptFromRow, toJson, unplacedCallId } from './rows.ts';
 import type { Database } from './schema.ts';
 
 /** The attempt states a progress event may move on from: dialing → ringing → answered → connected. */
@@ -104,13 +104,34 @@ export function attemptRepository(db: Kysely<Database>): AttemptStore {
       });
     },
 
+    async unplaceAttempt(callId, at, retryAt, reason) {
+      return db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('attempts')
+          .set({ call_id: unplacedCallId(callId, at), state: 'unplaced', ended_at: at, cause: reason })
+          .where('call_id', '=', callId)
+          .where('state', '=', 'dialing')
+          .returning(['campaign_id', 'contact_id'])
+          .executeTakeFirst();
+        if (!r) return false;
+        await trx
+          .updateTable('contacts')
+          .set({ state: 'pending', attempts: sql`attempts - 1`, next_attempt_at: retryAt, wait_reason: reason })
+          .where('campaign_id', '=', r.campaign_id)
+          .where('contact_id', '=', r.contact_id)
+          .where('state', '=', 'dialing')
+          .execute();
+        return true;
+      });
+    },
+
     async getAttempt(callId) {
       const row = await db.selectFrom('attempts').selectAll().where('call_id', '=', callId).executeTakeFirst();
       return row ? attemptFromRow(row) : undefined;
     },
 
     async openAttempts() {
-      return (await db.selectFrom('attempts').selectAll().where('state', '!=', 'ended').orderBy('started_at').execute()).map(attemptFromRow);
+      return (await db.selectFrom('attempts').selectAll().where('state', 'not in', ['ended', 'unplaced']).orderBy('started_at').execute()).map(attemptFromRow);
     },
 
     async listAttempts({ campaignId, contactId, limit, offset = 0 }) {

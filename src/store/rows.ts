@@ -81,3 +81,6 @@ export function callbackFromRow(r: Omit<OutboxTable, 'id'> & { id: number }): Ca
     deliveredAt: r.delivered_at,
   };
 }
+
+/** Where an unplaced attempt row is kept, freeing its call id for the next placement. */
+export const unplacedCallId = (callId: string, at: number): string => `${callId}~unplaced-${at}`;

@@ -5,11 +5,11 @@
  */
 import type { AttemptState } from '../../domain/campaign.ts';
 import type { AttemptStore } from '../../ports/store.ts';
-import { toJson } from '../rows.ts';
+import { toJson, unplacedCallId } from '../rows.ts';
 import { attemptRecord, changeContact, page, type AttemptRow, type MemoryTables } from './tables.ts';
 
 /** Attempt states only move forward: dialing → ringing → answered → connected → ended. */
-const RANK: Record<AttemptState, number> = { dialing: 0, ringing: 1, answered: 2, connected: 3, ended: 4 };
+const RANK: Record<AttemptState, number> = { dialing: 0, ringing: 1, answered: 2, connected: 3, ended: 4, unplaced: 5 };
 
 export function memoryAttempts(t: MemoryTables): AttemptStore {
   return {
@@ -87,6 +87,24 @@ export function memoryAttempts(t: MemoryTables): AttemptStore {
         }
       }
       t.outbox.write({ campaignId: row.campaignId, kind: 'update', idempotencyKey: end.callback.callid, payload: end.callback, at: end.endedAt });
+      return true;
+    },
+
+    async unplaceAttempt(callId, at, retryAt, reason) {
+      const row = t.attempts.get(callId);
+      if (row === undefined || row.state !== 'dialing') return false;
+      t.attempts.delete(callId);
+      t.openAttempts.delete(callId);
+      row.callId = unplacedCallId(callId, at);
+      row.state = 'unplaced';
+      row.endedAt = at;
+      row.cause = reason;
+      t.attempts.set(row.callId, row);
+      const entry = t.campaigns.get(row.campaignId);
+      const contact = entry?.byId.get(row.contactId);
+      if (entry !== undefined && contact?.state === 'dialing') {
+        changeContact(entry, contact, { state: 'pending', attempts: contact.attempts - 1, nextAttemptAt: retryAt, waitReason: reason });
+      }
       return true;
     },
 

@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.ts';
 import {
+  HOUR,
   MINUTE,
   SECOND,
   T0,
@@ -192,6 +193,37 @@ export function attemptRules(store: () => Store): void {
     expect(await s.listCallbacks({ limit: 10 })).toHaveLength(1);
     expect(await s.endAttempt(attemptEnd(1, 1, 'ccs-404', 'ANSWERED', T0, T0 + MINUTE, answered))).toBe(false);
     expect(await s.listCallbacks({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('unplaceAttempt gives the attempt back: contact pending with one attempt less, row kept aside as unplaced, no callback', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1, 2));
+    const callId = await dial(s, 1, 1, 1, T0);
+    expect(await s.unplaceAttempt(callId, T0 + SECOND, T0 + 30 * SECOND, 'not placed: ARI is not ready')).toBe(true);
+
+    expect(await s.getContact(1, 1)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: T0 + 30 * SECOND, waitReason: 'not placed: ARI is not ready', lastStatus: null });
+    expect(await s.getAttempt(callId)).toBeUndefined();
+    expect(await s.listAttempts({ campaignId: 1, limit: 10 })).toEqual([
+      expect.objectContaining({ callId: `${callId}~unplaced-${T0 + SECOND}`, state: 'unplaced', endedAt: T0 + SECOND, cause: 'not placed: ARI is not ready', status: null }),
+    ]);
+    expect(await s.openAttempts()).toEqual([]);
+    expect(await s.listCallbacks({ limit: 10 })).toEqual([]);
+    // The same attempt is placed again under its own call id, and reported once when it ends.
+    await s.beginAttempt(newAttempt(1, 1, 1, T0 + 30 * SECOND));
+    expect(await s.getContact(1, 1)).toMatchObject({ state: 'dialing', attempts: 1 });
+    expect(await s.endAttempt(attemptEnd(1, 1, callId, 'NO ANSWER', T0 + 30 * SECOND, T0 + MINUTE, retryAt(T0 + HOUR)))).toBe(true);
+    expect((await s.listCallbacks({ limit: 10 })).map((c) => c.idempotencyKey)).toEqual([callId]);
+  });
+
+  it('unplaceAttempt changes nothing for an attempt that rang, ended or does not exist', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1, 2));
+    const ringing = await dial(s, 1, 1, 1, T0);
+    await s.progressAttempt(ringing, { state: 'ringing', at: T0 + SECOND });
+    expect(await s.unplaceAttempt(ringing, T0 + 2 * SECOND, T0 + MINUTE, 'x')).toBe(false);
+    expect(await s.unplaceAttempt('ccs-404', T0, T0, 'x')).toBe(false);
+    expect(await s.getContact(1, 1)).toMatchObject({ state: 'dialing', attempts: 1 });
+    expect(await s.getAttempt(ringing)).toMatchObject({ state: 'ringing' });
   });
 
   it('openAttempts lists only attempts not yet ended, earliest start first', async () => {
