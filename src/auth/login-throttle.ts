@@ -1,24 +1,48 @@
 /**
- * Slows password guessing: after `maxFailures` failed sign-ins for one username or from one
- * address within `windowMs`, further attempts are refused until the window has passed. A
- * successful sign-in clears the username's count.
+ * Slows password guessing without letting a guesser lock anyone out. Failures are counted per
+ * username *and client address* and per client address alone; after a few free failures each
+ * further attempt from that address must wait, the wait doubling with every failure (1 s, 2 s,
+ * 4 s … at most `maxDelayMs`). A username is never locked for everyone: guesses at `admin` from
+ * one address slow that address only, and `admin` signs in from its own address as usual.
+ * A successful sign-in clears the count of that username at that address; counts are
+ * forgotten `forgetAfterMs` after their last failure.
  */
 export interface LoginThrottle {
   /** Seconds to wait before trying again, or 0 when an attempt is allowed. */
   retryAfter(username: string, ip: string): number;
   failed(username: string, ip: string): void;
-  succeeded(username: string): void;
+  succeeded(username: string, ip: string): void;
 }
 
-export function createLoginThrottle(options: { now(): number; maxFailures?: number; windowMs?: number; maxKeys?: number }): LoginThrottle {
-  const maxFailures = options.maxFailures ?? 10;
-  const windowMs = options.windowMs ?? 15 * 60_000;
+export interface LoginThrottleOptions {
+  now(): number;
+  /** Failures of one username from one address before waiting starts. */
+  freeFailures?: number;
+  /** Failures from one address, whatever the usernames, before waiting starts. */
+  freeAddressFailures?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  forgetAfterMs?: number;
+  maxKeys?: number;
+}
+
+export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
+  const freeFailures = options.freeFailures ?? 5;
+  const freeAddressFailures = options.freeAddressFailures ?? 30;
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const maxDelayMs = options.maxDelayMs ?? 15 * 60_000;
+  const forgetAfterMs = Math.max(options.forgetAfterMs ?? 60 * 60_000, maxDelayMs);
   const maxKeys = options.maxKeys ?? 50_000;
-  const failures = new Map<string, { count: number; since: number }>();
+  const failures = new Map<string, { count: number; last: number }>();
+
+  // An IPv4 client seen through an IPv6 socket is the same client.
+  const address = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const pairKey = (username: string, ip: string) => `u:${username.toLowerCase()}\n${address(ip)}`;
+  const addressKey = (ip: string) => `ip:${address(ip)}`;
 
   const entry = (key: string) => {
     const e = failures.get(key);
-    if (e && options.now() - e.since > windowMs) {
+    if (e && options.now() - e.last > forgetAfterMs) {
       failures.delete(key);
       return undefined;
     }
@@ -26,25 +50,29 @@ export function createLoginThrottle(options: { now(): number; maxFailures?: numb
   };
   const bump = (key: string) => {
     const e = entry(key);
-    if (e) e.count++;
-    else {
-      if (failures.size >= maxKeys) failures.delete(failures.keys().next().value!);
-      failures.set(key, { count: 1, since: options.now() });
+    if (e) {
+      e.count++;
+      e.last = options.now();
+      return;
     }
+    if (failures.size >= maxKeys) failures.delete(failures.keys().next().value!);
+    failures.set(key, { count: 1, last: options.now() });
   };
-  const wait = (key: string) => {
+  const wait = (key: string, free: number) => {
     const e = entry(key);
-    return e && e.count >= maxFailures ? Math.ceil((e.since + windowMs - options.now()) / 1000) : 0;
+    if (!e || e.count < free) return 0;
+    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(e.count - free, 30));
+    return Math.max(0, Math.ceil((e.last + delay - options.now()) / 1000));
   };
 
   return {
-    retryAfter: (username, ip) => Math.max(wait(`u:${username.toLowerCase()}`), wait(`ip:${ip}`)),
+    retryAfter: (username, ip) => Math.max(wait(pairKey(username, ip), freeFailures), wait(addressKey(ip), freeAddressFailures)),
     failed(username, ip) {
-      bump(`u:${username.toLowerCase()}`);
-      bump(`ip:${ip}`);
+      bump(pairKey(username, ip));
+      bump(addressKey(ip));
     },
-    succeeded(username) {
-      failures.delete(`u:${username.toLowerCase()}`);
+    succeeded(username, ip) {
+      failures.delete(pairKey(username, ip));
     },
   };
 }

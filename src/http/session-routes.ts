@@ -43,7 +43,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
       deps.logger.warn({ username, ip: request.ip }, 'failed sign-in');
       return reply.code(401).send({ error: { code: 'bad-credentials', message: 'Wrong username or password.' } });
     }
-    deps.throttle.succeeded(username);
+    deps.throttle.succeeded(username, request.ip);
     const previous = auth.sessionOf(request);
     if (previous) deps.sessions.destroy(previous.id);
     const session = deps.sessions.create(account, auth.originOf(request));
