@@ -3,9 +3,10 @@
  * (UTC date of saving). The key is that relative path. Files are written to a hidden
  * temporary name beside the final one and renamed into place, so a reader never sees half a
  * recording. Keys that do not have the store's own shape (absolute, `..`, other characters)
- * are treated as absent and never resolve outside `dir`.
+ * are treated as absent and never resolve outside `dir`. Folders are 0700 and files 0600:
+ * recordings are conversations, for the service's user only.
  */
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { systemClock } from '../clock/system-clock.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -43,14 +44,16 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
       const path = join(root, key);
       const folder = dirname(path);
       if (!madeDirs.has(folder)) {
-        await mkdir(folder, { recursive: true });
+        await makePrivateFolders(root, folder);
         madeDirs.add(folder);
       }
       const temp = join(folder, `.${process.pid}-${tempCounter++}.tmp`);
       let size = 0;
       try {
-        const handle = await open(temp, 'wx');
+        const handle = await open(temp, 'wx', 0o600);
         try {
+          // Recordings are private to the service's user, whatever the umask.
+          await handle.chmod(0o600);
           const chunks = data instanceof Uint8Array ? [data] : data;
           for await (const chunk of chunks) {
             await handle.write(chunk);
@@ -82,6 +85,16 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
       }
     },
   };
+}
+
+/** Creates `folder` under `root` (root included), each level 0700 whatever the umask. */
+async function makePrivateFolders(root: string, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  for (let dir = folder; dir.length >= root.length; dir = dirname(dir)) {
+    // Best effort on folders made by someone else: a recording is never lost over a mode.
+    await chmod(dir, 0o700).catch(() => {});
+    if (dir === root) break;
+  }
 }
 
 /** True for keys of the store's own shape: `YYYY/MM/DD/<name>.<ext>`, nothing else. */

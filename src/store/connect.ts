@@ -2,12 +2,11 @@
  * Opens the database named by `CCS_DATABASE_URL`: a SQLite file path (WAL mode) by default,
  * PostgreSQL for a `postgres://` URL. The same Kysely queries serve both.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Logger } from '../ports/logger.ts';
+import { preparePrivateDatabaseFile } from './private-files.ts';
 import type { Database } from './schema.ts';
 import { guardedDialect } from './store-errors.ts';
 
@@ -50,7 +49,7 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
     return { db: new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) }), dialect: 'postgres' };
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') preparePrivateDatabaseFile(path);
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   // WAL with NORMAL sync is durable across process crashes (the case CCS guards against);
