@@ -22,6 +22,9 @@ export async function serve(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Last resort: a promise rejected with no handler is a fault to log, not a reason to drop
+  // every call in progress (Node's default is to exit). The engine handles its own failures.
+  process.on('unhandledRejection', (reason) => logger.error({ err: String((reason as Error)?.stack ?? reason) }, 'unhandled promise rejection'));
   // A mistyped setting would otherwise be ignored without a word.
   const unknown = unknownSettings();
   for (const setting of unknown) logger.warn({ setting: setting.name, suggestion: setting.suggestion }, unknownSettingMessage(setting));

@@ -74,10 +74,33 @@ function signingSecret(config: Config): string {
   return secret;
 }
 
+/**
+ * Ready only while the store reads and writes: a read, a committed heartbeat write (a full disk
+ * or a read-only database fails it), and no engine write waiting to be retried. The reason
+ * names what failed and the last write error the engine saw.
+ */
+async function databaseReadiness(store: Store, engine: Engine, clock: Clock): Promise<{ ok: boolean; reason?: string }> {
+  const writes = engine.storeWrites();
+  const lastEngineError = writes.lastError ? `; last engine write error (${writes.lastError.what}, ${new Date(writes.lastError.at).toISOString()}): ${writes.lastError.message}` : '';
+  const message = (error: unknown) => String((error as Error)?.message ?? error);
+  try {
+    await store.ping();
+  } catch (error) {
+    return { ok: false, reason: `cannot read: ${message(error)}${lastEngineError}` };
+  }
+  try {
+    await store.probeWrite(clock.now());
+  } catch (error) {
+    return { ok: false, reason: `cannot write: ${message(error)}${lastEngineError}` };
+  }
+  if (writes.retrying > 0) return { ok: false, reason: `${writes.retrying} call or campaign write(s) waiting to be retried${lastEngineError}` };
+  return { ok: true };
+}
+
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const { store, db } = await openSqlDatabase(config.databaseUrl);
+  const { store, db } = await openSqlDatabase(config.databaseUrl, { logger });
   const dnc = dncRepository(db);
   const recordings = createFileRecordingStore(config.recordings.dir, { clock });
   // With port 0 (tests) the default public URL names the port chosen when listening.
@@ -141,16 +164,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: ReadinessReport['checks'] = {};
-    try {
-      await store.ping();
-      checks.database = { ok: true };
-    } catch (error) {
-      checks.database = { ok: false, reason: String((error as Error).message ?? error) };
-    }
+    checks.database = await databaseReadiness(store, engine, clock);
     const t = telephony.health();
     checks.telephony = t.ready ? { ok: true } : { ok: false, reason: t.reason ?? 'telephony not ready' };
     checks.crm = config.crm.updateUrl || config.crm.finishUrl ? { ok: true } : { ok: true, reason: 'no CRM URL configured: callbacks are kept in the outbox until one is' };
-    checks.compliance = await complianceCheck();
+    checks.compliance = await complianceCheck().catch((error: unknown) => ({ ok: false, reason: String((error as Error)?.message ?? error) }));
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 

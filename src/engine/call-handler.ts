@@ -6,12 +6,20 @@
  *   → connected → ended. `ended` is final: the disposition is derived from what the call went
  *   through, the contact is moved on (final or retry) and its updateCampaign written in one
  *   transaction. Late or repeated events for an ended call are ignored.
+ *
+ * Store writes are retried until they land (durable-writes.ts) and go through one write queue
+ * per call, so they land in event order. Progress writes do not hold up the call itself (a
+ * customer who answers during a database outage still gets an agent or the hold clock); the
+ * end is written before the call leaves the live set, so a call is live until its outcome
+ * and its updateCampaign are stored.
  */
 import { contactAfterAttempt } from '../domain/attempt-outcome.ts';
 import { updateCampaignPayload } from '../domain/callbacks.ts';
 import { dispositionOf, type HangupCause, type ReportedStatus } from '../domain/disposition.ts';
 import type { TelephonyEvent } from '../ports/telephony.ts';
+import type { AttemptProgress } from '../ports/store.ts';
 import type { AgentStatus } from './agent-pool.ts';
+import { EngineStoppedError } from './durable-writes.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { LiveCall } from './live-calls.ts';
 
@@ -35,9 +43,7 @@ export class CallHandler {
       case 'answered':
       case 'connected':
       case 'ended':
-        void this.ctx.queue.run(`call:${event.callId}`, () => this.onCallEvent(event)).catch((error) =>
-          this.ctx.log({ callId: event.callId }).error({ err: String((error as Error)?.stack ?? error), event: event.type }, 'call event failed'),
-        );
+        void this.ctx.queue.run(`call:${event.callId}`, () => this.onCallEvent(event)).catch((error) => this.eventFailed(event.callId, event.type, error));
         return;
       case 'agent':
         this.onAgent(event);
@@ -48,23 +54,39 @@ export class CallHandler {
     }
   }
 
+  private eventFailed(callId: string, what: string, error: unknown): void {
+    if (error instanceof EngineStoppedError) {
+      this.ctx.log({ callId }).info({ event: what }, 'engine stopped before the call event was stored: the next start reconciles the call');
+      return;
+    }
+    this.ctx.log({ callId }).error({ err: String((error as Error)?.stack ?? error), event: what }, 'call event failed');
+  }
+
+  /** Queues a progress write behind the call's earlier writes; retried until it lands. */
+  private writeProgress(call: LiveCall, progress: AttemptProgress): void {
+    void this.ctx.queue
+      .run(`write:${call.callId}`, () =>
+        this.ctx.writes.run(`call ${progress.state}`, () => this.ctx.deps.store.progressAttempt(call.callId, progress), { callId: call.callId }),
+      )
+      .catch((error) => this.eventFailed(call.callId, progress.state, error));
+  }
+
   private async onCallEvent(event: Extract<TelephonyEvent, { callId: string }>): Promise<void> {
     const call = this.ctx.live.get(event.callId);
     if (!call) return; // ended already, or not ours
-    const { store } = this.ctx.deps;
     switch (event.type) {
       case 'ringing':
         if (call.state !== 'dialing') return;
         call.state = 'ringing';
         call.ringingAt = event.at;
-        await store.progressAttempt(call.callId, { state: 'ringing', at: event.at });
+        this.writeProgress(call, { state: 'ringing', at: event.at });
         this.ctx.events.emit('call:ringing', { callId: call.callId, campaignId: call.campaignId, at: event.at });
         return;
       case 'answered':
         if (call.answeredAt !== null) return;
         call.state = 'answered';
         call.answeredAt = event.at;
-        await store.progressAttempt(call.callId, { state: 'answered', at: event.at });
+        this.writeProgress(call, { state: 'answered', at: event.at });
         this.ctx.events.emit('call:answered', { callId: call.callId, campaignId: call.campaignId, at: event.at });
         this.connectOrHold(call);
         return;
@@ -131,7 +153,7 @@ export class CallHandler {
     call.agentCode = agentCode;
     call.stationId = agent?.stationId ?? call.stationId;
     this.setActivity(agentCode, 'talking', at, call.callId);
-    await this.ctx.deps.store.progressAttempt(call.callId, { state: 'connected', at, agentCode, ...(call.stationId ? { stationId: call.stationId } : {}) });
+    this.writeProgress(call, { state: 'connected', at, agentCode, ...(call.stationId ? { stationId: call.stationId } : {}) });
     this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info({ agentCode }, 'call connected to agent');
     this.ctx.events.emit('call:connected', { callId: call.callId, campaignId: call.campaignId, contactId: call.contactId, agentCode, at });
   }
@@ -143,7 +165,7 @@ export class CallHandler {
       if (!call) return;
       const at = endAt === 'now' ? Math.max(this.lastKnown(call), this.ctx.deps.clock.now()) : this.lastKnown(call);
       await this.onEnded(call, cause, at, detail, undefined);
-    });
+    }).catch((error) => this.eventFailed(callId, 'ended', error));
   }
 
   private lastKnown(call: LiveCall): number {
@@ -163,7 +185,9 @@ export class CallHandler {
     call.waitingSince = null;
     const { store, settings, recordingUrl } = this.ctx.deps;
     const campaign = this.ctx.campaigns.get(call.campaignId);
-    const profile = this.ctx.profileOf(campaign ?? { typeId: (await store.getCampaign(call.campaignId))?.typeId ?? null });
+    const profile = campaign
+      ? this.ctx.profileOf(campaign)
+      : await this.ctx.writes.run('read campaign', async () => this.ctx.profileOf({ typeId: (await store.getCampaign(call.campaignId))?.typeId ?? null }), { callId: call.callId });
     const connected = call.connectedAt !== null;
     const status: ReportedStatus = dispositionOf({ answered: call.answeredAt !== null, connectedToAgent: connected, cause });
     const endedAt = Math.max(at, call.startedAt);
@@ -186,7 +210,7 @@ export class CallHandler {
       recordingKey ? recordingUrl(recordingKey, endedAt) : null,
       settings.timeZone,
     );
-    await store.endAttempt({
+    const end = {
       callId: call.callId,
       status,
       endedAt,
@@ -197,7 +221,10 @@ export class CallHandler {
       recordingKey,
       contact: contactAfterAttempt(status, call.attemptNo, profile.retry, endedAt),
       callback: payload,
-    });
+    };
+    // After the call's progress writes; until it lands the call stays live (its agent, its
+    // campaign's finish and its contact wait for it), however long the store is down.
+    await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
     call.state = 'ended';
     call.waitingSince = null;
     this.ctx.live.remove(call.callId);

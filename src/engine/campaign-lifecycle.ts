@@ -27,16 +27,29 @@ export class CampaignLifecycle {
   }
 
   async received(id: number): Promise<void> {
-    const c = await this.ctx.deps.store.getCampaign(id);
-    if (c && c.state !== 'finished' && !this.ctx.campaigns.has(id)) this.track(c);
+    const load = async () => {
+      const c = await this.ctx.deps.store.getCampaign(id);
+      if (c && c.state !== 'finished' && !this.ctx.campaigns.has(id)) this.track(c);
+    };
+    // The campaign is stored: a re-send would be acknowledged without reaching here, so a
+    // failed read is retried in the background rather than leaving the campaign unarmed.
+    await load().catch((error) => {
+      this.ctx.writes.failed('campaign load', error, 1, { campaignId: id });
+      this.retried('campaign load', id, load);
+    });
+  }
+
+  /** Timer work and finishes retried until the store takes them (never an unhandled rejection). */
+  private retried(what: string, id: number, work: () => Promise<unknown>): void {
+    this.ctx.writes.run(what, work, { campaignId: id }).catch((error) => this.ctx.log({ campaignId: id }).info({ err: String(error) }, `${what} left to the next start`));
   }
 
   private track(c: CampaignRecord): void {
     this.ctx.campaigns.set(c.id, c);
     const { clock } = this.ctx.deps;
     const handles: TimerHandle[] = [];
-    if (c.state === 'scheduled') handles.push(clock.setTimer(c.startsAt - clock.now(), () => void this.start(c.id)));
-    if (c.state === 'scheduled' || c.state === 'running') handles.push(clock.setTimer(c.endsAt - clock.now(), () => void this.expire(c.id)));
+    if (c.state === 'scheduled') handles.push(clock.setTimer(c.startsAt - clock.now(), () => this.retried('campaign start', c.id, () => this.start(c.id))));
+    if (c.state === 'scheduled' || c.state === 'running') handles.push(clock.setTimer(c.endsAt - clock.now(), () => this.retried('campaign expiry', c.id, () => this.expire(c.id))));
     this.timers.set(c.id, handles);
     // A campaign recovered in `stopping` may already have nothing left in flight.
     if (c.state === 'stopping') void this.maybeFinish(c.id);
@@ -100,8 +113,20 @@ export class CampaignLifecycle {
     return true;
   }
 
-  /** Finishes the campaign if nothing remains: called after every ended call and state change. */
+  /**
+   * Finishes the campaign if nothing remains: called after every ended call and state change.
+   * Never rejects: a finish the store cannot take now is retried in the background.
+   */
   async maybeFinish(id: number): Promise<void> {
+    try {
+      await this.finishIfDone(id);
+    } catch (error) {
+      this.ctx.writes.failed('campaign finish', error, 1, { campaignId: id });
+      this.retried('campaign finish', id, () => this.finishIfDone(id));
+    }
+  }
+
+  private async finishIfDone(id: number): Promise<void> {
     const c = this.ctx.campaigns.get(id);
     if (!c) return;
     if (c.state === 'running') {

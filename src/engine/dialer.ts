@@ -5,6 +5,12 @@
  * hands them out among the group's running campaigns, fewest live calls first, so campaigns
  * that share agents share them evenly. Each leg is persisted (attempt counter, in-flight
  * attempt) before it is placed, and a number is never called twice at the same time.
+ *
+ * When the store fails (database down, disk full) a pass stops where it is and the next one
+ * comes after a back-off (1 s doubling to 30 s): no leg is placed that could not be recorded.
+ * A placement whose attempt write failed may still have been committed (a connection lost
+ * during COMMIT): its number stays claimed until a later pass has read the attempt back, and
+ * one that was committed is ended as not placed, so its contact is never left "dialing".
  */
 import { attemptCallId } from '../domain/callbacks.ts';
 import { dncUpdatePayload } from '../domain/callbacks.ts';
@@ -14,7 +20,11 @@ import { subscriberKey } from '../domain/phone-number.ts';
 import type { TimerHandle } from '../ports/clock.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { GroupSnapshot } from './pacer.ts';
+import { isStoreUnavailable } from '../ports/store.ts';
 import { RateLimiter } from './rate-limiter.ts';
+
+const PASS_RETRY_FIRST_MS = 1_000;
+const PASS_RETRY_MAX_MS = 30_000;
 
 interface CampaignSlot {
   campaign: CampaignRecord;
@@ -31,6 +41,9 @@ export class Dialer {
   private again = false;
   private stopped = false;
   private limiter: RateLimiter;
+  private failedPasses = 0;
+  /** Placements whose attempt write failed: committed or not is unknown until read back. */
+  private unconfirmed = new Set<string>();
 
   constructor(
     private ctx: EngineContext,
@@ -72,9 +85,17 @@ export class Dialer {
         this.again = false;
         await this.dialOnce();
       } while (this.again && !this.stopped);
+      if (this.failedPasses > 0) {
+        this.ctx.deps.logger.info({ failedPasses: this.failedPasses }, 'dialling resumed');
+        this.ctx.writes.succeeded();
+      }
+      this.failedPasses = 0;
     } catch (error) {
-      this.ctx.deps.logger.error({ err: String((error as Error)?.stack ?? error) }, 'dial pass failed');
-      this.schedule(1000);
+      this.failedPasses++;
+      const retryInMs = Math.min(PASS_RETRY_MAX_MS, PASS_RETRY_FIRST_MS * 2 ** Math.min(10, this.failedPasses - 1));
+      if (isStoreUnavailable(error)) this.ctx.writes.failed('dial pass', error, this.failedPasses);
+      else this.ctx.deps.logger.error({ err: String((error as Error)?.stack ?? error), retryInMs }, 'dial pass failed');
+      this.schedule(retryInMs);
     } finally {
       this.running = false;
     }
@@ -100,6 +121,7 @@ export class Dialer {
 
   private async dialOnce(): Promise<void> {
     const { telephony, clock, settings, policy, store, pacers } = this.ctx.deps;
+    await this.settleUnconfirmed();
     if (!telephony.health().ready) {
       this.schedule(1000);
       return;
@@ -175,6 +197,23 @@ export class Dialer {
       }
     }
     if (nextWake !== Infinity) this.schedule(nextWake - now);
+  }
+
+  /** Reads back the attempts whose write failed: one that was committed after all is ended as not placed. */
+  private async settleUnconfirmed(): Promise<void> {
+    for (const callId of [...this.unconfirmed]) {
+      const attempt = await this.ctx.deps.store.getAttempt(callId);
+      this.unconfirmed.delete(callId);
+      const call = this.ctx.live.get(callId);
+      if (!call) continue;
+      if (attempt && attempt.state !== 'ended') {
+        this.ctx.log({ callId, campaignId: call.campaignId }).warn('attempt was recorded although its write reported a failure; ending it as not placed');
+        this.onLegFailed(callId, 'not placed: the attempt write failed');
+      } else {
+        this.ctx.live.remove(callId);
+        this.onContactFinal(call.campaignId);
+      }
+    }
   }
 
   private liveOnProfile(profileName: string): number {
@@ -253,9 +292,11 @@ export class Dialer {
     try {
       await store.beginAttempt({ callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, dialNumber: contact.dialNumber, startedAt: now, audit });
     } catch (error) {
-      this.ctx.live.remove(callId);
-      this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).warn({ err: String(error) }, 'attempt not started');
-      return;
+      // Not placed. The number stays claimed until the attempt is read back (see settleUnconfirmed),
+      // and the pass stops here: the next one comes after a back-off.
+      this.unconfirmed.add(callId);
+      this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).warn({ err: String(error) }, 'attempt not started: call not placed');
+      throw error;
     }
     this.limiter.take();
     const log = this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId, callId });

@@ -10,6 +10,7 @@ import type { Store } from '../ports/store.ts';
 import type { AgentRef, TelephonyDriver } from '../ports/telephony.ts';
 import { AgentPool } from './agent-pool.ts';
 import type { DialPolicy } from './dial-policy.ts';
+import { DurableWrites } from './durable-writes.ts';
 import { EngineEvents } from './engine-events.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { LiveCalls } from './live-calls.ts';
@@ -49,6 +50,8 @@ export class EngineContext {
   readonly live = new LiveCalls();
   readonly events = new EngineEvents();
   readonly queue = new KeyedQueue();
+  /** Retries the writes the engine must not lose; knows the last write failure. */
+  readonly writes: DurableWrites;
   /** Campaigns not yet finished, by id. */
   readonly campaigns = new Map<number, CampaignRecord>();
   private groups: Map<string, string>;
@@ -56,6 +59,7 @@ export class EngineContext {
   constructor(readonly deps: EngineDeps) {
     this.groups = new Map(deps.settings.agents.map((a) => [a.agentCode, a.group]));
     this.agents = new AgentPool((code) => this.groups.get(code) ?? 'default');
+    this.writes = new DurableWrites(deps.clock, deps.logger);
   }
 
   setAgentGroup(agentCode: string, group: string): void {

@@ -8,6 +8,7 @@ import type { AgentStatus } from './agent-pool.ts';
 import { CallHandler } from './call-handler.ts';
 import { CampaignLifecycle, type CloseResult } from './campaign-lifecycle.ts';
 import { Dialer } from './dialer.ts';
+import type { WriteHealth } from './durable-writes.ts';
 import { EngineContext, type EngineDeps } from './engine-context.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { LiveCall } from './live-calls.ts';
@@ -28,6 +29,8 @@ export interface Engine {
   /** Ready again: ends wrap-up or a pause. */
   readyAgent(agentCode: string): boolean;
   hangupCall(callId: string): Promise<void>;
+  /** Whether the engine's store writes land, and the last failure (readiness). */
+  storeWrites(): WriteHealth;
   /** Resolves when the engine has no queued work (tests and simulations). */
   idle(): Promise<void>;
 }
@@ -72,6 +75,8 @@ export function createEngine(deps: EngineDeps): Engine {
       dialer.stop();
       lifecycle.stopAll();
       calls.stop();
+      // Writes still being retried give up: their calls stay open in the store for the next start.
+      ctx.writes.stop();
       await ctx.queue.idle();
       await deps.telephony.stop();
     },
@@ -112,6 +117,8 @@ export function createEngine(deps: EngineDeps): Engine {
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);
     },
+
+    storeWrites: () => ctx.writes.health(),
 
     async idle() {
       await reconciling;
