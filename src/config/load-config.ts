@@ -28,7 +28,7 @@ import {
 type Env = Record<string, string | undefined>;
 type FileConfig = Record<string, any>;
 
-function readFileConfig(env: Env, cwd: string): { file: FileConfig; path: string | null } {
+export function readFileConfig(env: Env, cwd: string): { file: FileConfig; path: string | null } {
   const explicit = env.CCS_CONFIG;
   const path = explicit ? resolve(cwd, explicit) : join(cwd, 'ccs.config.json');
   if (!existsSync(path)) {
