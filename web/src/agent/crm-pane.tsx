@@ -2,17 +2,19 @@
 // not be checked), otherwise opened in a new tab; a button reopens it either way.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n.ts';
+import { webLink } from '../safe-link.ts';
 import type { AgentState, DeskCall } from './types.ts';
 
 export function CrmPane(props: { call: DeskCall | null; agentState: AgentState | null; signedIn: boolean }) {
   const { t } = useI18n();
   const { call } = props;
+  const link = webLink(call?.linkedit);
   const opened = useRef<string | null>(null);
   const [blocked, setBlocked] = useState(false);
 
   const openTab = () => {
-    if (!call?.linkedit) return null;
-    const w = window.open(call.linkedit, 'ccs-crm');
+    if (!link) return null;
+    const w = window.open(link, 'ccs-crm');
     if (w) w.opener = null;
     setBlocked(w === null);
     return w;
@@ -20,7 +22,7 @@ export function CrmPane(props: { call: DeskCall | null; agentState: AgentState |
 
   useEffect(() => {
     setBlocked(false);
-    if (call?.linkedit && call.framing === 'denied' && opened.current !== call.callId) {
+    if (call && link && call.framing === 'denied' && opened.current !== call.callId) {
       opened.current = call.callId;
       openTab();
     }
@@ -42,6 +44,14 @@ export function CrmPane(props: { call: DeskCall | null; agentState: AgentState |
       </div>
     );
   }
+  if (!link) {
+    return (
+      <div class="crm-empty" data-testid="crm-unsafe">
+        <p class="muted">{t('desk.crmUnsafe')}</p>
+        <code class="url">{call.linkedit}</code>
+      </div>
+    );
+  }
   return (
     <div class="crm" data-testid="crm-pane" data-framing={call.framing}>
       <div class="crm-bar">
@@ -58,7 +68,7 @@ export function CrmPane(props: { call: DeskCall | null; agentState: AgentState |
         <iframe
           key={call.callId}
           class="crm-frame"
-          src={call.linkedit}
+          src={link}
           title={t('desk.crm')}
           data-testid="crm-frame"
           referrerpolicy="no-referrer"

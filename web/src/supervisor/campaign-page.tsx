@@ -7,6 +7,7 @@ import { duration, percent, secondsBetween, shortDatetime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
 import { navigate } from '../router.ts';
+import { webLink } from '../safe-link.ts';
 import { CampaignState, CloseButton, dialModeText, Progress } from './campaigns-table.tsx';
 import type { AttemptView, CampaignView, ContactView } from './types.ts';
 
@@ -135,10 +136,12 @@ function Contacts(props: { contacts: ContactView[] }) {
               {c.waitReason && <span class="muted"> · {c.waitReason}</span>}
             </td>
             <td>
-              {c.linkedit && (
-                <a href={c.linkedit} target="_blank" rel="noopener noreferrer">
+              {webLink(c.linkedit) ? (
+                <a href={webLink(c.linkedit)!} target="_blank" rel="noopener noreferrer">
                   ↗
                 </a>
+              ) : (
+                c.linkedit && <span class="muted" title={c.linkedit}>⚠</span>
               )}
             </td>
           </tr>

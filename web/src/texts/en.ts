@@ -56,6 +56,7 @@ export const en: Record<TextKey, string> = {
   'desk.crmInTab': 'The CRM does not allow embedding: the contact’s page was opened in a new tab.',
   'desk.crmBlocked': 'The browser blocked the pop-up. Click the button to open the CRM page.',
   'desk.crmNone': 'This contact has no CRM page (linkedit).',
+  'desk.crmUnsafe': 'This contact’s CRM page is not an http(s) address, so it is not opened:',
   'desk.signedOutElsewhere': 'This agent code is in use elsewhere.',
   'pause.break': 'Break',
   'pause.lunch': 'Lunch',

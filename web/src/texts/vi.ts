@@ -55,6 +55,7 @@ export const vi = {
   'desk.crmInTab': 'CRM không cho phép nhúng trang: trang khách hàng đã được mở ở tab mới.',
   'desk.crmBlocked': 'Trình duyệt đã chặn cửa sổ bật lên. Bấm nút để mở trang CRM.',
   'desk.crmNone': 'Khách hàng này không có trang CRM (linkedit).',
+  'desk.crmUnsafe': 'Trang CRM của khách hàng này không phải địa chỉ http(s) nên không được mở:',
   'desk.signedOutElsewhere': 'Mã điện thoại viên đang được dùng ở nơi khác.',
   'pause.break': 'Nghỉ giải lao',
   'pause.lunch': 'Ăn trưa',
