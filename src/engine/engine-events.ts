@@ -12,6 +12,8 @@ export interface EngineEventMap {
   'campaign:stopping': { campaignId: number; status: FinishStatus; at: number };
   'campaign:finished': { campaignId: number; status: FinishStatus; at: number };
   'call:placed': { callId: string; campaignId: number; contactId: number; attemptNo: number; at: number };
+  /** The driver refused the leg: nothing was dialled, the attempt was given back (no `call:ended` follows). */
+  'call:not-placed': { callId: string; campaignId: number; contactId: number; reason: string; at: number };
   'call:ringing': { callId: string; campaignId: number; at: number };
   'call:answered': { callId: string; campaignId: number; at: number };
   'call:connected': { callId: string; campaignId: number; contactId: number; agentCode: string; at: number };

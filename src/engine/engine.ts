@@ -12,6 +12,7 @@ import type { WriteHealth } from './durable-writes.ts';
 import { EngineContext, type EngineDeps } from './engine-context.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { LiveCall } from './live-calls.ts';
+import { PlacementGuard } from './placement-guard.ts';
 import { Reconciler } from './reconciler.ts';
 
 export interface Engine {
@@ -35,7 +36,10 @@ export interface Engine {
   idle(): Promise<void>;
 }
 
-export function createEngine(deps: EngineDeps): Engine {
+export function createEngine(input: EngineDeps): Engine {
+  // A leg the driver refuses gives its attempt back and pauses the dialer (placement-guard.ts).
+  const placements = new PlacementGuard(input.clock);
+  const deps: EngineDeps = { ...input, telephony: placements.guard(input.telephony) };
   const ctx = new EngineContext(deps);
   let dialer: Dialer;
   const lifecycle = new CampaignLifecycle(ctx, () => dialer.schedule());
@@ -45,9 +49,16 @@ export function createEngine(deps: EngineDeps): Engine {
   });
   dialer = new Dialer(
     ctx,
-    (callId, reason) => calls.endWithoutEvent(callId, 'failed', reason, 'now'),
+    (callId, reason) => placements.refused(callId, reason),
     (campaignId) => void lifecycle.maybeFinish(campaignId),
   );
+  placements.attach(ctx, {
+    endAsFailed: (callId, cause, reason) => calls.endWithoutEvent(callId, cause, reason, 'now'),
+    released: (campaignId) => {
+      void lifecycle.maybeFinish(campaignId);
+      dialer.schedule();
+    },
+  });
   const reconciler = new Reconciler(ctx, calls);
   let reconciling: Promise<unknown> = Promise.resolve();
 
@@ -73,6 +84,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async stop() {
       dialer.stop();
+      placements.stop();
       lifecycle.stopAll();
       calls.stop();
       // Writes still being retried give up: their calls stay open in the store for the next start.

@@ -155,6 +155,18 @@ export class PacingStats {
         if (!order) this.placementOrder.set(group, (order = []));
         order.push(call);
       }),
+      // A leg the driver refused was never dialled: it is no outcome and no placement.
+      events.on('call:not-placed', ({ callId }) => {
+        const call = this.calls.get(callId);
+        if (!call) return;
+        this.calls.delete(callId);
+        const group = this.campaignGroups.get(call.campaignId);
+        if (group === undefined) return;
+        this.group(group).placed--;
+        const order = this.placementOrder.get(group);
+        const index = order?.indexOf(call) ?? -1;
+        if (index >= 0) order!.splice(index, 1);
+      }),
       events.on('call:answered', ({ callId, at }) => {
         const call = this.calls.get(callId);
         if (!call || call.answeredAt !== null) return;
