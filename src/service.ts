@@ -218,7 +218,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     async stop() {
       await app.close();
       if (started) {
-        await engine.stop();
+        // Dialling stops; calls in progress get the grace to end while the outbox still delivers.
+        await engine.stop({ graceMs: config.stopGraceSeconds * 1000 });
         await outbox!.stop();
       }
       await sender.close();

@@ -67,6 +67,8 @@ export interface Config {
   agentMode: AgentMode;
   /** Wrap-up of agents configured for unattended operation (`CCS_AGENTS`), after which they are ready again. */
   agentWrapUpSeconds: number;
+  /** On SIGTERM: seconds the calls in progress get to end and be reported before the process stops. */
+  stopGraceSeconds: number;
   dialer: {
     maxConcurrentCalls: number;
     maxCallsPerSecond: number;

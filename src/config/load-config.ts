@@ -166,6 +166,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     agents: readAgents(file, env),
     agentWrapUpSeconds: readNumber('CCS_AGENT_WRAPUP_SECONDS', pick('CCS_AGENT_WRAPUP_SECONDS', file.agentWrapUpSeconds), 5, 0, 3600),
     agentMode: readEnum('CCS_AGENT_MODE', pick('CCS_AGENT_MODE', file.agentMode), ['on-answer', 'nailed-up'] as const, 'on-answer'),
+    stopGraceSeconds: readInt('CCS_STOP_GRACE_SECONDS', pick('CCS_STOP_GRACE_SECONDS', file.stopGraceSeconds), 20, 0, 3600),
     dialer: {
       maxConcurrentCalls: readInt('CCS_MAX_CONCURRENT_CALLS', pick('CCS_MAX_CONCURRENT_CALLS', dialer.maxConcurrentCalls), 200, 1, 100_000),
       maxCallsPerSecond: readNumber('CCS_MAX_CALLS_PER_SECOND', pick('CCS_MAX_CALLS_PER_SECOND', dialer.maxCallsPerSecond), 20, 0.01, 10_000),

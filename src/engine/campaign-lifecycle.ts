@@ -20,10 +20,19 @@ export class CampaignLifecycle {
     private onRunning: () => void,
   ) {}
 
-  /** Loads every unfinished campaign and arms its timers (start-up and recovery). */
+  /**
+   * Loads every unfinished campaign (start-up), without arming anything: nothing may finish
+   * before the attempts left open by the previous run are adopted, or the finish would go
+   * out before their updates and without their answers. `arm()` follows the adoption.
+   */
   async load(): Promise<void> {
     const active = await this.ctx.deps.store.listCampaigns({ states: ['scheduled', 'running', 'stopping'], limit: 100_000 });
-    for (const c of active) this.track(c);
+    for (const c of active) this.ctx.campaigns.set(c.id, c);
+  }
+
+  /** Arms the timers of the loaded campaigns (those a reconciled call has not finished meanwhile). */
+  arm(): void {
+    for (const c of [...this.ctx.campaigns.values()]) if (!this.timers.has(c.id)) this.track(c);
   }
 
   async received(id: number): Promise<void> {
@@ -144,17 +153,18 @@ export class CampaignLifecycle {
       if (!this.ctx.campaigns.has(id)) return;
       const { store, clock } = this.ctx.deps;
       const now = clock.now();
-      const counts = await store.countCampaign(id);
-      const done = await store.finishCampaign(id, status, now, {
-        campaignid: id,
-        status,
-        contact_total: counts.contactTotal,
-        contact_success: counts.contactsAnswered,
-      });
+      // The store decides from what it holds: no finish while an attempt is open, totals counted there.
+      const result = await store.finishCampaign(id, status, now);
+      if (result.outcome === 'open') {
+        // The end of the open attempt calls maybeFinish again.
+        this.ctx.log({ campaignId: id }).warn({ status, openAttempts: result.openAttempts, openContacts: result.openContacts }, 'campaign not finished yet: attempts still open');
+        return;
+      }
       this.ctx.campaigns.delete(id);
       this.cancelTimers(id);
-      if (!done) return;
-      this.ctx.log({ campaignId: id }).info({ status, contactTotal: counts.contactTotal, contactSuccess: counts.contactsAnswered }, 'campaign finished');
+      if (result.outcome === 'already') return;
+      const { contact_total: contactTotal, contact_success: contactSuccess } = result.callback;
+      this.ctx.log({ campaignId: id }).info({ status, contactTotal, contactSuccess }, 'campaign finished');
       this.ctx.events.emit('campaign:finished', { campaignId: id, status, at: now });
       this.ctx.deps.onCallbackQueued();
     });

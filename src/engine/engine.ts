@@ -18,7 +18,13 @@ import { Reconciler } from './reconciler.ts';
 export interface Engine {
   readonly events: EngineEvents;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops dialling at once; with `graceMs`, hangs up the legs no customer has answered yet
+   * and waits up to that long for the calls in progress to end and be reported. Calls still
+   * up after that are left to the PBX; their attempts stay open in the store and the next
+   * start adopts them.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   /** A campaign was stored: arm its timers. */
   campaignReceived(campaignId: number): Promise<void>;
   closeCampaign(campaignId: number): Promise<CloseResult>;
@@ -61,6 +67,32 @@ export function createEngine(input: EngineDeps): Engine {
   });
   const reconciler = new Reconciler(ctx, calls);
   let reconciling: Promise<unknown> = Promise.resolve();
+  let stopping: Promise<void> | undefined;
+
+  /** A clean stop: no customer is left to answer into a stopping CCS; calls in progress get `graceMs` to end. */
+  async function drain(graceMs: number): Promise<void> {
+    for (const call of ctx.live.all()) {
+      if (call.state !== 'dialing' && call.state !== 'ringing') continue;
+      call.hangupRequested = true;
+      deps.telephony.hangup(call.callId).catch((error) => ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
+    }
+    if (ctx.live.size > 0) {
+      deps.logger.info({ calls: ctx.live.size, graceSeconds: graceMs / 1000 }, 'stopping: waiting for the calls in progress to end');
+      await new Promise<void>((resolve) => {
+        const timer = deps.clock.setTimer(graceMs, done);
+        const off = ctx.events.on('call:ended', () => {
+          if (ctx.live.size === 0) done();
+        });
+        function done() {
+          timer.cancel();
+          off();
+          resolve();
+        }
+      });
+    }
+    await ctx.queue.idle();
+    if (ctx.live.size > 0) deps.logger.warn({ calls: ctx.live.size }, 'stopping with calls still up: their attempts stay open and are adopted at the next start');
+  }
 
   ctx.events.on('driver:state', ({ state }) => {
     if (state === 'up') {
@@ -72,25 +104,34 @@ export function createEngine(input: EngineDeps): Engine {
     events: ctx.events,
 
     async start() {
+      // Order matters: campaigns are loaded, the attempts the last run left open are adopted
+      // and reconciled, and only then can a campaign finish (timers, a stopping campaign's
+      // finish): its finish then counts those calls and follows their updates.
       await lifecycle.load();
       const adopted = await reconciler.adoptOpenAttempts();
       await deps.telephony.start((event) => calls.handle(event));
       if (adopted > 0) await reconciler.reconcileWithDriver();
+      await ctx.queue.idle();
+      lifecycle.arm();
       for (const agent of deps.settings.agents) {
         await deps.telephony.signInAgent(agent).catch((error) => deps.logger.warn({ agentCode: agent.agentCode, err: String(error) }, 'agent sign-in failed'));
       }
       dialer.schedule();
     },
 
-    async stop() {
-      dialer.stop();
-      placements.stop();
-      lifecycle.stopAll();
-      calls.stop();
-      // Writes still being retried give up: their calls stay open in the store for the next start.
-      ctx.writes.stop();
-      await ctx.queue.idle();
-      await deps.telephony.stop();
+    stop(options = {}) {
+      stopping ??= (async () => {
+        dialer.stop();
+        placements.stop();
+        if ((options.graceMs ?? 0) > 0) await drain(options.graceMs!);
+        lifecycle.stopAll();
+        calls.stop();
+        // Writes still being retried give up: their calls stay open in the store for the next start.
+        ctx.writes.stop();
+        await ctx.queue.idle();
+        await deps.telephony.stop();
+      })();
+      return stopping;
     },
 
     campaignReceived: (id) => lifecycle.received(id),

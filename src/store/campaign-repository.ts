@@ -5,7 +5,7 @@ import type { ContactRequest } from '../domain/campaign-request.ts';
 import type { FinishCampaignPayload } from '../domain/callbacks.ts';
 import { finishIdempotencyKey } from '../domain/callbacks.ts';
 import type { ReportedStatus } from '../domain/disposition.ts';
-import type { CampaignStore, CreateCampaignResult, NewCampaign } from '../ports/store.ts';
+import type { CampaignStore, CreateCampaignResult, FinishResult, NewCampaign } from '../ports/store.ts';
 import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
 import { campaignFromRow, toJson } from './rows.ts';
@@ -47,7 +47,7 @@ function contactLoader(sqlite: SqliteHandle | undefined): ContactLoader {
   };
 }
 
-export function campaignRepository(db: Kysely<Database>, _dialect: SqlDialectName, sqlite?: SqliteHandle): CampaignStore {
+export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName, sqlite?: SqliteHandle): CampaignStore {
   const loadContacts = contactLoader(sqlite);
   const existingHash = async (id: number) =>
     (await db.selectFrom('campaigns').select('content_hash').where('id', '=', id).executeTakeFirst())?.content_hash;
@@ -177,17 +177,37 @@ export function campaignRepository(db: Kysely<Database>, _dialect: SqlDialectNam
       return Number(r.numUpdatedRows) > 0;
     },
 
-    async finishCampaign(id, status: FinishStatus, at, callback: FinishCampaignPayload) {
+    async finishCampaign(id, status: FinishStatus, at): Promise<FinishResult> {
       return db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('campaigns')
-          .set({ state: 'finished', finish_status: status, finished_at: at })
-          .where('id', '=', id)
-          .where('state', '!=', 'finished')
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) return false;
+        // Locked on PostgreSQL so two finishes of one campaign queue up (SQLite runs one transaction at a time).
+        let current = trx.selectFrom('campaigns').select(['state', 'contact_total']).where('id', '=', id);
+        if (dialect === 'postgres') current = current.forUpdate();
+        const row = await current.executeTakeFirst();
+        if (!row || row.state === 'finished') return { outcome: 'already' };
+        // Every attempt's updateCampaign is written when the attempt ends: an open attempt is an
+        // update still to come, and no update may follow the finish (decision 3.9).
+        const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);
+        const openAttempts = await count(
+          trx.selectFrom('attempts').select(sql<number>`count(*)`.as('n')).where('campaign_id', '=', id).where('state', 'not in', ['ended', 'unplaced']).executeTakeFirst(),
+        );
+        const openContacts =
+          status === 'completed'
+            ? await count(trx.selectFrom('contacts').select(sql<number>`count(*)`.as('n')).where('campaign_id', '=', id).where('state', '!=', 'final').executeTakeFirst())
+            : 0;
+        if (openAttempts > 0 || openContacts > 0) return { outcome: 'open', openAttempts, openContacts };
+        // Totals from what is stored (decision 3.6): contacts accepted, contacts with an ANSWERED attempt.
+        const answered = await count(
+          trx
+            .selectFrom('attempts')
+            .select(sql<number>`count(distinct contact_id)`.as('n'))
+            .where('campaign_id', '=', id)
+            .where('status', '=', 'ANSWERED')
+            .executeTakeFirst(),
+        );
+        const callback: FinishCampaignPayload = { campaignid: id, status, contact_total: Number(row.contact_total), contact_success: answered };
+        await trx.updateTable('campaigns').set({ state: 'finished', finish_status: status, finished_at: at }).where('id', '=', id).execute();
         await insertCallback(trx, { campaignId: id, kind: 'finish', idempotencyKey: finishIdempotencyKey(id), payload: callback, at });
-        return true;
+        return { outcome: 'finished', callback };
       });
     },
   };

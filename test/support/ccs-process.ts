@@ -15,6 +15,8 @@ export interface CcsProcess {
   output(): string;
   /** SIGKILL, then waits for the process to be gone. */
   kill9(): Promise<void>;
+  /** SIGTERM (a clean stop, as in a deploy), then waits for the process to exit; resolves with its exit code. */
+  terminate(): Promise<number | null>;
 }
 
 const running = new Set<ChildProcess>();
@@ -36,6 +38,11 @@ export async function startCcs(env: Record<string, string>, readyWithinMs = 60_0
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    async terminate() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      return child.exitCode;
     },
   };
 

@@ -62,10 +62,10 @@ export async function writeUpdateCallback(store: Store, campaignId: number, cont
 }
 
 /** Finishes the campaign as completed, writing its finishCampaign callback; returns the payload. */
-export async function writeFinishCallback(store: Store, campaignId: number, contactTotal: number, at: number): Promise<FinishCampaignPayload> {
-  const payload: FinishCampaignPayload = { campaignid: campaignId, status: 'completed', contact_total: contactTotal, contact_success: 0 };
-  if (!(await store.finishCampaign(campaignId, 'completed', at, payload))) throw new Error(`campaign ${campaignId} already finished`);
-  return payload;
+export async function writeFinishCallback(store: Store, campaignId: number, at: number): Promise<FinishCampaignPayload> {
+  const result = await store.finishCampaign(campaignId, 'completed', at);
+  if (result.outcome !== 'finished') throw new Error(`campaign ${campaignId} not finished: ${result.outcome}`);
+  return result.callback;
 }
 
 /** A campaign with `updates` update callbacks followed by its finish. */
@@ -78,7 +78,7 @@ export async function writeCampaignCallbacks(
   await createTestCampaign(store, campaignId, updates, at);
   const payloads: UpdateCampaignPayload[] = [];
   for (let c = 1; c <= updates; c++) payloads.push(await writeUpdateCallback(store, campaignId, c, at));
-  return { updates: payloads, finish: await writeFinishCallback(store, campaignId, updates, at) };
+  return { updates: payloads, finish: await writeFinishCallback(store, campaignId, at) };
 }
 
 /** Polls `predicate` in real time until it holds; throws after `timeoutMs` (I/O-driven waits only, never asserted as durations). */

@@ -102,14 +102,24 @@ export function memoryCampaigns(t: MemoryTables): CampaignStore {
       return true;
     },
 
-    async finishCampaign(id, status, at, callback) {
-      const row = t.campaigns.get(id)?.row;
-      if (row === undefined || row.state === 'finished') return false;
-      row.state = 'finished';
-      row.finishStatus = status;
-      row.finishedAt = at;
+    async finishCampaign(id, status, at) {
+      const entry = t.campaigns.get(id);
+      if (entry === undefined || entry.row.state === 'finished') return { outcome: 'already' };
+      // As the SQL stores: no finish while an update is still to come, totals from the stored rows.
+      let openAttempts = 0;
+      const answered = new Set<number>();
+      for (const a of entry.attempts) {
+        if (a.state !== 'ended' && a.state !== 'unplaced') openAttempts++;
+        if (a.status === 'ANSWERED') answered.add(a.contactId);
+      }
+      const openContacts = status === 'completed' ? entry.counts.pending + entry.counts.dialing : 0;
+      if (openAttempts > 0 || openContacts > 0) return { outcome: 'open', openAttempts, openContacts };
+      const callback = { campaignid: id, status, contact_total: entry.row.contactTotal, contact_success: answered.size };
+      entry.row.state = 'finished';
+      entry.row.finishStatus = status;
+      entry.row.finishedAt = at;
       t.outbox.write({ campaignId: id, kind: 'finish', idempotencyKey: finishIdempotencyKey(id), payload: callback, at });
-      return true;
+      return { outcome: 'finished', callback };
     },
   };
 }

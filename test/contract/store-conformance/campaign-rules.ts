@@ -1,7 +1,7 @@
 /** Conformance rules for campaigns: creation with contacts, idempotent re-creation, lifecycle. */
 import { expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.ts';
-import { HOUR, MINUTE, T0, contact, contacts, createRunning, finishFor, manyContacts, newCampaign } from './fixtures.ts';
+import { HOUR, MINUTE, SECOND, T0, answered, attemptEnd, call, contact, contacts, createRunning, dial, exhausted, finishFor, manyContacts, newCampaign, retryAt } from './fixtures.ts';
 
 export function campaignRules(store: () => Store): void {
   it('creating a campaign stores it scheduled and every contact in CRM order, pending and due at the start', async () => {
@@ -168,7 +168,7 @@ export function campaignRules(store: () => Store): void {
 
     expect(await s.stopCampaign(2, 'closed', T0 + 2 * HOUR)).toBe(false);
     expect(await s.getCampaign(2)).toMatchObject({ finishStatus: 'expired', stoppedAt: T0 + HOUR });
-    await s.finishCampaign(1, 'closed', T0, finishFor(1, 'closed', 1, 0));
+    await s.finishCampaign(1, 'closed', T0);
     expect(await s.stopCampaign(1, 'expired', T0 + HOUR)).toBe(false);
     expect(await s.stopCampaign(404, 'closed', T0)).toBe(false);
   });
@@ -176,15 +176,17 @@ export function campaignRules(store: () => Store): void {
   it('finishCampaign enters finished once and writes exactly one finish callback keyed finish-<id>', async () => {
     const s = store();
     await createRunning(s, 7, contacts(1, 2));
+    await call(s, 7, 1, 1, T0, 'ANSWERED', answered);
+    await call(s, 7, 2, 1, T0, 'BUSY', exhausted);
     const payload = finishFor(7, 'completed', 2, 1);
 
-    expect(await s.finishCampaign(7, 'completed', T0 + HOUR, payload)).toBe(true);
+    expect(await s.finishCampaign(7, 'completed', T0 + HOUR)).toEqual({ outcome: 'finished', callback: payload });
     expect(await s.getCampaign(7)).toMatchObject({ state: 'finished', finishStatus: 'completed', finishedAt: T0 + HOUR });
-    expect(await s.finishCampaign(7, 'closed', T0 + 2 * HOUR, finishFor(7, 'closed', 2, 1))).toBe(false);
+    expect(await s.finishCampaign(7, 'closed', T0 + 2 * HOUR)).toEqual({ outcome: 'already' });
     expect(await s.getCampaign(7)).toMatchObject({ finishStatus: 'completed', finishedAt: T0 + HOUR });
     expect(await s.startCampaign(7, T0 + 2 * HOUR)).toBe(false);
 
-    const callbacks = await s.listCallbacks({ campaignId: 7, limit: 10 });
+    const callbacks = (await s.listCallbacks({ campaignId: 7, limit: 10 })).filter((c) => c.kind === 'finish');
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({
       campaignId: 7,
@@ -198,7 +200,7 @@ export function campaignRules(store: () => Store): void {
       deliveredAt: null,
     });
     expect(JSON.parse(callbacks[0]!.payload)).toEqual(payload);
-    expect(await s.finishCampaign(404, 'closed', T0, finishFor(404, 'closed', 0, 0))).toBe(false);
+    expect(await s.finishCampaign(404, 'closed', T0)).toEqual({ outcome: 'already' });
   });
 
   it('finishCampaign finishes a stopping campaign with the status it is given', async () => {
@@ -206,12 +208,41 @@ export function campaignRules(store: () => Store): void {
     await createRunning(s, 7, contacts(1));
     await s.stopCampaign(7, 'expired', T0 + HOUR);
 
-    expect(await s.finishCampaign(7, 'expired', T0 + HOUR + MINUTE, finishFor(7, 'expired', 1, 0))).toBe(true);
+    expect(await s.finishCampaign(7, 'expired', T0 + HOUR + MINUTE)).toEqual({ outcome: 'finished', callback: finishFor(7, 'expired', 1, 0) });
     expect(await s.getCampaign(7)).toMatchObject({
       state: 'finished',
       finishStatus: 'expired',
       stoppedAt: T0 + HOUR,
       finishedAt: T0 + HOUR + MINUTE,
     });
+  });
+
+  it('finishCampaign refuses while an attempt of the campaign is open: its update must come first', async () => {
+    const s = store();
+    await createRunning(s, 7, contacts(1, 2));
+    await s.stopCampaign(7, 'closed', T0 + MINUTE);
+    await call(s, 7, 1, 1, T0, 'ANSWERED', answered);
+    const talking = await dial(s, 7, 2, 1, T0);
+
+    expect(await s.finishCampaign(7, 'closed', T0 + 2 * MINUTE)).toEqual({ outcome: 'open', openAttempts: 1, openContacts: 0 });
+    expect(await s.getCampaign(7)).toMatchObject({ state: 'stopping', finishedAt: null });
+    expect((await s.listCallbacks({ campaignId: 7, limit: 10 })).map((c) => c.kind)).toEqual(['update']);
+
+    expect(await s.endAttempt(attemptEnd(7, 2, talking, 'ANSWERED', T0, T0 + 2 * MINUTE, answered))).toBe(true);
+    expect(await s.finishCampaign(7, 'closed', T0 + 3 * MINUTE)).toEqual({ outcome: 'finished', callback: finishFor(7, 'closed', 2, 2) });
+    expect((await s.listCallbacks({ campaignId: 7, limit: 10 })).map((c) => c.kind)).toEqual(['update', 'update', 'finish']);
+  });
+
+  it('finishCampaign refuses completed while a contact is not final, and counts contact_success from the answered attempts', async () => {
+    const s = store();
+    await createRunning(s, 7, contacts(1, 2, 3));
+    await call(s, 7, 1, 1, T0, 'NO ANSWER', retryAt(T0 + HOUR));
+    await call(s, 7, 2, 1, T0, 'ANSWERED', answered);
+    expect(await s.finishCampaign(7, 'completed', T0 + MINUTE)).toEqual({ outcome: 'open', openAttempts: 0, openContacts: 2 });
+
+    // Contact 1 answered on its second attempt, contact 3 never: success counts contacts, not calls.
+    await call(s, 7, 1, 2, T0 + HOUR, 'ANSWERED', answered);
+    await call(s, 7, 3, 1, T0 + HOUR, 'BUSY', exhausted);
+    expect(await s.finishCampaign(7, 'completed', T0 + 2 * HOUR + SECOND)).toEqual({ outcome: 'finished', callback: finishFor(7, 'completed', 3, 2) });
   });
 }

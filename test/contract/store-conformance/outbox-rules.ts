@@ -1,7 +1,7 @@
 /** Conformance rules for the callback outbox: claims and leases, update-before-finish, delivery states, stats. */
 import { expect, it } from 'vitest';
 import type { CallbackRecord, Store } from '../../../src/ports/store.ts';
-import { HOUR, MINUTE, SECOND, T0, contacts, createRunning, finishFor, writeUpdate } from './fixtures.ts';
+import { HOUR, MINUTE, SECOND, T0, contacts, createRunning, writeUpdate } from './fixtures.ts';
 
 const LEASE = 30 * SECOND;
 const keys = (rows: readonly CallbackRecord[]) => rows.map((r) => r.idempotencyKey);
@@ -52,8 +52,8 @@ export function outboxRules(store: () => Store): void {
     await createRunning(s, 2, contacts(1));
     await writeUpdate(s, 1, 1, T0);
     await writeUpdate(s, 1, 2, T0);
-    await s.finishCampaign(1, 'completed', T0 + SECOND, finishFor(1, 'completed', 2, 0));
-    await s.finishCampaign(2, 'closed', T0 + SECOND, finishFor(2, 'closed', 1, 0));
+    await s.finishCampaign(1, 'completed', T0 + SECOND);
+    await s.finishCampaign(2, 'closed', T0 + SECOND);
 
     // Both updates are due with the finish: only the updates (and the other campaign's finish) go.
     expect(keys(await s.claimDueCallbacks(T0 + MINUTE, 10, LEASE))).toEqual(['dnc-1-1', 'dnc-1-2', 'finish-2']);
@@ -72,7 +72,7 @@ export function outboxRules(store: () => Store): void {
     const s = store();
     await createRunning(s, 1, contacts(1));
     await writeUpdate(s, 1, 1, T0);
-    await s.finishCampaign(1, 'completed', T0, finishFor(1, 'completed', 1, 0));
+    await s.finishCampaign(1, 'completed', T0);
 
     expect(keys(await s.claimDueCallbacks(T0, 10, LEASE))).toEqual(['dnc-1-1']);
     await s.markFailed((await byKey(s, 'dnc-1-1')).id, 'HTTP 400', T0 + MINUTE, true);
@@ -185,7 +185,7 @@ export function outboxRules(store: () => Store): void {
     await writeUpdate(s, 1, 1, T0);
     await writeUpdate(s, 2, 1, T0);
     await writeUpdate(s, 1, 2, T0);
-    await s.finishCampaign(2, 'completed', T0, finishFor(2, 'completed', 1, 0));
+    await s.finishCampaign(2, 'completed', T0);
     const all = await s.listCallbacks({ limit: 10 });
     expect(keys(all)).toEqual(['dnc-1-1', 'dnc-2-1', 'dnc-1-2', 'finish-2']);
     await s.markDelivered([all[1]!.id], T0);
