@@ -45,7 +45,8 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`received ${signal}, stopping\n`);
-    const force = setTimeout(() => process.exit(1), 30_000);
+    // The engine's grace for calls in progress, then time to deliver and close.
+    const force = setTimeout(() => process.exit(1), (config.stopGraceSeconds + 15) * 1000);
     force.unref();
     service.stop().then(
       () => process.exit(0),
