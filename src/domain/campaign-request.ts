@@ -78,16 +78,21 @@ function extraFields(obj: Record<string, unknown>, known: Set<string>): Record<s
   return entries.length === 0 ? null : Object.fromEntries(entries);
 }
 
-/** True when `value` nests arrays/objects deeper than `limit`; iterative, so any depth is safe to ask about. */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+/**
+ * Why an extra field's value cannot be kept as sent: arrays/objects nested deeper than
+ * `limit`, or a number beyond double range (JSON `1e400` parses to Infinity and would be
+ * stored as null). Iterative, so any depth is safe to ask about.
+ */
+export function extraValueProblem(value: unknown, limit: number): 'too-deep' | 'not-finite' | null {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return 'not-finite';
     if (typeof v !== 'object' || v === null) continue;
-    if (depth + 1 > limit) return true;
+    if (depth + 1 > limit) return 'too-deep';
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }
-  return false;
+  return null;
 }
 
 /**
@@ -101,14 +106,14 @@ export function isStorableText(text: string): boolean {
   return !UNSTORABLE_CHARACTER.test(text);
 }
 
-function checkExtraDepth(extra: Record<string, unknown> | null, at: string, errors: ErrorList): boolean {
+function checkExtraFields(extra: Record<string, unknown> | null, at: string, errors: ErrorList): boolean {
   if (extra === null) return true;
   let ok = true;
   for (const [key, value] of Object.entries(extra)) {
-    if (nestsDeeperThan(value, MAX_EXTRA_DEPTH)) {
-      errors.add(`${at}${key}`, 'invalid', `Trường ${key} lồng nhau quá ${MAX_EXTRA_DEPTH} cấp.`);
-      ok = false;
-    }
+    const problem = extraValueProblem(value, MAX_EXTRA_DEPTH);
+    if (problem === null) continue;
+    errors.add(`${at}${key}`, 'invalid', problem === 'too-deep' ? `Trường ${key} lồng nhau quá ${MAX_EXTRA_DEPTH} cấp.` : `Trường ${key} chứa số vượt quá giới hạn.`);
+    ok = false;
   }
   return ok;
 }
@@ -170,7 +175,7 @@ function validateContacts(list: unknown[], errors: ErrorList): ContactRequest[] 
       ok = false;
     }
     const extra = extraFields(raw, KNOWN_CONTACT_FIELDS);
-    if (!checkExtraDepth(extra, `${at}.`, errors)) ok = false;
+    if (!checkExtraFields(extra, `${at}.`, errors)) ok = false;
     if (!ok) return;
     contacts.push({
       contactId: contactId!,
@@ -240,7 +245,7 @@ export function validateCampaignRequest(body: unknown, timeZone: string): Valida
     contacts = validateContacts(body.contact, errors);
   }
   const extra = extraFields(body, KNOWN_CAMPAIGN_FIELDS);
-  checkExtraDepth(extra, '', errors);
+  checkExtraFields(extra, '', errors);
 
   if (errors.count > 0) {
     return { ok: false, campaignId, errorMsg: topMessage(errors), errors: errors.items };

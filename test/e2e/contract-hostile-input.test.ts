@@ -45,6 +45,12 @@ describe.each(DIALECTS)('hostile contract input on %s', (dialect) => {
     await expectRefused(inContact, inContact.campaignid as number, 'contact[1].deep');
   });
 
+  it('refuses an extra field holding a number beyond double range (it would be stored as null)', async () => {
+    const id = newId();
+    const text = JSON.stringify(campaignBody(id)).replace(/^\{/, '{"score":1e400,');
+    await expectRefused(text, id, 'score');
+  });
+
   it('keeps an extra field nested within the limit', async () => {
     const id = newId();
     expect((await send({ ...campaignBody(id), note: nested(30) })).status).toBe(200);
