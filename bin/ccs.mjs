@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The `ccs` command: runs the TypeScript sources through tsx, no build step.
-import { register } from 'tsx/esm/api';
+// The `ccs` command. Runs the compiled sources in dist/server, compiling them first when a
+// source file changed since the last build (scripts/server-build.mjs).
+import { buildFailure, ensureServerBuild } from '../scripts/server-build.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-await main(process.argv.slice(2));
+let entry;
+try {
+  entry = await ensureServerBuild();
+} catch (error) {
+  process.stderr.write(`ccs: ${buildFailure(error)}\n`);
+  process.exit(1);
+}
+// Stack traces in the service's logs name the TypeScript sources.
+process.setSourceMapsEnabled(true);
+const { main } = await import(entry);
+process.exitCode = await main(process.argv.slice(2));

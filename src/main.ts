@@ -29,7 +29,15 @@ export async function serve(): Promise<void> {
   const unknown = unknownSettings();
   for (const setting of unknown) logger.warn({ setting: setting.name, suggestion: setting.suggestion }, unknownSettingMessage(setting));
   const service = await createService(config, { logger });
-  const url = await service.start();
+  let url: string;
+  try {
+    url = await service.start();
+  } catch (error) {
+    const problem = listenProblem(error, config.port, config.host);
+    if (!problem) throw error;
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
   process.stdout.write(
     `\nCCS is running at ${url}\n` +
       `  Web UI:    ${url}/${config.accounts.demo ? '  (demo accounts: admin/admin, supervisor/supervisor, agent1/agent1)' : ''}\n` +
@@ -58,4 +66,14 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** One line for a port CCS cannot listen on, naming the setting to change; null for other failures. */
+export function listenProblem(error: unknown, port: number, host: string): string | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const change = 'set CCS_PORT to a free port (or "port" in the config file)';
+  if (code === 'EADDRINUSE') return `cannot start CCS: port ${port} is already in use on ${host}; stop the program using it, or ${change}`;
+  if (code === 'EACCES') return `cannot start CCS: not allowed to listen on port ${port}; ${change} above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `cannot start CCS: ${host} is not an address of this machine; set CCS_HOST (or "host" in the config file)`;
+  return null;
 }

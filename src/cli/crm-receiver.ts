@@ -48,5 +48,8 @@ export function startCrmReceiver(
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject); // e.g. EADDRINUSE: the caller says which port to change
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }
