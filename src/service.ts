@@ -173,7 +173,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   };
 
   const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts });
-  const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, publicUrl: config.publicUrl, bindHost: config.host }) };
+  const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
 
   const app = await buildHttpServer({
     logger,

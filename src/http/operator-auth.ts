@@ -5,12 +5,13 @@
  *
  * "Command-line client on the same machine" is judged strictly, because a browser on that
  * machine is also on the loopback: the request must come from a loopback address, carry no
- * cookie, no `Origin` other than this service's, no `Sec-Fetch-Site` other than `same-origin`
- * or `none` (what browsers send for cross-site and same-site requests), no proxy headers
- * (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`: a proxy on the same host makes every request
- * loopback), and a `Host` naming the loopback or this service's own host names (a page that
- * rebinds its DNS name to 127.0.0.1 still sends its own name). `CCS_OPERATOR_LOCAL=false`
- * turns this trust off altogether, e.g. behind a reverse proxy.
+ * cookie, no `Origin` other than a loopback address of this service, no `Sec-Fetch-Site`
+ * other than `same-origin` or `none` (browsers send `cross-site`/`same-site` for other pages'
+ * requests), no proxy headers (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`: a proxy on the
+ * same host makes every request loopback), and a `Host` naming the loopback or the `CCS_HOST`
+ * address (a page that rebinds its DNS name to 127.0.0.1 still sends its own name; a proxy
+ * that passes the public name through is not local either). `CCS_OPERATOR_LOCAL=false` turns
+ * this trust off altogether, e.g. behind a reverse proxy.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,8 +24,6 @@ export interface LocalOperatorTrust {
   enabled: boolean;
   /** Host names (lower case, no port) a local request may name besides the loopback names. */
   hostNames: readonly string[];
-  /** Origins a local request may name in `Origin` (this service's own pages). */
-  origins: readonly string[];
 }
 
 export interface OperatorAuthDeps {
@@ -47,13 +46,15 @@ export function hostNameOf(host: string | undefined): string | null {
   return h.replace(/:\d*$/, '').replace(/\.$/, '') || null;
 }
 
-/** The trust given to local command-line clients for a service reached at `publicUrl` and bound to `bindHost`. */
-export function localOperatorTrust(options: { enabled: boolean; publicUrl: string; bindHost?: string }): LocalOperatorTrust {
-  const publicUrl = new URL(options.publicUrl);
-  const names = [publicUrl.hostname.toLowerCase()];
+/**
+ * The trust given to local command-line clients of a service bound to `bindHost`. The public
+ * URL's name is deliberately not trusted: requests naming it come through a proxy or a browser.
+ */
+export function localOperatorTrust(options: { enabled: boolean; bindHost?: string }): LocalOperatorTrust {
+  const names: string[] = [];
   const bind = options.bindHost?.toLowerCase();
   if (bind && bind !== '0.0.0.0' && bind !== '::' && bind !== '[::]') names.push(bind.includes(':') && !bind.startsWith('[') ? `[${bind}]` : bind);
-  return { enabled: options.enabled, hostNames: names, origins: [publicUrl.origin] };
+  return { enabled: options.enabled, hostNames: names };
 }
 
 function isLocalCommandLine(request: FastifyRequest, trust: LocalOperatorTrust): boolean {
@@ -62,14 +63,21 @@ function isLocalCommandLine(request: FastifyRequest, trust: LocalOperatorTrust):
   if (headers.cookie) return false;
   if (PROXY_HEADERS.some((name) => headers[name] !== undefined)) return false;
   const host = hostNameOf(headers.host);
-  if (host === null || !(LOOPBACK_NAMES.has(host) || host.startsWith('127.') || trust.hostNames.includes(host))) return false;
+  const isOwnName = (name: string) => LOOPBACK_NAMES.has(name) || name.startsWith('127.') || trust.hostNames.includes(name);
+  if (host === null || !isOwnName(host)) return false;
   const fetchSite = headers['sec-fetch-site'];
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return false;
+  // A page of this service opened at a loopback address may name itself; any other Origin is another site.
   const origin = headers.origin;
   if (origin !== undefined) {
-    const port = /:(\d+)$/.exec(headers.host ?? '')?.[1];
-    const own = [...trust.origins, ...[...LOOPBACK_NAMES].filter((n) => n !== '::1').flatMap((n) => [`http://${n}${port ? `:${port}` : ''}`, `https://${n}${port ? `:${port}` : ''}`])];
-    if (!own.includes(origin.toLowerCase())) return false;
+    let named: URL;
+    try {
+      named = new URL(origin);
+    } catch {
+      return false;
+    }
+    const hostPort = /:(\d+)$/.exec(headers.host ?? '')?.[1] ?? '';
+    if (!isOwnName(named.hostname.toLowerCase()) || named.port !== hostPort) return false;
   }
   return true;
 }
@@ -80,7 +88,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const DEFAULT_TRUST: LocalOperatorTrust = { enabled: true, hostNames: [], origins: [] };
+const DEFAULT_TRUST: LocalOperatorTrust = { enabled: true, hostNames: [] };
 
 export function operatorGuard(deps: OperatorAuthDeps, minimum: 'supervisor' | 'admin' = 'supervisor') {
   const trust = deps.local ?? DEFAULT_TRUST;
