@@ -5,7 +5,7 @@
  * 4 s … at most `maxDelayMs`). A username is never locked for everyone: guesses at `admin` from
  * one address slow that address only, and `admin` signs in from its own address as usual.
  * A successful sign-in clears the count of that username at that address; counts are
- * forgotten `forgetAfterMs` after their last failure.
+ * forgotten `forgetAfterMs` after their last failure. An IPv6 address counts as its /64.
  */
 export interface LoginThrottle {
   /** Seconds to wait before trying again, or 0 when an attempt is allowed. */
@@ -26,6 +26,21 @@ export interface LoginThrottleOptions {
   maxKeys?: number;
 }
 
+/**
+ * The client an address stands for: an IPv4 client seen through an IPv6 socket is that IPv4
+ * address, and an IPv6 client is its /64 (one host or household usually holds a whole /64, so
+ * counting single addresses would let it take a fresh one for each guess).
+ */
+export function clientOf(ip: string): string {
+  const plain = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').replace(/%.*$/, '').toLowerCase();
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail] = plain.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const freeFailures = options.freeFailures ?? 5;
   const freeAddressFailures = options.freeAddressFailures ?? 30;
@@ -35,8 +50,7 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   const maxKeys = options.maxKeys ?? 50_000;
   const failures = new Map<string, { count: number; last: number }>();
 
-  // An IPv4 client seen through an IPv6 socket is the same client.
-  const address = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const address = clientOf;
   const pairKey = (username: string, ip: string) => `u:${username.toLowerCase()}\n${address(ip)}`;
   const addressKey = (ip: string) => `ip:${address(ip)}`;
 

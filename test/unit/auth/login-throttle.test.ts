@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLoginThrottle } from '../../../src/auth/login-throttle.ts';
+import { clientOf, createLoginThrottle } from '../../../src/auth/login-throttle.ts';
 
 describe('login throttle', () => {
   it('never locks a username for everyone: guesses from one address do not stop its owner at another', () => {
@@ -36,6 +36,19 @@ describe('login throttle', () => {
     const throttle = createLoginThrottle({ now: () => 0, freeFailures: 1 });
     throttle.failed('lan', '192.0.2.7');
     expect(throttle.retryAfter('lan', '::ffff:192.0.2.7')).toBeGreaterThan(0);
+  });
+
+  it('counts an IPv6 client by its /64, so fresh addresses from one network do not reset the wait', () => {
+    expect(clientOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientOf('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientOf('2001:db8::5')).toBe('2001:db8:0:0::/64');
+    expect(clientOf('::1')).toBe('0:0:0:0::/64');
+    expect(clientOf('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    const throttle = createLoginThrottle({ now: () => 0, freeFailures: 2 });
+    throttle.failed('admin', '2001:db8:1:2::10');
+    throttle.failed('admin', '2001:db8:1:2::11');
+    expect(throttle.retryAfter('admin', '2001:db8:1:2::12')).toBeGreaterThan(0);
+    expect(throttle.retryAfter('admin', '2001:db8:1:3::12')).toBe(0);
   });
 
   it('clears a username at an address after a successful sign-in there', () => {
