@@ -113,7 +113,21 @@ class DeliveryPass {
       return void this.refill();
     }
     this.finishing = true;
-    void this.flush().then(() => this.resolve(this.result));
+    // Stopping: hand the rows claimed but not posted back, so the next worker need not wait out their lease.
+    const unsent = this.queue.slice(this.head).map((q) => q.row.id);
+    void this.flush()
+      .then(() => this.release(unsent))
+      .then(() => this.resolve(this.result));
+  }
+
+  private async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.deps.store.releaseCallbacks(ids, this.deps.clock.now());
+    } catch (error) {
+      // They are due again when their lease runs out.
+      this.deps.logger.warn({ err: error, count: ids.length }, 'handing back unsent callbacks failed');
+    }
   }
 
   private async refill(): Promise<void> {

@@ -174,6 +174,8 @@ export interface OutboxStore {
   claimDueCallbacks(now: number, limit: number, leaseMs: number): Promise<CallbackRecord[]>;
   markDelivered(ids: readonly number[], at: number): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void>;
+  /** Claimed rows a stopping worker did not post: due again at `at` rather than at the end of their lease. */
+  releaseCallbacks(ids: readonly number[], at: number): Promise<void>;
   listCallbacks(filter: { state?: CallbackState; campaignId?: number; limit: number; offset?: number }): Promise<CallbackRecord[]>;
   getCallback(id: number): Promise<CallbackRecord | undefined>;
   /** dead → pending, due now, with a fresh maximum age (created_at = now). False when the callback is not dead. */

@@ -62,6 +62,17 @@ export function outboxRepository(db: Kysely<Database>, dialect: SqlDialectName):
         .execute();
     },
 
+    async releaseCallbacks(ids, at) {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('outbox')
+        .set({ next_attempt_at: at })
+        .where('id', 'in', [...ids])
+        .where('state', '=', 'pending')
+        .where('next_attempt_at', '>', at)
+        .execute();
+    },
+
     async listCallbacks({ state, campaignId, limit, offset = 0 }): Promise<CallbackRecord[]> {
       let q = db.selectFrom('outbox').selectAll().orderBy('id').limit(limit).offset(offset);
       if (state) q = q.where('state', '=', state);

@@ -155,6 +155,14 @@ export function createMemoryOutbox(): MemoryOutbox {
       }
     },
 
+    async releaseCallbacks(ids, at) {
+      for (const id of ids) {
+        const r = find(id);
+        // A leased row waits with its lease's end as due time; nothing else is moved.
+        if (r !== undefined && r.state === 'pending' && r.nextAttemptAt > at) reschedule(r, at);
+      }
+    },
+
     async listCallbacks({ state, campaignId, limit, offset = 0 }) {
       const out: CallbackRecord[] = [];
       let skip = Math.max(0, offset);

@@ -79,6 +79,22 @@ export function outboxRules(store: () => Store): void {
     expect(keys(await s.claimDueCallbacks(T0, 10, LEASE))).toEqual(['finish-1']);
   });
 
+  it('releaseCallbacks makes claimed callbacks due again at once and leaves delivered ones as they are', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1, 2, 3));
+    await writeUpdate(s, 1, 1, T0);
+    await writeUpdate(s, 1, 2, T0);
+    await writeUpdate(s, 1, 3, T0 + HOUR);
+    const [u1, u2] = await s.claimDueCallbacks(T0, 10, LEASE);
+    await s.markDelivered([u1!.id], T0 + SECOND);
+
+    await s.releaseCallbacks([u1!.id, u2!.id], T0 + 2 * SECOND);
+    expect(await byKey(s, 'dnc-1-1')).toMatchObject({ state: 'delivered', deliveredAt: T0 + SECOND });
+    expect(await byKey(s, 'dnc-1-2')).toMatchObject({ state: 'pending', nextAttemptAt: T0 + 2 * SECOND, attempts: 0 });
+    expect(await byKey(s, 'dnc-1-3')).toMatchObject({ state: 'pending', nextAttemptAt: T0 + HOUR });
+    expect(keys(await s.claimDueCallbacks(T0 + 2 * SECOND, 10, LEASE))).toEqual(['dnc-1-2']);
+  });
+
   it('markDelivered marks callbacks delivered at the given time, counting the attempt, and they are never claimed again', async () => {
     const s = store();
     await createRunning(s, 1, contacts(1, 2, 3));

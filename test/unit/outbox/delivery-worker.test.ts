@@ -38,6 +38,12 @@ class MemoryOutbox implements OutboxStore {
     const r = this.rows[id - 1]!;
     if (r.state === 'pending') Object.assign(r, { state: dead ? 'dead' : 'pending', lastError: error, nextAttemptAt, attempts: r.attempts + 1 });
   }
+  async releaseCallbacks(ids: readonly number[], at: number) {
+    for (const id of ids) {
+      const r = this.rows[id - 1]!;
+      if (r.state === 'pending' && r.nextAttemptAt > at) r.nextAttemptAt = at;
+    }
+  }
   async listCallbacks() {
     return this.rows;
   }
@@ -133,6 +139,30 @@ describe('delivery worker pipeline', () => {
     expect(await worker.drainOnce()).toBe(2);
     expect(sender.sent.map((r) => r.url)).toEqual(['http://crm/api/updateCampaign', 'http://crm/api/updateCampaign']);
     expect(store.rows[2]).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+  });
+
+  it('a stop hands back the callbacks it claimed and did not post: due at once, not at the end of their lease', async () => {
+    let answerFirst!: () => void;
+    const first = new Promise<void>((resolve) => (answerFirst = resolve));
+    const sent: string[] = [];
+    const gated: CallbackSender = {
+      async send(request) {
+        sent.push(request.idempotencyKey);
+        if (sent.length === 1) await first;
+        return { ok: true, status: 200 };
+      },
+      async close() {},
+    };
+    const { store, worker } = setup({ concurrency: 1, batchSize: 10, leaseMs: 60_000 }, gated as ScriptedSender);
+    store.add(1, 'update', 5);
+    worker.start();
+    for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setImmediate(r));
+    const stopped = worker.stop();
+    answerFirst();
+    await stopped;
+    expect(sent).toEqual(['update-1']); // the request in flight ends; nothing new starts
+    expect(store.rows[0]).toMatchObject({ state: 'delivered' });
+    expect(store.rows.slice(1).map((r) => [r.state, r.nextAttemptAt])).toEqual(Array.from({ length: 4 }, () => ['pending', T0]));
   });
 
   it('does nothing at all without any URL', async () => {
