@@ -31,6 +31,8 @@ import type { RecordingStore } from './ports/recording-store.ts';
 import type { Store } from './ports/store.ts';
 import type { TelephonyDriver } from './ports/telephony.ts';
 import { createFileRecordingStore } from './recordings/file-recording-store.ts';
+import { RecordingHealth } from './recordings/recording-health.ts';
+import { createRetryingRecordingStore } from './recordings/retrying-recording-store.ts';
 import { createLinkSigner } from './recordings/signed-links.ts';
 import { complianceDialPolicy } from './compliance/compliance-policy.ts';
 import { complianceReadiness } from './compliance/compliance-status.ts';
@@ -102,7 +104,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const { store, db } = await openSqlDatabase(config.databaseUrl, { logger });
   const dnc = dncRepository(db);
-  const recordings = createFileRecordingStore(config.recordings.dir, { clock });
+  // A write that fails (full disk, read-only folder) is tried again before the call is reported.
+  const recordingHealth = new RecordingHealth();
+  const recordings = createRetryingRecordingStore(createFileRecordingStore(config.recordings.dir, { clock }), { clock, logger, health: recordingHealth });
   // With port 0 (tests) the default public URL names the port chosen when listening.
   let recordingBase = config.recordings.baseUrl;
   const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: () => recordingBase, ttlSeconds: config.recordings.linkTtlSeconds });
@@ -148,7 +152,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
 
   pacing.observe(engine.events);
-  const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing });
+  const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth });
   const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });
   const screenContacts = createReceiptScreening({ store, policy, clock, logger, timeZone: config.timeZone, profileOf, onCallbackQueued: () => outbox?.wake() });
@@ -167,6 +171,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     checks.database = await databaseReadiness(store, engine, clock);
     const t = telephony.health();
     checks.telephony = t.ready ? { ok: true } : { ok: false, reason: t.reason ?? 'telephony not ready' };
+    checks.recordings = recordingHealth.readiness(clock.now());
     checks.crm = config.crm.updateUrl || config.crm.finishUrl ? { ok: true } : { ok: true, reason: 'no CRM URL configured: callbacks are kept in the outbox until one is' };
     checks.compliance = await complianceCheck().catch((error: unknown) => ({ ok: false, reason: String((error as Error)?.message ?? error) }));
     return { ready: Object.values(checks).every((c) => c.ok), checks };

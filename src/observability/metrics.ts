@@ -8,6 +8,7 @@ import type { Store } from '../ports/store.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { CallbackKind } from '../ports/store.ts';
 import type { PacingGroupSnapshot } from '../engine/pacing/pacing-snapshot.ts';
+import type { RecordingHealth } from '../recordings/recording-health.ts';
 
 export interface Metrics {
   registry: client.Registry;
@@ -20,7 +21,13 @@ export interface Metrics {
   };
 }
 
-export function createMetrics(deps: { store: Store; engine: Engine; now: () => number; pacing?: { snapshot(): PacingGroupSnapshot[] } }): Metrics {
+export function createMetrics(deps: {
+  store: Store;
+  engine: Engine;
+  now: () => number;
+  pacing?: { snapshot(): PacingGroupSnapshot[] };
+  recordings?: RecordingHealth;
+}): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'ccs_process_' });
 
@@ -81,6 +88,27 @@ export function createMetrics(deps: { store: Store; engine: Engine; now: () => n
   });
 
   if (deps.pacing) registerPacingGauges(registry, deps.pacing);
+  const recordingHealth = deps.recordings;
+  if (recordingHealth) {
+    new client.Counter({
+      name: 'ccs_recordings_lost_total',
+      help: 'Recordings that could not be stored within the retry bound (their call was reported without link_down_record)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(recordingHealth.lostTotal);
+      },
+    });
+    new client.Counter({
+      name: 'ccs_recording_save_retries_total',
+      help: 'Recording writes that failed and were tried again',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(recordingHealth.retriesTotal);
+      },
+    });
+  }
 
   deps.engine.events.on('call:placed', () => callsPlaced.inc());
   deps.engine.events.on('call:ended', ({ status }) => {

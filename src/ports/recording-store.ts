@@ -8,8 +8,16 @@ export interface StoredRecording {
   size: number;
 }
 
+export type RecordingBytes = Uint8Array | AsyncIterable<Uint8Array>;
+/**
+ * What a driver hands over: the bytes, or a source that produces them again on each call
+ * (a generated tone, a download from the PBX that still holds the file). A store that
+ * retries a failed write can only retry a source (a stream is read once).
+ */
+export type RecordingData = RecordingBytes | (() => RecordingBytes | Promise<RecordingBytes>);
+
 export interface RecordingStore {
-  save(callId: string, contentType: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredRecording>;
+  save(callId: string, contentType: string, data: RecordingData): Promise<StoredRecording>;
   /** Metadata and an absolute file path for range-serving, or null when absent. */
   locate(key: string): Promise<{ path: string; contentType: string; size: number } | null>;
 }

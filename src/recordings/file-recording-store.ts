@@ -54,7 +54,8 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
         try {
           // Recordings are private to the service's user, whatever the umask.
           await handle.chmod(0o600);
-          const chunks = data instanceof Uint8Array ? [data] : data;
+          const bytes = typeof data === 'function' ? await data() : data;
+          const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
           for await (const chunk of chunks) {
             await handle.write(chunk);
             size += chunk.byteLength;

@@ -21,8 +21,15 @@ export interface SimulatorHarness {
 
 export function memoryRecordingStore(saved: Map<string, Uint8Array>): RecordingStore {
   return {
-    async save(callId, contentType, data): Promise<StoredRecording> {
-      if (!(data instanceof Uint8Array)) throw new Error('memory store takes whole buffers only');
+    async save(callId, contentType, source): Promise<StoredRecording> {
+      const bytes = typeof source === 'function' ? await source() : source;
+      let data: Uint8Array;
+      if (bytes instanceof Uint8Array) data = bytes;
+      else {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of bytes) chunks.push(chunk);
+        data = Buffer.concat(chunks);
+      }
       const key = `mem/${callId}.wav`;
       saved.set(key, data);
       return { key, contentType, size: data.byteLength };

@@ -21,6 +21,7 @@ import { createEngine, type Engine } from '../../src/engine/engine.ts';
 import type { FinishStatus } from '../../src/domain/campaign.ts';
 import { defaultPacers } from '../../src/engine/pacer.ts';
 import { silentLogger, type Logger } from '../../src/ports/logger.ts';
+import type { RecordingStore } from '../../src/ports/recording-store.ts';
 import type { Store } from '../../src/ports/store.ts';
 import type { TelephonyEvent } from '../../src/ports/telephony.ts';
 import { createLinkSigner } from '../../src/recordings/signed-links.ts';
@@ -66,6 +67,12 @@ export interface HarnessOptions {
   /** Wraps the dial policy (profile calling hours) the engine asks before each call. */
   policy?: (base: DialPolicy) => DialPolicy;
   storeDelay?: StoreDelay;
+  /**
+   * The floor's recording store, and when the clock may move on: `idle` resolves once no write
+   * is in progress (a save waiting on the clock to try again is not in progress). Default: an
+   * in-memory store, idle once the floor has no save in flight.
+   */
+  recordings?: (clock: VirtualClock) => { store: RecordingStore; idle(): Promise<void> };
   /** Use this database (kept on close) instead of a fresh one: a restart after `crash()`. */
   database?: TestDatabase;
 }
@@ -116,11 +123,12 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
   let crashed = false;
   const { store, pending } = trackedStore(raw, options.storeDelay);
   let floor: SimulatorDriver | undefined;
+  let recordingStore: { store: RecordingStore; idle(): Promise<void> } | undefined;
   const clock = new VirtualClock(options.startAt ?? T0, {
     settle: async () => {
       for (let round = 0; round < 100_000; round++) {
         await settleMacrotasks(2);
-        await floor?.whenIdle();
+        await (recordingStore ? recordingStore.idle() : floor?.whenIdle());
         if (pending.size === 0) {
           await settleMacrotasks(1);
           if (pending.size === 0) return;
@@ -152,7 +160,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
       script: (n) => numbers[n] ?? fallback ?? undefined,
       ...options.sim,
     },
-    { clock, recordings: memoryRecordingStore(new Map()), logger: silentLogger },
+    { clock, recordings: (recordingStore = options.recordings?.(clock))?.store ?? memoryRecordingStore(new Map()), logger: silentLogger },
   );
   floor = observedDriver(inner, h);
 

@@ -3,9 +3,13 @@
  * `POST /bridges/{id}/record` once customer and agent are bridged, stopped with
  * `POST /recordings/live/{name}/stop` when the call ends, then (after `RecordingFinished`,
  * or a short wait for it) downloaded from `GET /recordings/stored/{name}/file` into the
- * RecordingStore. `collect()` never throws and is bounded by the fetch timeout: any failure
- * (record refused with 500/422, RecordingFailed, 404 on the file, a slow download) becomes
- * `{status:'failed', reason}`, so the call's `ended` event is never held back.
+ * RecordingStore, as a source the store may read again: when the store retries a failed
+ * write, the file is downloaded again (Asterisk keeps it until it is stored here; with
+ * `deleteStoredRecordings` it is removed only after that). `collect()` never throws; each
+ * download is bounded by the fetch timeout and the store's retries by its own bound, so the
+ * call's `ended` is held back at most that long. Any failure (record refused with 500/422,
+ * RecordingFailed, 404 on the file, a slow download, a store that stayed unwritable) becomes
+ * `{status:'failed', reason}`.
  *
  * States: idle → starting → recording → finished; failed from any; collect() at the end.
  */
@@ -79,8 +83,21 @@ export class BridgeRecording {
 
   private async fetch(): Promise<RecordingOutcome> {
     const { clock, config, http, recordings } = this.ctx;
-    const controller = new AbortController();
-    const limit = clock.setTimer(config.recordingFetchTimeoutMs, () => controller.abort());
+    const path = `/recordings/stored/${encodeURIComponent(this.name)}/file`;
+    // Each download is bounded by the fetch timeout; a store that retries a failed write asks
+    // for the file again (Asterisk keeps it until it is stored here).
+    const limits: { cancel(): void }[] = [];
+    let timedOut = false;
+    const download = async () => {
+      const controller = new AbortController();
+      limits.push(
+        clock.setTimer(config.recordingFetchTimeoutMs, () => {
+          timedOut = true;
+          controller.abort();
+        }),
+      );
+      return http.file(path, controller.signal);
+    };
     try {
       if (this.state !== 'finished') {
         const waited = deferred<void>();
@@ -89,8 +106,18 @@ export class BridgeRecording {
         timer.cancel();
       }
       if (this.state === 'failed') return { status: 'failed', reason: this.failure };
-      const file = await http.file(`/recordings/stored/${encodeURIComponent(this.name)}/file`, controller.signal);
-      const stored = await recordings.save(this.callId, file.contentType.split(';')[0]!.trim() || 'audio/wav', file.body);
+      const first = await download();
+      let firstBody: typeof first.body | null = first.body;
+      const source = async () => {
+        if (firstBody) {
+          const body = firstBody;
+          firstBody = null;
+          return body;
+        }
+        timedOut = false;
+        return (await download()).body;
+      };
+      const stored = await recordings.save(this.callId, first.contentType.split(';')[0]!.trim() || 'audio/wav', source);
       if (config.deleteStoredRecordings) {
         http.delete(`/recordings/stored/${encodeURIComponent(this.name)}`).catch((error) =>
           this.ctx.logger.debug({ callId: this.callId, err: errorText(error) }, 'stored recording not removed from Asterisk'),
@@ -98,13 +125,11 @@ export class BridgeRecording {
       }
       return { status: 'saved', key: stored.key };
     } catch (error) {
-      const reason = controller.signal.aborted
-        ? `recording not fetched within ${config.recordingFetchTimeoutMs} ms`
-        : `recording not fetched: ${errorText(error)}`;
-      this.ctx.logger.warn({ callId: this.callId, reason }, 'recording lost');
+      const reason = timedOut ? `recording not fetched within ${config.recordingFetchTimeoutMs} ms` : `recording not fetched: ${errorText(error)}`;
+      this.ctx.logger.warn({ callId: this.callId, reason, asteriskRecording: this.name }, 'recording lost (Asterisk keeps its stored copy)');
       return { status: 'failed', reason };
     } finally {
-      limit.cancel();
+      for (const limit of limits) limit.cancel();
     }
   }
 

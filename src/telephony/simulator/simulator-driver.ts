@@ -138,7 +138,8 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
   const saveRecording = async (call: SimulatedCall, seconds: number): Promise<RecordingOutcome> => {
     try {
       // Streamed: an hour of talk is 57.6 MB at 8 kHz 16-bit mono and never sits in memory.
-      const wav = toneWavStream({ seconds, frequencyHz: 160 + (call.plan.audioSeed % 90), seed: call.plan.audioSeed });
+      // A source, not a stream: a store that retries a failed write generates it again.
+      const wav = () => toneWavStream({ seconds, frequencyHz: 160 + (call.plan.audioSeed % 90), seed: call.plan.audioSeed });
       const stored = await recordings.save(call.callId, 'audio/wav', wav);
       stats.recordingsSaved++;
       return { status: 'saved', key: stored.key };
