@@ -10,9 +10,7 @@ import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
 import { campaignFromRow, toJson } from './rows.ts';
 import type { ContactsTable, Database } from './schema.ts';
-import type SqliteDatabase from 'better-sqlite3';
-
-type SqliteHandle = SqliteDatabase.Database;
+import type { SqliteHandle } from './sqlite-driver.ts';
 
 /** Rows per multi-row INSERT: measured fastest on SQLite (statement preparation grows with size), and 13 × 1,000 parameters fit both dialects. */
 const CONTACT_CHUNK = 1000;

@@ -2,12 +2,12 @@
  * Opens the database named by `CCS_DATABASE_URL`: a SQLite file path (WAL mode) by default,
  * PostgreSQL for a `postgres://` URL. The same Kysely queries serve both.
  */
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Logger } from '../ports/logger.ts';
 import { preparePrivateDatabaseFile } from './private-files.ts';
 import type { Database } from './schema.ts';
+import { openSqlite, type SqliteHandle } from './sqlite-driver.ts';
 import { guardedDialect } from './store-errors.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
@@ -16,7 +16,7 @@ export interface Connection {
   db: Kysely<Database>;
   dialect: SqlDialectName;
   /** The SQLite handle under Kysely, for bulk loads that need prepared statements. */
-  sqlite?: SqliteDatabase.Database;
+  sqlite?: SqliteHandle;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -50,13 +50,13 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   if (path !== ':memory:') preparePrivateDatabaseFile(path);
-  const sqlite = new SqliteDatabase(path);
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = openSqlite(path);
+  sqlite.exec('pragma journal_mode = WAL');
   // WAL with NORMAL sync is durable across process crashes (the case CCS guards against);
   // only an OS crash may lose the last transactions.
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  sqlite.exec('pragma synchronous = NORMAL');
+  sqlite.exec('pragma busy_timeout = 5000');
+  sqlite.exec('pragma foreign_keys = ON');
   return { db: new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: sqlite })) }), dialect: 'sqlite', sqlite };
 }
 
