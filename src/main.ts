@@ -56,7 +56,7 @@ export async function serve(): Promise<void> {
     // The engine's grace for calls in progress, then time to deliver and close.
     const force = setTimeout(() => process.exit(1), (config.stopGraceSeconds + 15) * 1000);
     force.unref();
-    service.stop().then(
+    service.stop({ graceSeconds: config.stopGraceSeconds }).then(
       () => process.exit(0),
       (error) => {
         process.stderr.write(`error while stopping: ${String(error)}\n`);

@@ -62,7 +62,12 @@ export interface Service {
   recordings: RecordingStore;
   /** Starts everything and listens; resolves with the base URL. */
   start(): Promise<string>;
-  stop(): Promise<void>;
+  /**
+   * Stops everything. With `graceSeconds` (a SIGTERM), calls in progress get that long to end
+   * and be reported first; without (tests, tools), the engine stops at once and leaves them
+   * open for the next start.
+   */
+  stop(options?: { graceSeconds?: number }): Promise<void>;
 }
 
 /** The secret that signs recording links must survive restarts, or links already sent would break. */
@@ -220,11 +225,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       logger.info({ address, telephony: telephony.name, database: store.dialect }, 'CCS is listening');
       return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     },
-    async stop() {
+    async stop(options = {}) {
       await app.close();
       if (started) {
         // Dialling stops; calls in progress get the grace to end while the outbox still delivers.
-        await engine.stop({ graceMs: config.stopGraceSeconds * 1000 });
+        await engine.stop({ graceMs: (options.graceSeconds ?? 0) * 1000 });
         await outbox!.stop();
       }
       await sender.close();
