@@ -7,7 +7,7 @@ import { formatContractDatetime } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
 import type { AgentStatus } from '../engine/agent-pool.ts';
 import type { LiveCall } from '../engine/live-calls.ts';
-import type { CallbackRecord, Store } from '../ports/store.ts';
+import type { CallbackRecord, OutboxStats, Store } from '../ports/store.ts';
 
 export interface ViewDeps {
   store: Store;
@@ -118,7 +118,13 @@ export function createOperatorViews(deps: ViewDeps) {
     payload: JSON.parse(c.payload) as unknown,
   });
 
-  return { campaignView, contactView, attemptView, liveView, agentView, callbackView };
+  const outboxStatsView = (s: OutboxStats) => ({
+    ...s,
+    oldestPendingAt: t(s.oldestPendingAt),
+    oldestPendingAgeSeconds: s.oldestPendingAt === null ? null : Math.round((deps.now() - s.oldestPendingAt) / 1000),
+  });
+
+  return { campaignView, contactView, attemptView, liveView, agentView, callbackView, outboxStatsView };
 }
 
 export type OperatorViews = ReturnType<typeof createOperatorViews>;

@@ -15,6 +15,7 @@ import { profileForType } from '../domain/profile.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DncEntry, DncStore } from '../ports/dnc-store.ts';
 import type { Store } from '../ports/store.ts';
+import { documented, complianceSchemas } from './api-schemas.ts';
 import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
 
 export interface ComplianceRouteDeps {
@@ -44,9 +45,9 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
     scope.addHook('onRequest', operatorGuard(deps.auth));
     scope.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: importLimit }, (_request, body, done) => done(null, body));
 
-    scope.get('/ops/dnc', async () => ({ count: await dnc.count() }));
+    scope.get('/ops/dnc', documented(complianceSchemas.count), async () => ({ count: await dnc.count() }));
 
-    scope.post('/ops/dnc', async (request, reply) => {
+    scope.post('/ops/dnc', documented(complianceSchemas.add), async (request, reply) => {
       const body = request.body as { number?: unknown; source?: unknown } | null;
       if (typeof body?.number !== 'string') return reply.code(400).send(badRequest('Send {"number": "...", "source": "..."}.'));
       const source = sourceOf(body.source, 'operator');
@@ -55,7 +56,7 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
       return reply.code(201).send(entryView((await dnc.get(body.number))!));
     });
 
-    scope.get('/ops/dnc/export', async (_request, reply) => {
+    scope.get('/ops/dnc/export', documented(complianceSchemas.export), async (_request, reply) => {
       async function* lines() {
         yield DNC_EXPORT_HEADER;
         for await (const e of dnc.exportAll()) yield dncExportRow(e, timeZone);
@@ -66,7 +67,7 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
         .send(Readable.from(lines()));
     });
 
-    scope.post('/ops/dnc/import', { bodyLimit: importLimit }, async (request, reply) => {
+    scope.post('/ops/dnc/import', { bodyLimit: importLimit, ...documented(complianceSchemas.import) }, async (request, reply) => {
       const source = sourceOf((request.query as Record<string, unknown>).source, 'import');
       const lines = typeof request.body === 'string' ? parseDncCsv(request.body, source) : parseDncJson(request.body, source);
       if (lines === null) return reply.code(400).send(badRequest('Send text/csv (number[,source] per line) or a JSON array of numbers or {number, source}.'));
@@ -75,19 +76,19 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
       return { ...result, listed: await dnc.count() };
     });
 
-    scope.get('/ops/dnc/:number', async (request, reply) => {
+    scope.get('/ops/dnc/:number', documented(complianceSchemas.get), async (request, reply) => {
       const entry = await dnc.get((request.params as { number: string }).number);
       return entry ? entryView(entry) : reply.code(404).send(notListed);
     });
 
-    scope.delete('/ops/dnc/:number', async (request, reply) => {
+    scope.delete('/ops/dnc/:number', documented(complianceSchemas.remove), async (request, reply) => {
       const number = (request.params as { number: string }).number;
       if (!(await dnc.remove(number))) return reply.code(404).send(notListed);
       request.log.info({ number }, 'number removed from the do-not-call list');
       return { removed: number };
     });
 
-    scope.get('/ops/audit/attempts.csv', async (request, reply) => {
+    scope.get('/ops/audit/attempts.csv', documented(complianceSchemas.audit), async (request, reply) => {
       const id = Number((request.query as Record<string, string | undefined>).campaignId);
       if (!Number.isSafeInteger(id) || id <= 0) return reply.code(400).send(badRequest('campaignId (a positive integer) is required.'));
       if (!(await store.getCampaign(id))) return reply.code(404).send({ error: { code: 'not-found', message: 'No such campaign.' } });
@@ -105,7 +106,7 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
         .send(Readable.from(rows()));
     });
 
-    scope.get('/ops/compliance', async () => {
+    scope.get('/ops/compliance', documented(complianceSchemas.status), async () => {
       const now = clock.now();
       const { profiles } = deps.status;
       const active = await store.listCampaigns({ states: ['scheduled', 'running'], limit: 1000 });

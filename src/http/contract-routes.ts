@@ -1,6 +1,7 @@
 /** The CRM-facing contract: POST /api/sendCampaign and GET /api/closeCampaign/<id> (spec section 1). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContractOutcome } from '../application/contract-outcome.ts';
+import { documented, contractSchemas } from './api-schemas.ts';
 import { requestProblems, sendOutcome } from './contract-reply.ts';
 import { createIpAllowList } from './ip-allow-list.ts';
 
@@ -26,13 +27,13 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
     if (deps.apiKey !== null && request.headers['x-api-key'] !== deps.apiKey) return reply.code(401).send(requestProblems.unauthorized());
   };
 
-  app.post(CONTRACT_PATHS.send, { preHandler: guard, config: { contract: true } }, async (request, reply) => {
+  app.post(CONTRACT_PATHS.send, { preHandler: guard, config: { contract: true }, ...documented(contractSchemas.send) }, async (request, reply) => {
     if (!isJson(request)) return reply.code(400).send(requestProblems.badContentType('Content-Type phải là application/json.'));
     return sendOutcome(reply, await deps.receive(request.body));
   });
 
   // No automatic HEAD: closing is not safe, and a link checker or preview bot sending HEAD must not end a campaign.
-  app.get(`${CONTRACT_PATHS.close}:id`, { preHandler: guard, exposeHeadRoute: false, config: { contract: true } }, async (request, reply) => {
+  app.get(`${CONTRACT_PATHS.close}:id`, { preHandler: guard, exposeHeadRoute: false, config: { contract: true }, ...documented(contractSchemas.close) }, async (request, reply) => {
     return sendOutcome(reply, await deps.close((request.params as { id: string }).id));
   });
 }

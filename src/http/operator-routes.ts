@@ -8,6 +8,7 @@ import type { CampaignState, ContactState } from '../domain/campaign.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { CallbackState, Store } from '../ports/store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { documented, operatorSchemas } from './api-schemas.ts';
 import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
 
 export interface OperatorRouteDeps {
@@ -43,7 +44,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
   app.register(async (ops) => {
     ops.addHook('preHandler', guard);
 
-    ops.get('/ops/campaigns', async (request, reply) => {
+    ops.get('/ops/campaigns', documented(operatorSchemas.campaigns), async (request, reply) => {
       const q = request.query as Record<string, string | undefined>;
       const states = q.state ? q.state.split(',') : undefined;
       if (states?.some((s) => !CAMPAIGN_STATES.includes(s))) return reply.code(400).send(badRequest(`state must be one of ${CAMPAIGN_STATES.join(', ')}`));
@@ -51,7 +52,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { campaigns: await Promise.all(list.map(views.campaignView)) };
     });
 
-    ops.get('/ops/campaigns/:id', async (request, reply) => {
+    ops.get('/ops/campaigns/:id', documented(operatorSchemas.campaign), async (request, reply) => {
       const id = campaignId(request.params);
       const c = id === null ? undefined : await store.getCampaign(id);
       if (!c) return reply.code(404).send(notFound);
@@ -61,7 +62,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       };
     });
 
-    ops.get('/ops/campaigns/:id/contacts', async (request, reply) => {
+    ops.get('/ops/campaigns/:id/contacts', documented(operatorSchemas.contacts), async (request, reply) => {
       const id = campaignId(request.params);
       const q = request.query as Record<string, string | undefined>;
       if (id === null || !(await store.getCampaign(id))) return reply.code(404).send(notFound);
@@ -70,7 +71,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { contacts: contacts.map(views.contactView) };
     });
 
-    ops.get('/ops/campaigns/:id/attempts', async (request, reply) => {
+    ops.get('/ops/campaigns/:id/attempts', documented(operatorSchemas.attempts), async (request, reply) => {
       const id = campaignId(request.params);
       const q = request.query as Record<string, string | undefined>;
       if (id === null || !(await store.getCampaign(id))) return reply.code(404).send(notFound);
@@ -79,7 +80,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { attempts: attempts.map(views.attemptView) };
     });
 
-    ops.post('/ops/campaigns/:id/close', async (request, reply) => {
+    ops.post('/ops/campaigns/:id/close', documented(operatorSchemas.close), async (request, reply) => {
       const id = campaignId(request.params);
       if (id === null) return reply.code(404).send(notFound);
       const result = await engine.closeCampaign(id);
@@ -87,10 +88,10 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { campaignid: id, result };
     });
 
-    ops.get('/ops/calls/live', async () => ({ calls: engine.liveCalls().map(views.liveView) }));
-    ops.get('/ops/agents', async () => ({ agents: engine.agents().map(views.agentView) }));
+    ops.get('/ops/calls/live', documented(operatorSchemas.liveCalls), async () => ({ calls: engine.liveCalls().map(views.liveView) }));
+    ops.get('/ops/agents', documented(operatorSchemas.agents), async () => ({ agents: engine.agents().map(views.agentView) }));
 
-    ops.get('/ops/outbox', async (request, reply) => {
+    ops.get('/ops/outbox', documented(operatorSchemas.outbox), async (request, reply) => {
       const q = request.query as Record<string, string | undefined>;
       if (q.state && !CALLBACK_STATES.includes(q.state)) return reply.code(400).send(badRequest(`state must be one of ${CALLBACK_STATES.join(', ')}`));
       const rows = await store.listCallbacks({
@@ -101,12 +102,9 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { callbacks: rows.map(views.callbackView) };
     });
 
-    ops.get('/ops/outbox/stats', async () => {
-      const s = await store.outboxStats();
-      return { ...s, oldestPendingAgeSeconds: s.oldestPendingAt === null ? null : Math.round((deps.clock.now() - s.oldestPendingAt) / 1000) };
-    });
+    ops.get('/ops/outbox/stats', documented(operatorSchemas.outboxStats), async () => views.outboxStatsView(await store.outboxStats()));
 
-    ops.post('/ops/outbox/:id/replay', async (request, reply) => {
+    ops.post('/ops/outbox/:id/replay', documented(operatorSchemas.replay), async (request, reply) => {
       const id = Number((request.params as { id: string }).id);
       const target = Number.isSafeInteger(id) ? await store.getCallback(id) : undefined;
       if (target?.state !== 'dead') return reply.code(404).send({ error: { code: 'not-dead', message: 'No dead callback with this id.' } });
@@ -123,7 +121,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: OperatorRoute
       return { id, state: 'pending' };
     });
 
-    ops.post('/ops/outbox/replay-dead', async () => {
+    ops.post('/ops/outbox/replay-dead', documented(operatorSchemas.replayDead), async () => {
       let replayed = 0;
       for (;;) {
         const dead = await store.listCallbacks({ state: 'dead', limit: 500 });

@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formatContractDatetime } from '../domain/local-time.ts';
 import type { PacingGroupSnapshot } from '../engine/pacing/pacing-snapshot.ts';
+import { documented, pacingSchemas } from './api-schemas.ts';
 import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
 
 export interface PacingRouteDeps {
@@ -31,9 +32,9 @@ export function registerPacingRoutes(app: FastifyInstance, deps: PacingRouteDeps
     ops.addHook('preHandler', guard);
 
     const groups = () => deps.pacing.snapshot().map((g) => pacingGroupView(g, deps.timeZone));
-    ops.get('/ops/pacing', async () => ({ groups: groups() }));
+    ops.get('/ops/pacing', documented(pacingSchemas.all), async () => ({ groups: groups() }));
 
-    ops.get('/ops/campaigns/:id/pacing', async (request, reply) => {
+    ops.get('/ops/campaigns/:id/pacing', documented(pacingSchemas.campaign), async (request, reply) => {
       const id = Number((request.params as { id: string }).id);
       for (const { campaigns, ...group } of groups()) {
         const campaign = campaigns.find((c) => c.campaignId === id);

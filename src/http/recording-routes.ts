@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../ports/clock.ts';
 import type { RecordingStore } from '../ports/recording-store.ts';
+import { documented, recordingSchema } from './api-schemas.ts';
 import { RECORDING_ROUTE_PREFIX, type LinkSigner } from '../recordings/signed-links.ts';
 
 function parseRange(header: string, size: number): { start: number; end: number } | 'invalid' | null {
@@ -33,7 +34,7 @@ function decodedKey(raw: string): string | null {
 }
 
 export function registerRecordingRoutes(app: FastifyInstance, deps: { signer: LinkSigner; recordings: RecordingStore; clock: Clock }): void {
-  app.get(`${RECORDING_ROUTE_PREFIX}*`, async (request, reply) => {
+  app.get(`${RECORDING_ROUTE_PREFIX}*`, documented(recordingSchema), async (request, reply) => {
     const key = decodedKey((request.params as { '*': string })['*']);
     // A key that does not decode names no recording (and must not become a 500 that logs the link).
     if (key === null) return reply.code(404).send({ error: { code: 'not-found', message: 'Recording not found.' } });

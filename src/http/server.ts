@@ -10,7 +10,8 @@ import { contractEndpointOf, registerContractRoutes, type ContractRouteDeps } fr
 import { requestProblems, requestedCampaignId } from './contract-reply.ts';
 import { isStoreUnavailable } from '../ports/store.ts';
 import { docsPage } from './docs-page.ts';
-import { openApiDocument } from './openapi.ts';
+import { documented, serviceSchemas } from './api-schemas.ts';
+import { openApiDocument, recordRoutes } from './openapi.ts';
 import { registerOperatorRoutes, type OperatorRouteDeps } from './operator-routes.ts';
 import { registerRecordingRoutes } from './recording-routes.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -58,6 +59,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       return reply.code(status).send({ error: { code: error.code, message: error.message } });
     },
   });
+
+  // Every route from here on is recorded; /openapi.json is generated from their schemas.
+  const routes = recordRoutes(app);
 
   // Plain JSON.parse: faster than the default parser on 64 MB campaign bodies, and its
   // failure is answered in the contract's terms.
@@ -111,18 +115,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   registerOperatorRoutes(app, deps.operator);
   registerRecordingRoutes(app, deps.recordings);
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', documented(serviceSchemas.healthz), async () => ({ status: 'ok' }));
+  app.get('/readyz', documented(serviceSchemas.readyz), async (_request, reply) => {
     const report = await deps.readiness();
     return reply.code(report.ready ? 200 : 503).send(report);
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', documented(serviceSchemas.metrics), async (_request, reply) => {
     reply.header('Content-Type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
-  const doc = openApiDocument(deps.publicUrl);
-  app.get('/openapi.json', async () => doc);
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
+  // Built at the first request, when every route (extensions too) is registered.
+  let doc: ReturnType<typeof openApiDocument> | null = null;
+  app.get('/openapi.json', documented(serviceSchemas.openapi), async () => (doc ??= openApiDocument(deps.publicUrl, routes)));
+  app.get('/docs', documented(serviceSchemas.docs), async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
 
   for (const extend of deps.extensions ?? []) await extend(app);
   return app;

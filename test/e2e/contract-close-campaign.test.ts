@@ -93,7 +93,7 @@ describe('health, documentation and metrics', () => {
   it('serves an OpenAPI 3 document describing the contract endpoints and callbacks', async () => {
     const doc = (await svc.request('GET', '/openapi.json')).json;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/sendCampaign', '/api/closeCampaign/{campaignid}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/sendCampaign', '/api/closeCampaign/{id}']));
     expect(Object.keys(doc.components.schemas.UpdateCampaign.properties)).toHaveLength(13);
     const docs = await svc.request('GET', '/docs');
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);

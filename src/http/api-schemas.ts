@@ -1,0 +1,402 @@
+/**
+ * The schemas of the HTTP routes, in TypeBox (plain JSON Schema), given to each route as its
+ * Fastify `schema`: /openapi.json is generated from them (see openapi.ts). They describe; the
+ * handlers validate (in each API's own error shape), so request schemas are not compiled into
+ * validators and response schemas do not filter what a handler sends (`documented`).
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ContractMessage } from '../domain/messages.ts';
+
+/**
+ * Route options for a schema that documents its route: compiled to no validator (the handler
+ * validates) and no serializer (the handler's answer is sent whole), in whatever app the route
+ * is registered.
+ */
+export function documented<S extends object>(schema: S) {
+  return { schema, validatorCompiler: () => () => true, serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
+}
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A time as everywhere in the APIs: local wall-clock time in the service's zone (`CCS_TIMEZONE`). */
+export const Datetime = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$',
+  description: 'Local wall-clock time in the CCS zone (CCS_TIMEZONE, default Asia/Ho_Chi_Minh), %Y-%m-%d %H:%M:%S',
+  examples: ['2018-07-10 00:24:00'],
+});
+const Id = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^\\d+$' })], { description: 'Integer; a numeric string such as "12" is accepted' });
+const Count = Type.Integer({ minimum: 0 });
+
+// ---- The CRM contract (spec section 1) and its callbacks ----
+
+const Contact = Type.Object(
+  {
+    id: Id,
+    phonenumber: Type.String({ description: 'Digits with optional leading +, 3–20 digits once spaces, dots and dashes are removed', examples: ['0987654321'] }),
+    linkedit: Type.Optional(Type.String({ description: "URL of the contact's page in the CRM" })),
+  },
+  { additionalProperties: true },
+);
+
+export const SendCampaign = Type.Object(
+  {
+    campaignid: Id,
+    starttime: Datetime,
+    endtime: Datetime,
+    typeid: Type.Optional(Type.Integer({ description: 'Selects a campaign profile; absent or unknown → default profile' })),
+    contact: Type.Array(Contact, { minItems: 1 }),
+  },
+  { additionalProperties: true },
+);
+
+export const Ack = Type.Object({ campaignid: Type.Integer(), status: Type.Literal(1) });
+const FieldError = Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() });
+export const ErrorReply = Type.Object(
+  {
+    campaignid: Nullable(Type.Integer()),
+    status: Type.Literal(0),
+    error_msg: Type.String({ examples: Object.values(ContractMessage) }),
+    errors: Type.Array(FieldError),
+  },
+);
+
+export const UpdateCampaign = Type.Object(
+  {
+    campaignid: Type.Integer(),
+    contact_id: Type.Integer(),
+    phonenumber: Type.String(),
+    agentcode: Nullable(Type.String()),
+    station_id: Nullable(Type.String()),
+    starttime: Datetime,
+    answertime: Nullable(Datetime),
+    endtime: Datetime,
+    duration: Type.Integer(),
+    ringtime: Type.Integer(),
+    link_down_record: Nullable(Type.String()),
+    status: Type.Union(['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION', 'ABANDONED', 'DNC'].map((s) => Type.Literal(s))),
+    callid: Type.String(),
+  },
+);
+export const FinishCampaign = Type.Object(
+  {
+    campaignid: Type.Integer(),
+    status: Type.Union([Type.Literal('completed'), Type.Literal('expired'), Type.Literal('closed')]),
+    contact_total: Type.Integer(),
+    contact_success: Type.Integer(),
+  },
+);
+
+const contractSecurity = [{}, { apiKey: [] }];
+/** A schema with the description of the response it is used for. */
+const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });
+
+export const contractSchemas = {
+  send: {
+    summary: 'Send a calling campaign (acknowledges receipt, not the result)',
+    tags: ['CRM contract'],
+    security: contractSecurity,
+    body: SendCampaign,
+    response: {
+      200: described(Ack, 'Accepted (also for an identical re-send)'),
+      400: described(ErrorReply, 'Rejected; nothing was stored'),
+    },
+  },
+  close: {
+    summary: 'Close a campaign before its endtime: no new calls, ringing legs hung up, connected calls finish',
+    tags: ['CRM contract'],
+    security: contractSecurity,
+    params: Type.Object({ id: Type.String({ description: 'The campaignid' }) }),
+    response: {
+      200: described(Ack, 'Closed (also when already closed or finished)'),
+      400: described(ErrorReply, 'Unknown or invalid id'),
+    },
+  },
+};
+
+// ---- The operator API (/ops) ----
+
+const OpsError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+const opsError = (description: string) => described(OpsError, description);
+const opsSecurity = [{ operatorToken: [] }];
+const unauthorized = opsError('Operator credentials required');
+
+/** An /ops route: guarded by the operator credentials, answering 401 without them. */
+function ops<R extends Record<number, unknown>>(summary: string, tags: string[], parts: { params?: TSchema; querystring?: TSchema; body?: unknown; response: R; description?: string }) {
+  return { summary, tags, security: opsSecurity, ...parts, response: { ...parts.response, 401: unauthorized } };
+}
+
+const CampaignIdParams = Type.Object({ id: Type.String({ description: 'Campaign id (a positive integer); anything else answers 404' }) });
+const Paging = (max: number) => ({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: 100, description: `At most ${max}` })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+const Counts = Type.Object({
+  contactTotal: Count,
+  contactsFinal: Count,
+  contactsPending: Count,
+  contactsDialing: Count,
+  contactsAnswered: Count,
+  contactsDnc: Count,
+  attempts: Count,
+  attemptsByStatus: Type.Record(Type.String(), Count, { description: 'Attempts per reported status (ANSWERED, NO ANSWER, …)' }),
+});
+
+const CampaignView = Type.Object({
+  campaignid: Type.Integer(),
+  typeid: Nullable(Type.Integer()),
+  state: Type.Union(['scheduled', 'running', 'stopping', 'finished'].map((s) => Type.Literal(s))),
+  finishStatus: Nullable(Type.Union(['completed', 'expired', 'closed'].map((s) => Type.Literal(s)))),
+  starttime: Datetime,
+  endtime: Datetime,
+  receivedAt: Datetime,
+  startedAt: Nullable(Datetime),
+  stoppedAt: Nullable(Datetime),
+  finishedAt: Nullable(Datetime),
+  profile: Type.Object({ name: Type.String(), dialMode: Type.String(), agentGroup: Type.String(), ruleSet: Type.String() }),
+  counts: Counts,
+  abandonRate: Type.Number({ description: 'abandoned / (answered + abandoned)' }),
+  liveCalls: Count,
+  extra: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'Fields of the campaign beyond the contract, kept as sent' })),
+});
+
+const LiveCallView = Type.Object({
+  callid: Type.String(),
+  campaignid: Type.Integer(),
+  contactId: Type.Integer(),
+  attemptNo: Type.Integer(),
+  phonenumber: Type.String(),
+  state: Type.String({ description: 'dialing, ringing, answered, waiting-for-agent, connected' }),
+  agentcode: Nullable(Type.String()),
+  startedAt: Datetime,
+  answeredAt: Nullable(Datetime),
+  connectedAt: Nullable(Datetime),
+  seconds: Count,
+});
+
+const ContactView = Type.Object({
+  contactId: Type.Integer(),
+  phonenumber: Type.String(),
+  linkedit: Nullable(Type.String()),
+  state: Type.Union(['pending', 'dialing', 'final'].map((s) => Type.Literal(s))),
+  outcome: Nullable(Type.String()),
+  attempts: Count,
+  nextAttemptAt: Nullable(Datetime),
+  lastStatus: Nullable(Type.String()),
+  waitReason: Nullable(Type.String()),
+  extra: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const AttemptView = Type.Object({
+  callid: Type.String(),
+  contactId: Type.Integer(),
+  attemptNo: Type.Integer(),
+  number: Type.String(),
+  state: Type.String({ description: 'dialing, ringing, answered, connected, ended, unplaced' }),
+  status: Nullable(Type.String({ description: 'The status reported to the CRM' })),
+  agentcode: Nullable(Type.String()),
+  station_id: Nullable(Type.String()),
+  starttime: Datetime,
+  answertime: Nullable(Datetime),
+  connectedAt: Nullable(Datetime),
+  endtime: Nullable(Datetime),
+  duration: Nullable(Type.Integer()),
+  cause: Nullable(Type.String()),
+  recording: Nullable(Type.String({ description: 'Signed link to the recording' })),
+  note: Nullable(Type.String()),
+  audit: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const AgentView = Type.Object({
+  agentcode: Type.String(),
+  station_id: Type.String(),
+  group: Type.String(),
+  state: Type.String({ description: 'offline, paused, ready, or the call activity' }),
+  pauseReason: Nullable(Type.String()),
+  since: Nullable(Datetime),
+  secondsInState: Count,
+  callid: Nullable(Type.String()),
+  callsTaken: Count,
+});
+
+const CallbackView = Type.Object({
+  id: Type.Integer(),
+  campaignid: Type.Integer(),
+  kind: Type.Union([Type.Literal('update'), Type.Literal('finish')]),
+  idempotencyKey: Type.String(),
+  state: Type.Union(['pending', 'delivered', 'dead'].map((s) => Type.Literal(s))),
+  attempts: Count,
+  createdAt: Datetime,
+  nextAttemptAt: Nullable(Datetime),
+  deliveredAt: Nullable(Datetime),
+  lastError: Nullable(Type.String()),
+  payload: Type.Unknown({ description: 'The updateCampaign or finishCampaign body' }),
+});
+
+export const operatorSchemas = {
+  campaigns: ops('Campaigns with counts', ['Operations'], {
+    querystring: Type.Object({ state: Type.Optional(Type.String({ description: 'Comma-separated: scheduled, running, stopping, finished' })), ...Paging(500) }),
+    response: { 200: Type.Object({ campaigns: Type.Array(CampaignView) }), 400: opsError('Unknown state') },
+  }),
+  campaign: ops('One campaign with counts and live calls', ['Operations'], {
+    params: CampaignIdParams,
+    response: { 200: Type.Composite([CampaignView, Type.Object({ calls: Type.Array(LiveCallView) })]), 404: opsError('No such campaign') },
+  }),
+  contacts: ops('Contacts of a campaign', ['Operations'], {
+    params: CampaignIdParams,
+    querystring: Type.Object({ state: Type.Optional(Type.Union(['pending', 'dialing', 'final'].map((s) => Type.Literal(s)))), ...Paging(5000) }),
+    response: { 200: Type.Object({ contacts: Type.Array(ContactView) }), 400: opsError('Unknown state'), 404: opsError('No such campaign') },
+  }),
+  attempts: ops('Call attempts of a campaign', ['Operations'], {
+    params: CampaignIdParams,
+    querystring: Type.Object({ contactId: Type.Optional(Type.Integer({ description: "Only this contact's attempts" })), ...Paging(5000) }),
+    response: { 200: Type.Object({ attempts: Type.Array(AttemptView) }), 404: opsError('No such campaign') },
+  }),
+  close: ops('Close a campaign (same semantics as the contract)', ['Operations'], {
+    params: CampaignIdParams,
+    response: { 200: Type.Object({ campaignid: Type.Integer(), result: Type.String({ description: 'closed, or already-closed / already-finished' }) }), 404: opsError('No such campaign') },
+  }),
+  liveCalls: ops('Calls in flight', ['Operations'], { response: { 200: Type.Object({ calls: Type.Array(LiveCallView) }) } }),
+  agents: ops('Agents and their state', ['Operations'], { response: { 200: Type.Object({ agents: Type.Array(AgentView) }) } }),
+  outbox: ops('Callbacks to the CRM', ['Operations'], {
+    querystring: Type.Object({
+      state: Type.Optional(Type.Union(['pending', 'delivered', 'dead'].map((s) => Type.Literal(s)))),
+      campaignId: Type.Optional(Type.Integer()),
+      ...Paging(1000),
+    }),
+    response: { 200: Type.Object({ callbacks: Type.Array(CallbackView) }), 400: opsError('Unknown state') },
+  }),
+  outboxStats: ops('Outbox backlog, dead letters, oldest pending callback', ['Operations'], {
+    response: {
+      200: Type.Object({
+        pending: Count,
+        dead: Count,
+        delivered: Count,
+        oldestPendingAt: Nullable(Datetime),
+        oldestPendingAgeSeconds: Nullable(Count),
+      }),
+    },
+  }),
+  replay: ops('Replay one dead callback (a finish brings its dead updates with it)', ['Operations'], {
+    params: Type.Object({ id: Type.String({ description: 'Callback id, from /ops/outbox' }) }),
+    response: { 200: Type.Object({ id: Type.Integer(), state: Type.Literal('pending') }), 404: opsError('No dead callback with this id') },
+  }),
+  replayDead: ops('Replay every dead callback', ['Operations'], { response: { 200: Type.Object({ replayed: Count }) } }),
+};
+
+// ---- Pacing (/ops/pacing) ----
+
+const AbandonFigures = Type.Object({ answered: Count, abandoned: Count, rate: Type.Number() });
+const PacingCampaign = Type.Object({
+  campaignId: Type.Integer(),
+  group: Type.String(),
+  abandonTarget: Nullable(Type.Number()),
+  sinceStart: AbandonFigures,
+  window: Type.Composite([AbandonFigures, Type.Object({ minutes: Type.Number() })]),
+});
+const PacingGroup = Type.Object({
+  group: Type.String({ description: 'Agent group' }),
+  mode: Type.Union(['progressive', 'power', 'predictive', 'vicidial-adaptive'].map((s) => Type.Literal(s))),
+  state: Nullable(Type.String({ description: 'Predictive pacing: learning, predicting, holding' })),
+  at: Datetime,
+  dialLevel: Type.Number({ description: 'Calls in flight per agent in service' }),
+  callsPlacedLastPass: Count,
+  riskLimit: Nullable(Type.Number()),
+  marginalRisk: Nullable(Type.Number()),
+  calibration: Nullable(Type.Number({ description: 'Measured over predicted abandons (1 = the model is right)' })),
+  inputs: Type.Record(Type.String(), Nullable(Type.Number()), { description: 'The inputs of the prediction: answer probability, mean times, agents expected free, …' }),
+  adaptive: Nullable(Type.Object({ level: Type.Number(), at: Datetime }, { description: 'The VICIdial-style adaptive level, when that pacing runs the group' })),
+});
+
+export const pacingSchemas = {
+  all: ops('Pacing per agent group: mode, dial level, prediction inputs, abandon rates per campaign', ['Pacing'], {
+    response: { 200: Type.Object({ groups: Type.Array(Type.Composite([PacingGroup, Type.Object({ campaigns: Type.Array(PacingCampaign) })])) }) },
+  }),
+  campaign: ops("One campaign's abandon rates with its group's pacing", ['Pacing'], {
+    params: CampaignIdParams,
+    response: { 200: Type.Object({ campaign: PacingCampaign, group: PacingGroup }), 404: opsError('Not being paced, or unknown') },
+  }),
+};
+
+// ---- Compliance (/ops/dnc, /ops/audit, /ops/compliance) ----
+
+const DncEntryView = Type.Object({ number: Type.String(), key: Type.String({ description: 'The subscriber key the list is indexed by' }), source: Type.String(), addedAt: Datetime });
+const NumberParams = Type.Object({ number: Type.String({ description: 'A phone number, in any of the accepted spellings' }) });
+const csv = (description: string) => ({ description, content: { 'text/csv': { schema: Type.String() } } });
+
+export const complianceSchemas = {
+  count: ops('How many numbers are on the do-not-call list', ['Compliance'], { response: { 200: Type.Object({ count: Count }) } }),
+  add: ops('Add a number to the do-not-call list', ['Compliance'], {
+    body: Type.Object({ number: Type.String(), source: Type.Optional(Type.String({ maxLength: 200, description: 'Default "operator"' })) }),
+    response: { 201: DncEntryView, 400: opsError('Not a dialable number') },
+  }),
+  export: ops('The do-not-call list as CSV', ['Compliance'], { response: { 200: csv('number,key,source,added_at, one entry per line') } }),
+  import: ops('Import numbers to the do-not-call list: text/csv (number[,source] per line) or a JSON array of numbers or {number, source}', ['Compliance'], {
+    querystring: Type.Object({ source: Type.Optional(Type.String({ description: 'Source for lines that give none; default "import"' })) }),
+    body: {
+      content: {
+        'text/csv': { schema: Type.String() },
+        'application/json': { schema: Type.Array(Type.Union([Type.String(), Type.Object({ number: Type.String(), source: Type.Optional(Type.String()) })])) },
+      },
+    },
+    response: { 200: Type.Object({ received: Count, stored: Count, invalid: Count, duplicates: Count, listed: Count }), 400: opsError('Unreadable body') },
+  }),
+  get: ops('Look a number up on the do-not-call list', ['Compliance'], { params: NumberParams, response: { 200: DncEntryView, 404: opsError('Not listed') } }),
+  remove: ops('Remove a number from the do-not-call list', ['Compliance'], { params: NumberParams, response: { 200: Type.Object({ removed: Type.String() }), 404: opsError('Not listed') } }),
+  audit: ops("The auditor's CSV of a campaign's call attempts", ['Compliance'], {
+    querystring: Type.Object({ campaignId: Type.Integer({ minimum: 1 }) }),
+    response: { 200: csv('One row per attempt, with the compliance checks it passed'), 400: opsError('campaignId missing'), 404: opsError('No such campaign') },
+  }),
+  status: ops('Rule sets, profiles, and whether each active campaign may dial now (and why not)', ['Compliance'], {
+    response: {
+      200: Type.Object({
+        ruleSets: Type.Array(Type.Object({ name: Type.String(), summary: Type.String(), timeZone: Type.String(), checkDnc: Type.Boolean() })),
+        profiles: Type.Array(Type.Object({ name: Type.String(), ruleSet: Type.String(), problem: Nullable(Type.String()) })),
+        blockedCampaigns: Type.Array(Type.Object({ campaignId: Type.Integer(), state: Type.String(), profile: Type.String(), reason: Type.String() })),
+        campaigns: Type.Array(
+          Type.Object({
+            campaignid: Type.Integer(),
+            state: Type.String(),
+            profile: Type.String(),
+            ruleSet: Type.String(),
+            dialing: Type.Boolean(),
+            waitReason: Nullable(Type.String()),
+            waitUntil: Nullable(Datetime),
+          }),
+        ),
+        dnc: Type.Object({ listed: Count }),
+      }),
+    },
+  }),
+};
+
+// ---- Recordings, health, metrics, documentation ----
+
+export const recordingSchema = {
+  summary: 'Download a recording through a signed link (Range supported)',
+  tags: ['Recordings'],
+  params: Type.Object({ '*': Type.String({ description: "The recording's key, e.g. 2026/11/26/ccs-1-2-1.wav" }) }),
+  querystring: Type.Object({ exp: Type.Integer({ description: 'Expiry, Unix seconds' }), sig: Type.String({ description: 'Signature of key and expiry' }) }),
+  response: {
+    200: { description: 'The recording', content: { 'audio/wav': { schema: Type.String({ format: 'binary' }) } } },
+    206: { description: 'Partial content (Range)', content: { 'audio/wav': { schema: Type.String({ format: 'binary' }) } } },
+    403: opsError('Tampered link'),
+    404: opsError('Recording not found'),
+    410: opsError('Expired link'),
+    416: { description: 'Range not satisfiable' },
+  },
+};
+
+export const serviceSchemas = {
+  healthz: { summary: 'Liveness', tags: ['Health'], response: { 200: Type.Object({ status: Type.Literal('ok') }, { description: 'The process is up' }) } },
+  readyz: {
+    summary: 'Readiness: database, telephony and configuration checks',
+    tags: ['Health'],
+    response: {
+      200: Type.Object({ ready: Type.Boolean(), checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), reason: Type.Optional(Type.String()) })) }, { description: 'Ready' }),
+      503: Type.Object({ ready: Type.Boolean(), checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), reason: Type.Optional(Type.String()) })) }, { description: 'Not ready; the checks say why' }),
+    },
+  },
+  metrics: { summary: 'Prometheus metrics', tags: ['Health'], response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } } } },
+  openapi: { summary: 'This OpenAPI document', tags: ['Documentation'], response: { 200: Type.Object({}, { additionalProperties: true, description: 'OpenAPI 3.1' }) } },
+  docs: { summary: 'The API documentation for people (renders /openapi.json)', tags: ['Documentation'], response: { 200: { description: 'HTML page', content: { 'text/html': { schema: Type.String() } } } } },
+};
