@@ -9,7 +9,7 @@
 //
 // `node scripts/server-build.mjs` builds unconditionally.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,14 +28,14 @@ export function freshServerBuild(outDir = OUT_DIR) {
     return null;
   }
   try {
-    for (const input of manifest.inputs) if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAt) return null;
+    for (const input of manifest.inputs) if (statSync(resolve(ROOT, input)).mtimeMs > manifest.builtAt) return null;
   } catch {
     return null; // an input was removed or renamed
   }
   return join(outDir, manifest.entry);
 }
 
-/** Compiles src/cli/main.ts and what it imports into `outDir`; returns the entry file. */
+/** Compiles src/cli/main.ts and what it imports into `outDir`; returns the entry file and esbuild's metafile. */
 export async function buildServer(outDir = OUT_DIR) {
   const esbuild = await import('esbuild');
   const builtAt = Date.now();
@@ -86,12 +86,12 @@ export async function buildServer(outDir = OUT_DIR) {
       /* removed by another build */
     }
   }
-  return join(outDir, manifest.entry);
+  return { entry: join(outDir, manifest.entry), metafile: result.metafile };
 }
 
 /** The entry file of an up-to-date build, building first when needed. */
 export async function ensureServerBuild() {
-  return freshServerBuild() ?? (await buildServer());
+  return freshServerBuild() ?? (await buildServer()).entry;
 }
 
 /** One readable line for a failed build (esbuild lists every error with file and line). */
@@ -108,7 +108,7 @@ export function buildFailure(error) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const started = Date.now();
   try {
-    const entry = await buildServer();
+    const { entry } = await buildServer();
     process.stdout.write(`compiled CCS into ${relative(ROOT, entry)} in ${Date.now() - started} ms\n`);
   } catch (error) {
     process.stderr.write(`${buildFailure(error)}\n`);

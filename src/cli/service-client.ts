@@ -81,7 +81,7 @@ export function serviceClient(config: ClientConfig, defaultTimeoutMs = 30_000): 
 
 function failureReason(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
   const code = e?.cause?.code;
   if (code && REASONS[code]) return REASONS[code];
   return e?.cause?.message ?? e?.message ?? String(error);
