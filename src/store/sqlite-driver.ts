@@ -58,7 +58,10 @@ function openNodeSqlite(path: string): SqliteHandle {
     engine: 'node:sqlite',
     prepare: (sql) => nodeStatement(guard(() => db.prepare(sql))),
     exec: (sql) => guard(() => db.exec(sql)),
-    close: () => db.close(),
+    // Closing twice is harmless, as with better-sqlite3.
+    close: () => {
+      if (db.isOpen) db.close();
+    },
   };
 }
 

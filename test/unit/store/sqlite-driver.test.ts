@@ -7,7 +7,10 @@ const DRIVER = fileURLToPath(new URL('../../../src/store/sqlite-driver.ts', impo
 
 describe('the SQLite engine under the store', () => {
   let db: SqliteHandle | undefined;
-  afterEach(() => db?.close());
+  afterEach(() => {
+    db?.close();
+    db = undefined;
+  });
 
   it('is node:sqlite from Node 24 on and better-sqlite3 before', () => {
     expect(sqliteEngineFor('20.20.2')).toBe('better-sqlite3');
