@@ -7,6 +7,7 @@ import { runCallbackDeliveryBench } from './callback-delivery.ts';
 import { runDialerBench } from './dialer.ts';
 import { runDncBench } from './dnc.ts';
 import { runSendCampaignBench } from './send-campaign.ts';
+import { runStartupBench } from './startup.ts';
 
 const lines: string[] = [];
 const section = async (name: string, run: () => Promise<string>) => {
@@ -23,5 +24,6 @@ await section('callback delivery, 50,000 after an outage', async () => {
 });
 await section('dialer in virtual time, 10,000 contacts, 100 agents', async () => (await runDialerBench()).line);
 await section('do-not-call list, 1,000,000 numbers', async () => (await runDncBench(1_000_000, () => {})).line);
+await section('start-up: npx ccs status, npm start to /healthz', async () => (await runStartupBench(7)).line);
 
 process.stdout.write(`\n== summary (${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores)\n${lines.join('\n')}\n`);
