@@ -88,6 +88,7 @@ export class BridgeRecording {
     // for the file again (Asterisk keeps it until it is stored here).
     const limits: { cancel(): void }[] = [];
     let timedOut = false;
+    let unread: AsyncIterable<Uint8Array> | null = null;
     const download = async () => {
       const controller = new AbortController();
       limits.push(
@@ -108,10 +109,12 @@ export class BridgeRecording {
       if (this.state === 'failed') return { status: 'failed', reason: this.failure };
       const first = await download();
       let firstBody: typeof first.body | null = first.body;
+      unread = first.body;
       const source = async () => {
         if (firstBody) {
           const body = firstBody;
           firstBody = null;
+          unread = null;
           return body;
         }
         timedOut = false;
@@ -130,6 +133,8 @@ export class BridgeRecording {
       return { status: 'failed', reason };
     } finally {
       for (const limit of limits) limit.cancel();
+      // A download the store never read must not hold its connection.
+      (unread as { dump?(): Promise<void> } | null)?.dump?.().catch(() => {});
     }
   }
 

@@ -40,12 +40,13 @@ export interface ScriptedRig {
 export async function createScriptedRig(
   config: Partial<AriConfigInput> = {},
   ariOptions: Omit<ScriptedAriOptions, 'clock'> = {},
-  options: { start?: boolean } = {},
+  options: { start?: boolean; recordings?: (files: RecordingStore, clock: VirtualClock) => RecordingStore } = {},
 ): Promise<ScriptedRig> {
   const clock = new VirtualClock(START, { settle: settleIo });
   const ari = await ScriptedAri.start({ clock, ...ariOptions });
   const dir = mkdtempSync(join(tmpdir(), 'ccs-ari-scripted-'));
-  const recordings = createFileRecordingStore(dir, { clock, fsync: false });
+  const files = createFileRecordingStore(dir, { clock, fsync: false });
+  const recordings = options.recordings ? options.recordings(files, clock) : files;
   let counter = 0;
   const driver = createAriDriver(
     { url: ari.url, user: ari.user, password: ari.password, agents: [], ...config },
