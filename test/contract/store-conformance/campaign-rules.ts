@@ -219,7 +219,7 @@ export function campaignRules(store: () => Store): void {
 
   it('finishCampaign refuses while an attempt of the campaign is open: its update must come first', async () => {
     const s = store();
-    await createRunning(s, 7, contacts(1, 2));
+    await createRunning(s, 7, contacts(1, 2, 3));
     await s.stopCampaign(7, 'closed', T0 + MINUTE);
     await call(s, 7, 1, 1, T0, 'ANSWERED', answered);
     const talking = await dial(s, 7, 2, 1, T0);
@@ -229,7 +229,9 @@ export function campaignRules(store: () => Store): void {
     expect((await s.listCallbacks({ campaignId: 7, limit: 10 })).map((c) => c.kind)).toEqual(['update']);
 
     expect(await s.endAttempt(attemptEnd(7, 2, talking, 'ANSWERED', T0, T0 + 2 * MINUTE, answered))).toBe(true);
-    expect(await s.finishCampaign(7, 'closed', T0 + 3 * MINUTE)).toEqual({ outcome: 'finished', callback: finishFor(7, 'closed', 2, 2) });
+    // A leg that never reached the carrier was given back: nothing to report, nothing open.
+    expect(await s.unplaceAttempt(await dial(s, 7, 3, 1, T0 + MINUTE), T0 + MINUTE, T0 + HOUR, 'not placed')).toBe(true);
+    expect(await s.finishCampaign(7, 'closed', T0 + 3 * MINUTE)).toEqual({ outcome: 'finished', callback: finishFor(7, 'closed', 3, 2) });
     expect((await s.listCallbacks({ campaignId: 7, limit: 10 })).map((c) => c.kind)).toEqual(['update', 'update', 'finish']);
   });
 
