@@ -58,6 +58,7 @@ export function createMetrics(deps: {
   });
 
   const callsPlaced = new client.Counter({ name: 'ccs_calls_placed_total', help: 'Customer legs placed (dial rate)', registers: [registry] });
+  const callsNotPlaced = new client.Counter({ name: 'ccs_calls_not_placed_total', help: 'Legs the telephony refused before reaching the carrier (attempt given back, nothing reported)', registers: [registry] });
   const callsEnded = new client.Counter({ name: 'ccs_calls_total', help: 'Ended attempts by reported status', labelNames: ['status'] as const, registers: [registry] });
   const answered = new client.Counter({ name: 'ccs_calls_answered_total', help: 'Customer legs answered (connected or abandoned)', registers: [registry] });
   const abandoned = new client.Counter({ name: 'ccs_calls_abandoned_total', help: 'Answered customers with no agent (drops)', registers: [registry] });
@@ -111,6 +112,7 @@ export function createMetrics(deps: {
   }
 
   deps.engine.events.on('call:placed', () => callsPlaced.inc());
+  deps.engine.events.on('call:not-placed', () => callsNotPlaced.inc());
   deps.engine.events.on('call:ended', ({ status }) => {
     callsEnded.inc({ status });
     if (status === 'ANSWERED' || status === 'ABANDONED') answered.inc();

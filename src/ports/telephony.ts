@@ -10,7 +10,9 @@
  * - Events may arrive late or twice; the engine treats them idempotently and only moves an
  *   attempt forward.
  * - Every placed leg ends with exactly one `ended` event carrying its cause (a repeat is
- *   harmless). A `placeCall` that rejects means the leg never existed: no `ended` is owed.
+ *   harmless). A `placeCall` that rejects means the leg never existed: no `ended` is owed,
+ *   and the engine gives the attempt back (nothing was dialled). So a driver rejects only when
+ *   the carrier was not reached; a leg that was dialled and failed ends with `ended`.
  * - A driver may restart or lose its PBX: it reports `driver` down/up; afterwards the engine
  *   asks `liveCalls()` and reconciles every attempt the PBX no longer knows.
  */

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { attemptCallId } from '../../src/domain/callbacks.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import type { PlaceCallRequest } from '../../src/ports/telephony.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { contactsFor, HOUR, MINUTE, phoneNumbers, SECOND, startEngineHarness, T0, type EngineHarness } from '../support/engine-harness.ts';
@@ -36,6 +37,7 @@ describe.each(DIALECTS)('legs that could not be placed, on %s', (dialect) => {
     const [a, b] = phoneNumbers(2);
     let refusals = 0;
     const { refused } = refusing(h, (request) => request.tags.contactId === 1 && refusals++ < 2);
+    const metrics = createMetrics({ store: h.store, engine: h.engine, now: () => h!.clock.now() });
     await h.sendCampaign({ id: 10, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor([a!, b!]) });
     expect(await h.runUntilFinished(10, HOUR, 10 * SECOND)).toBe(true);
 
@@ -55,6 +57,7 @@ describe.each(DIALECTS)('legs that could not be placed, on %s', (dialect) => {
     expect(rows.map((r) => r.state).sort()).toEqual(['ended', 'unplaced', 'unplaced']);
     expect(rows.filter((r) => r.state === 'unplaced').every((r) => r.callId.startsWith(`${callId}~unplaced-`) && /409 Channel not in Stasis/.test(r.cause ?? ''))).toBe(true);
     expect(await h.finishPayload(10)).toEqual({ campaignid: 10, status: 'completed', contact_total: 2, contact_success: 2 });
+    expect(await metrics.registry.getSingleMetricAsString('ccs_calls_not_placed_total')).toContain('ccs_calls_not_placed_total 2');
   });
 
   it('a PBX that refuses every leg: the dialer backs off (no hot loop), nothing is reported, contacts stay pending until endtime', async () => {
