@@ -5,9 +5,9 @@
  * through `DncStore.importMany` into a fresh SQLite file, then times look-ups: one number at a
  * time (`get`, what the dialer does before every dial) and many at once (`listed`, what
  * screening at receipt does). The baseline, measured in the same run on a second file, is
- * better-sqlite3 alone: one prepared upsert per row in one transaction, and one prepared
- * select per look-up, with keys already normalised — the ratio is the cost of the store's
- * layers (normalisation, Kysely, async). Prints; never asserts.
+ * SQLite alone (the store's engine on this Node line): one prepared upsert per row in one
+ * transaction, and one prepared select per look-up, with keys already normalised — the ratio
+ * is the cost of the store's layers (normalisation, Kysely, async). Prints; never asserts.
  *
  *   npx tsx bench/dnc.ts [count]
  */
@@ -15,11 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import SqliteDatabase from 'better-sqlite3';
 import { subscriberKey } from '../src/domain/phone-number.ts';
 import type { DncImportLine } from '../src/ports/dnc-store.ts';
 import { dncRepository } from '../src/store/dnc-repository.ts';
 import { openSqlDatabase } from '../src/store/sql-store.ts';
+import { openSqlite } from '../src/store/sqlite-driver.ts';
 
 export interface DncBenchResult {
   count: number;
@@ -72,18 +72,18 @@ export async function runDncBench(count = 1_000_000, log: (line: string) => void
     const batchMs = performance.now() - t;
     await opened.store.close();
 
-    // Baseline: better-sqlite3 alone, same table, keys normalised beforehand.
-    const raw = new SqliteDatabase(join(dir, 'baseline.sqlite'));
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = NORMAL');
+    // Baseline: SQLite alone (the store's engine on this Node line), same table, keys normalised beforehand.
+    const raw = openSqlite(join(dir, 'baseline.sqlite'));
+    raw.exec('pragma journal_mode = WAL');
+    raw.exec('pragma synchronous = NORMAL');
     raw.exec('create table dnc (key text primary key, number text not null, source text not null, added_at bigint not null)');
     const rows = lines.map((l) => [subscriberKey(l.number), l.number, l.source] as const);
     const insert = raw.prepare('insert into dnc (key, number, source, added_at) values (?, ?, ?, ?) on conflict (key) do update set number = excluded.number, source = excluded.source, added_at = excluded.added_at');
     const at = Date.now();
     t = performance.now();
-    raw.transaction(() => {
-      for (const r of rows) insert.run(r[0], r[1], r[2], at);
-    })();
+    raw.exec('begin');
+    for (const r of rows) insert.run(r[0], r[1], r[2], at);
+    raw.exec('commit');
     const baselineImportMs = performance.now() - t;
     const select = raw.prepare('select key from dnc where key = ?');
     const probeKeys = probes.map(subscriberKey);
@@ -106,11 +106,11 @@ export async function runDncBench(count = 1_000_000, log: (line: string) => void
       line: '',
     };
     result.line =
-      `dnc: import ${k(count)} in ${(importMs / 1000).toFixed(2)} s (×${(importMs / baselineImportMs).toFixed(2)} raw better-sqlite3); ` +
+      `dnc: import ${k(count)} in ${(importMs / 1000).toFixed(2)} s (×${(importMs / baselineImportMs).toFixed(2)} raw SQLite); ` +
       `${k(result.singleLookupsPerSecond)} single look-ups/s (×${(result.baselineLookupsPerSecond / result.singleLookupsPerSecond).toFixed(2)} slower than raw), ${k(result.batchLookupsPerSecond)} batched/s`;
     log(`do-not-call list on SQLite, ${k(count)} numbers (${cpus().length} CPUs, Node ${process.version})`);
     log(`  import (importMany, one transaction):  ${(importMs / 1000).toFixed(2)} s  (${k(result.importPerSecond)} numbers/s)`);
-    log(`  baseline import (better-sqlite3 only): ${(baselineImportMs / 1000).toFixed(2)} s  → ratio ${(importMs / baselineImportMs).toFixed(2)}`);
+    log(`  baseline import (SQLite only): ${(baselineImportMs / 1000).toFixed(2)} s  → ratio ${(importMs / baselineImportMs).toFixed(2)}`);
     log(`  look-ups one at a time (get):          ${k(result.singleLookupsPerSecond)} /s  (${hits} of ${probes.length} listed)`);
     log(`  baseline look-ups (prepared select):   ${k(result.baselineLookupsPerSecond)} /s  → ratio ${(result.baselineLookupsPerSecond / result.singleLookupsPerSecond).toFixed(2)}`);
     log(`  look-ups in batches (listed):          ${k(result.batchLookupsPerSecond)} numbers/s  (${batch.filter((n) => found.has(n)).length} of ${batch.length} listed)`);

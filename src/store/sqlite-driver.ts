@@ -21,6 +21,7 @@ export interface SqliteRunResult {
 export interface SqliteStatement {
   readonly reader: boolean;
   all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
   run(...params: unknown[]): SqliteRunResult;
   iterate(...params: unknown[]): IterableIterator<unknown>;
 }
@@ -71,6 +72,10 @@ function nodeStatement(stmt: StatementSync): SqliteStatement {
     reader: stmt.columns().length > 0,
     // Plain objects, as better-sqlite3 returns (node:sqlite rows have a null prototype).
     all: (...params) => guard(() => stmt.all(...args(params)).map((row) => ({ ...row }))),
+    get: (...params) => {
+      const row = guard(() => stmt.get(...args(params)));
+      return row === undefined ? undefined : { ...row };
+    },
     run: (...params) => guard(() => stmt.run(...args(params))),
     iterate: (...params) => plainRows(guard(() => stmt.iterate(...args(params)))),
   };

@@ -33,6 +33,8 @@ describe('the SQLite engine under the store', () => {
     expect(rows).toEqual([{ id: 1, name: 'an', score: 1.5 }, { id: 2, name: 'bình', score: null }]);
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
     expect([...select.iterate(2)]).toEqual([{ id: 2, name: 'bình', score: null }]);
+    expect(select.get(2)).toEqual({ id: 2, name: 'bình', score: null });
+    expect(select.get(3)).toBeUndefined();
     expect(db.prepare('insert into t (id, name) values (?, ?) returning id').reader).toBe(true);
   });
 
