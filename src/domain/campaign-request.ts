@@ -59,7 +59,11 @@ const KNOWN_CONTACT_FIELDS = new Set(['id', 'phonenumber', 'linkedit']);
 /** An integer id, from a JSON number or a numeric string such as "12". */
 export function parseIntegerId(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
-  if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value.trim());
+  // Up to 16 digits: every safe integer, so an id accepted as a JSON number can also be named in a path.
+  if (typeof value === 'string' && /^\s*-?\d{1,16}\s*$/.test(value)) {
+    const n = Number(value.trim());
+    return Number.isSafeInteger(n) ? n : null;
+  }
   return null;
 }
 

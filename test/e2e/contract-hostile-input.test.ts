@@ -64,12 +64,18 @@ describe.each(DIALECTS)('hostile contract input on %s', (dialect) => {
     expect((await send(campaignBody(newId(), { typeid: 2 ** 31 - 1 }))).status).toBe(200);
   });
 
-  it('accepts the largest safe integer as campaign and contact id', async () => {
+  it('accepts the largest safe integer as campaign and contact id, and closes that campaign by it', async () => {
     const body = campaignBody(Number.MAX_SAFE_INTEGER);
     body.contact[0]!.id = Number.MAX_SAFE_INTEGER;
     const r = await send(body);
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ campaignid: Number.MAX_SAFE_INTEGER, status: 1 });
+    const close = await svc.request('GET', `/api/closeCampaign/${Number.MAX_SAFE_INTEGER}`);
+    expect(close.status).toBe(200);
+    expect(close.json).toEqual({ campaignid: Number.MAX_SAFE_INTEGER, status: 1 });
+    const beyond = await svc.request('GET', '/api/closeCampaign/9007199254740993');
+    expect(beyond.status).toBe(400);
+    expect(beyond.json.errors[0].field).toBe('campaignid');
   });
 
   it.each([
