@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The `ccs` command. Runs the compiled sources in dist/server, compiling them first when a
 // source file changed since the last build (scripts/server-build.mjs).
+import module from 'node:module';
 import { buildFailure, ensureServerBuild } from '../scripts/server-build.mjs';
 
+// Node 22.1+ keeps compiled code of the modules between runs; older Node lines skip this.
+module.enableCompileCache?.();
 let entry;
 try {
   entry = await ensureServerBuild();

@@ -16,11 +16,9 @@ const REASONS: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host not found',
   ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
   ECONNRESET: 'connection reset',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
 };
 
 export function unreachableMessage(config: Pick<ClientConfig, 'serviceUrl' | 'serviceUrlFrom'>, reason: string): string {
@@ -47,29 +45,22 @@ export function errorMessageOf(status: number, body: unknown): string {
 export function serviceClient(config: ClientConfig, defaultTimeoutMs = 30_000): ServiceClient {
   const base = config.serviceUrl.replace(/\/+$/, '');
   const request = async <T>(method: string, path: string, body: unknown, timeoutMs: number): Promise<T> => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (config.operatorToken && path.startsWith('/ops/')) headers.authorization = `Bearer ${config.operatorToken}`;
     if (config.apiKey && path.startsWith('/api/')) headers['x-api-key'] = config.apiKey;
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await exchange(method, new URL(`${base}${path}`), headers, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
     } catch (error) {
       throw new CliError(unreachableMessage(config, failureReason(error, timeoutMs)));
     }
-    const text = await response.text();
-    let data: unknown = text;
+    let data: unknown = response.text;
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(response.text);
     } catch {
       /* not JSON: keep the text */
     }
-    if (!response.ok) throw new CliError(errorMessageOf(response.status, data));
+    if (response.status < 200 || response.status > 299) throw new CliError(errorMessageOf(response.status, data));
     return data as T;
   };
   return {
@@ -79,10 +70,39 @@ export function serviceClient(config: ClientConfig, defaultTimeoutMs = 30_000): 
   };
 }
 
+/**
+ * One request over node:http(s) rather than fetch: fetch's first use costs more than the rest
+ * of `ccs status` put together. No keep-alive, so the process ends as soon as it is done.
+ */
+async function exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'CCS_CLI_TIMEOUT' })), timeoutMs);
+    function fail(error: Error) {
+      clearTimeout(timer);
+      reject(error);
+    }
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
 function failureReason(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
-  const code = e?.cause?.code;
-  if (code && REASONS[code]) return REASONS[code];
-  return e?.cause?.message ?? e?.message ?? String(error);
+  const e = error as { code?: string; message?: string };
+  if (e?.code === 'CCS_CLI_TIMEOUT') return `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
+  if (e?.code && REASONS[e.code]) return REASONS[e.code]!;
+  return e?.message ?? String(error);
 }
