@@ -2,6 +2,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AttemptState } from '../domain/campaign.ts';
 import type { AttemptProgress, AttemptStore } from '../ports/store.ts';
+import { campaignOpenForWrites } from './campaign-guard.ts';
+import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
 import { attemptFromRow, toJson, unplacedCallId } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -13,10 +15,11 @@ const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
   connected: ['dialing', 'ringing', 'answered'],
 };
 
-export function attemptRepository(db: Kysely<Database>): AttemptStore {
+export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName): AttemptStore {
   return {
     async beginAttempt(a) {
       await db.transaction().execute(async (trx) => {
+        if (!(await campaignOpenForWrites(trx, dialect, a.campaignId))) throw new Error(`campaign ${a.campaignId} is finished or unknown`);
         const r = await trx
           .updateTable('contacts')
           .set({ state: 'dialing', attempts: sql`attempts + 1`, wait_reason: null })

@@ -1,11 +1,13 @@
 /** Contact rows: what is due, postponements, final states reached without a call. */
 import type { Kysely } from 'kysely';
 import type { ContactStore } from '../ports/store.ts';
+import { campaignOpenForWrites } from './campaign-guard.ts';
+import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
 import { contactFromRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
-export function contactRepository(db: Kysely<Database>): ContactStore {
+export function contactRepository(db: Kysely<Database>, dialect: SqlDialectName): ContactStore {
   return {
     async getContact(campaignId, contactId) {
       const row = await db
@@ -69,6 +71,7 @@ export function contactRepository(db: Kysely<Database>): ContactStore {
 
     async finalizeWithoutCall(campaignId, contactId, outcome, callback, at) {
       return db.transaction().execute(async (trx) => {
+        if (!(await campaignOpenForWrites(trx, dialect, campaignId))) return false;
         const r = await trx
           .updateTable('contacts')
           .set({ state: 'final', outcome, last_status: callback.status, next_attempt_at: null, wait_reason: null })

@@ -38,8 +38,8 @@ export async function openSqlDatabase(databaseUrl: string, options: OpenOptions 
   const store: Store = unavailableAware({
     dialect,
     ...campaignRepository(db, dialect, sqlite),
-    ...contactRepository(db),
-    ...attemptRepository(db),
+    ...contactRepository(db, dialect),
+    ...attemptRepository(db, dialect),
     ...outboxRepository(db, dialect),
     async ping() {
       await sql`select 1`.execute(db);

@@ -16,7 +16,8 @@ export function memoryAttempts(t: MemoryTables): AttemptStore {
     async beginAttempt(a) {
       const entry = t.campaigns.get(a.campaignId);
       const contact = entry?.byId.get(a.contactId);
-      if (entry === undefined || contact?.state !== 'pending') throw new Error(`contact ${a.campaignId}/${a.contactId} is not pending`);
+      if (entry === undefined || entry.row.state === 'finished') throw new Error(`campaign ${a.campaignId} is finished or unknown`);
+      if (contact?.state !== 'pending') throw new Error(`contact ${a.campaignId}/${a.contactId} is not pending`);
       if (t.attempts.has(a.callId)) throw new Error(`attempt ${a.callId} already exists`);
       changeContact(entry, contact, { state: 'dialing', attempts: contact.attempts + 1, waitReason: null });
       const row: AttemptRow = {

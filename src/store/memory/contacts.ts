@@ -42,7 +42,8 @@ export function memoryContacts(t: MemoryTables): ContactStore {
 
     async finalizeWithoutCall(campaignId, contactId, outcome, callback, at) {
       const found = pendingContact(campaignId, contactId);
-      if (found === undefined) return false;
+      // Nothing is written for a campaign after its finish (as the SQL stores).
+      if (found === undefined || found.entry.row.state === 'finished') return false;
       changeContact(found.entry, found.contact, { state: 'final', outcome, lastStatus: callback.status, nextAttemptAt: null, waitReason: null });
       t.outbox.write({ campaignId, kind: 'update', idempotencyKey: callback.callid, payload: callback, at });
       return true;

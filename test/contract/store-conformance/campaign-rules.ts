@@ -1,7 +1,7 @@
 /** Conformance rules for campaigns: creation with contacts, idempotent re-creation, lifecycle. */
 import { expect, it } from 'vitest';
 import type { Store } from '../../../src/ports/store.ts';
-import { HOUR, MINUTE, SECOND, T0, answered, attemptEnd, call, contact, contacts, createRunning, dial, exhausted, finishFor, manyContacts, newCampaign, retryAt } from './fixtures.ts';
+import { HOUR, MINUTE, SECOND, T0, answered, attemptEnd, call, contact, contacts, createRunning, dial, dncFor, exhausted, finishFor, manyContacts, newCampaign, retryAt } from './fixtures.ts';
 
 export function campaignRules(store: () => Store): void {
   it('creating a campaign stores it scheduled and every contact in CRM order, pending and due at the start', async () => {
@@ -246,5 +246,18 @@ export function campaignRules(store: () => Store): void {
     await call(s, 7, 1, 2, T0 + HOUR, 'ANSWERED', answered);
     await call(s, 7, 3, 1, T0 + HOUR, 'BUSY', exhausted);
     expect(await s.finishCampaign(7, 'completed', T0 + 2 * HOUR + SECOND)).toEqual({ outcome: 'finished', callback: finishFor(7, 'completed', 3, 2) });
+  });
+
+  it('after the finish nothing more is written for the campaign: no attempt begins, no contact is made final without a call', async () => {
+    const s = store();
+    await createRunning(s, 7, contacts(1, 2));
+    await s.stopCampaign(7, 'closed', T0);
+    expect(await s.finishCampaign(7, 'closed', T0 + SECOND)).toMatchObject({ outcome: 'finished' });
+
+    await expect(dial(s, 7, 1, 1, T0 + MINUTE)).rejects.toThrow();
+    expect(await s.finalizeWithoutCall(7, 2, 'dnc', dncFor(7, 2, T0 + MINUTE), T0 + MINUTE)).toBe(false);
+    expect(await s.getContact(7, 1)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await s.openAttempts()).toEqual([]);
+    expect((await s.listCallbacks({ campaignId: 7, limit: 10 })).map((c) => c.kind)).toEqual(['finish']);
   });
 }

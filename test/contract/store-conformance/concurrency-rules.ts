@@ -42,6 +42,16 @@ export function concurrencyRules(store: () => Store): void {
     expect(await s.listCallbacks({ limit: 10 })).toHaveLength(1);
   });
 
+  it('a finish and an attempt begun at the same time: one of them is refused, never an open attempt in a finished campaign', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1));
+    await s.stopCampaign(1, 'closed', T0);
+    const [finish, begun] = await Promise.allSettled([s.finishCampaign(1, 'closed', T0 + SECOND), dial(s, 1, 1, 1, T0)]);
+    const finished = finish.status === 'fulfilled' && finish.value.outcome === 'finished';
+    expect(finished !== (begun.status === 'fulfilled')).toBe(true);
+    expect(finished && (await s.openAttempts()).length > 0).toBe(false);
+  });
+
   it('two concurrent finishCampaigns: exactly one finishes it and one finish callback is written', async () => {
     const s = store();
     await createRunning(s, 1, contacts(1));
