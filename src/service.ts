@@ -51,6 +51,8 @@ export interface ServiceOverrides {
   telephony?: TelephonyDriver;
   policy?: DialPolicy;
   pacers?: Partial<PacerRegistry>;
+  /** Puts something in front of the store (fault-injection tests). */
+  wrapStore?: (store: Store) => Store;
 }
 
 export interface Service {
@@ -107,7 +109,9 @@ async function databaseReadiness(store: Store, engine: Engine, clock: Clock): Pr
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const { store, db } = await openSqlDatabase(config.databaseUrl, { logger });
+  const opened = await openSqlDatabase(config.databaseUrl, { logger });
+  const { db } = opened;
+  const store = overrides.wrapStore ? overrides.wrapStore(opened.store) : opened.store;
   const dnc = dncRepository(db);
   // A write that fails (full disk, read-only folder) is tried again before the call is reported.
   const recordingHealth = new RecordingHealth();

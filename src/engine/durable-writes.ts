@@ -39,6 +39,7 @@ export class DurableWrites {
   private lastError: WriteHealth['lastError'] = null;
   private waiting = new Map<TimerHandle, () => void>();
   private behind = 0;
+  private recovered: (() => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -82,7 +83,14 @@ export class DurableWrites {
   /** A store write landed: the store writes again. */
   succeeded(what = 'write', attempts = 1, bindings: Record<string, unknown> = {}): void {
     if (attempts > 1) this.logger.info({ ...bindings, attempts }, `store write landed after retries (${what})`);
+    const wasFailing = this.failing;
     this.failing = false;
+    if (wasFailing) for (const listener of this.recovered) listener();
+  }
+
+  /** `listener` runs when a write lands after a failure (the dialer resumes without waiting out its back-off). */
+  onRecovered(listener: () => void): void {
+    this.recovered.push(listener);
   }
 
   health(): WriteHealth {

@@ -52,6 +52,8 @@ interface Claimed {
 
 /** Ids per markDelivered statement (well under SQLite's bound-parameter limit). */
 const MARK_CHUNK = 1000;
+/** How long a failed "delivered" acknowledgement is retried before the lease is left to run out. */
+const MARK_RETRY_FOR_MS = 10_000;
 
 export function runDeliveryPass(deps: PassDeps): Promise<PassResult> {
   return new DeliveryPass(deps).run();
@@ -214,11 +216,21 @@ class DeliveryPass {
     this.writes = this.writes.then(async () => {
       while (this.deliveredIds.length > 0) {
         const ids = this.deliveredIds.splice(0, MARK_CHUNK);
-        try {
-          await store.markDelivered(ids, clock.now());
-        } catch (error) {
-          // The rows stay pending and leased: they are posted again once the lease runs out.
-          logger.error({ err: error, count: ids.length }, 'marking callbacks delivered failed');
+        // A short store outage should not cost a re-post after the lease (and hold a finish
+        // back that long): the acknowledgement is retried for a while first.
+        const giveUpAt = clock.now() + MARK_RETRY_FOR_MS;
+        for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+          try {
+            await store.markDelivered(ids, clock.now());
+            break;
+          } catch (error) {
+            if (clock.now() + delay > giveUpAt) {
+              // The rows stay pending and leased: they are posted again once the lease runs out.
+              logger.error({ err: error, count: ids.length }, 'marking callbacks delivered failed');
+              break;
+            }
+            await new Promise<void>((resolve) => clock.setTimer(delay, resolve));
+          }
         }
       }
     });
