@@ -10,7 +10,7 @@
  * comes after a back-off (1 s doubling to 10 s, sooner when a retried write lands): no leg is placed that could not be recorded.
  * A placement whose attempt write failed may still have been committed (a connection lost
  * during COMMIT): its number stays claimed until a later pass has read the attempt back, and
- * one that was committed is ended as not placed, so its contact is never left "dialing".
+ * one that was committed is given back as not placed, so its contact is never left "dialing".
  */
 import { attemptCallId } from '../domain/callbacks.ts';
 import { dncUpdatePayload } from '../domain/callbacks.ts';
@@ -209,7 +209,7 @@ export class Dialer {
       const call = this.ctx.live.get(callId);
       if (!call) continue;
       if (attempt && attempt.state !== 'ended') {
-        this.ctx.log({ callId, campaignId: call.campaignId }).warn('attempt was recorded although its write reported a failure; ending it as not placed');
+        this.ctx.log({ callId, campaignId: call.campaignId }).warn('attempt was recorded although its write reported a failure; giving it back as not placed');
         this.onLegFailed(callId, 'not placed: the attempt write failed');
       } else {
         this.ctx.live.remove(callId);
