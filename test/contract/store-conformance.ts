@@ -35,6 +35,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     it('answers a ping', async () => {
       await expect(store().ping()).resolves.toBeUndefined();
     });
+    it('takes a heartbeat write again and again (the readiness write probe)', async () => {
+      await expect(store().probeWrite(1_000)).resolves.toBeUndefined();
+      await expect(store().probeWrite(2_000)).resolves.toBeUndefined();
+    });
     describe('campaigns', () => campaignRules(store));
     describe('contacts', () => contactRules(store));
     describe('attempts', () => attemptRules(store));
