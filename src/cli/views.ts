@@ -36,7 +36,7 @@ export function campaignView(c: Row): string {
   const p = c.profile ?? {};
   const head = fields([
     ['Campaign', `${c.campaignid}${c.typeid !== null && c.typeid !== undefined ? ` (type ${c.typeid})` : ''}`],
-    ['State', `${c.state}${c.finishStatus ? `, finished ${c.finishStatus}` : ''}`],
+    ['State', `${c.state}${c.finishStatus ? ` (${c.finishStatus})` : ''}`],
     ['Window', formatWindow(c.starttime, c.endtime)],
     ['Received', c.receivedAt],
     ['Started', c.startedAt ?? undefined],
