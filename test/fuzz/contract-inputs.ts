@@ -153,12 +153,17 @@ export interface SendInput {
   label: string;
 }
 
-/** A sendCampaign body as JSON text: valid (about a third), or a valid one with 1–3 mutations. */
+/** A sendCampaign body as JSON text: valid (about a third), or a valid one with 1–3 mutations; now and then cut short (not JSON). */
 export function sendInput(now: number): fc.Arbitrary<SendInput> {
   return fc
-    .tuple(validBody(now), fc.oneof({ arbitrary: fc.constant([] as Mutation[]), weight: 1 }, { arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }), weight: 2 }))
-    .map(([body, mutations]) => {
-      const text = toJsonText(mutations.reduce((b, m) => m(b), body));
+    .tuple(
+      validBody(now),
+      fc.oneof({ arbitrary: fc.constant([] as Mutation[]), weight: 1 }, { arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }), weight: 2 }),
+      fc.oneof({ arbitrary: fc.constant(undefined), weight: 19 }, { arbitrary: fc.double({ min: 0, max: 1, noNaN: true }), weight: 1 }),
+    )
+    .map(([body, mutations, cut]) => {
+      const full = toJsonText(mutations.reduce((b, m) => m(b), body));
+      const text = cut === undefined ? full : full.slice(0, Math.floor(full.length * cut));
       // Short, so a failure report stays readable even for a 2,000-contact or 6,000-deep body.
       const label = text.length > 600 ? `${text.slice(0, 300)} …(${text.length} chars)… ${text.slice(-200)}` : text;
       return { text, label, [fc.toStringMethod]: () => label };
