@@ -23,7 +23,9 @@ export const Datetime = Type.String({
   description: 'Local wall-clock time in the CCS zone (CCS_TIMEZONE, default Asia/Ho_Chi_Minh), %Y-%m-%d %H:%M:%S',
   examples: ['2018-07-10 00:24:00'],
 });
-const Id = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^\\d+$' })], { description: 'Integer; a numeric string such as "12" is accepted' });
+const Id = Type.Union([Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ pattern: '^\\d+$' })], {
+  description: 'Integer up to 2^53-1; a numeric string such as "12" is accepted',
+});
 const Count = Type.Integer({ minimum: 0 });
 
 // ---- The CRM contract (spec section 1) and its callbacks ----
@@ -31,10 +33,13 @@ const Count = Type.Integer({ minimum: 0 });
 const Contact = Type.Object(
   {
     id: Id,
-    phonenumber: Type.String({ description: 'Digits with optional leading +, 3–20 digits once spaces, dots and dashes are removed', examples: ['0987654321'] }),
-    linkedit: Type.Optional(Type.String({ description: "URL of the contact's page in the CRM" })),
+    phonenumber: Type.String({
+      description: 'Digits with optional leading +, 3–20 digits once ASCII spaces, dots and dashes are removed (no tabs, line breaks or other spaces)',
+      examples: ['0987654321'],
+    }),
+    linkedit: Type.Optional(Type.String({ description: "URL of the contact's page in the CRM; no control characters" })),
   },
-  { additionalProperties: true },
+  { additionalProperties: true, description: 'Extra fields are kept as sent, up to 32 levels of nesting' },
 );
 
 export const SendCampaign = Type.Object(
@@ -42,7 +47,7 @@ export const SendCampaign = Type.Object(
     campaignid: Id,
     starttime: Datetime,
     endtime: Datetime,
-    typeid: Type.Optional(Type.Integer({ description: 'Selects a campaign profile; absent or unknown → default profile' })),
+    typeid: Type.Optional(Type.Integer({ minimum: -2147483648, maximum: 2147483647, description: 'Selects a campaign profile; absent or unknown → default profile' })),
     contact: Type.Array(Contact, { minItems: 1 }),
   },
   { additionalProperties: true },
