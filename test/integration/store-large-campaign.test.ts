@@ -1,13 +1,17 @@
 /**
- * Storing a 200,000-contact campaign, on SQLite and PostgreSQL: the event loop is given back
- * while the contacts are inserted (so timers and other requests are served meanwhile), and
- * a write made meanwhile never becomes part of the campaign's transaction: it lands even when
- * that transaction is rolled back.
+ * Receiving and storing a 200,000-contact campaign, on SQLite and PostgreSQL: the event loop
+ * is given back while the contacts are checked, hashed and inserted (so timers and other
+ * requests are served meanwhile), and a write made meanwhile never becomes part of the
+ * campaign's transaction: it lands even when that transaction is rolled back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { receiveCampaign } from '../../src/application/receive-campaign.ts';
+import { systemClock } from '../../src/clock/system-clock.ts';
 import type { ContactRequest } from '../../src/domain/campaign-request.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
 import type { NewCampaign, Store } from '../../src/ports/store.ts';
 import { openSqlStore } from '../../src/store/sql-store.ts';
+import { campaignBody, ZONE } from '../support/campaigns.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.ts';
 
 const LARGE = 200_000;
@@ -62,6 +66,34 @@ describe.each(DIALECTS)('a 200,000-contact campaign stored on %s', (dialect) => 
     expect((await s.countCampaign(1)).contactTotal).toBe(LARGE);
     const last = await s.listContacts(1, { limit: 1, offset: LARGE - 1 });
     expect(last.map((c) => [c.contactId, c.seq])).toEqual([[LARGE, LARGE - 1]]);
+  }, 120_000);
+
+  it('lets the event loop turn while a received campaign is checked and hashed, before it is stored', async () => {
+    const s = await open();
+    let turnsWhenStored = -1;
+    let turns = 0;
+    const store: Store = {
+      ...s,
+      createCampaign: (campaign, list) => {
+        turnsWhenStored = turns;
+        return s.createCampaign(campaign, list);
+      },
+    };
+    const body = campaignBody(9, { contacts: LARGE, startInMs: 3_600_000 });
+    let settled = false;
+    const tick = () => {
+      if (settled) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const outcome = await receiveCampaign({ store, clock: systemClock, logger: silentLogger, timeZone: ZONE, onCampaignStored: async () => {} }, body).finally(() => {
+      settled = true;
+    });
+    expect(outcome).toEqual({ ok: true, campaignId: 9 });
+    // Validation pauses every 5,000 contacts (40 times here) and hashing every 20,000 (10).
+    expect(turnsWhenStored).toBeGreaterThanOrEqual(40);
+    expect((await s.countCampaign(9)).contactTotal).toBe(LARGE);
   }, 120_000);
 
   it('keeps a campaign written while a large one is being stored out of its transaction, even when that one is rolled back', async () => {
