@@ -2,10 +2,11 @@
 // TypeScript sources at every start. `ensureServerBuild()` rebuilds when a source file changed
 // since the last build; the check itself is one small JSON read and one stat per source file.
 //
-// Layout: dist/server/build.json names the entry file and lists the build's inputs. Every other
-// file has a content hash in its name and is written once, then renamed into place, and
-// build.json is replaced last: processes starting while another one rebuilds (parallel tests,
-// two terminals) never see a half-written build. Files no build has used for a while are removed.
+// Layout: dist/server/build.json names the entry file and lists the build's inputs with their
+// modification times and sizes. Every other file has a content hash in its name and is written
+// once, then renamed into place, and build.json is replaced last: processes starting while
+// another one rebuilds (parallel tests, two terminals) never see a half-written build. Files no
+// build has used for a while are removed.
 //
 // `node scripts/server-build.mjs` builds unconditionally.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,11 @@ const OUT_DIR = join(ROOT, 'dist', 'server');
 const MANIFEST = 'build.json';
 const KEEP_UNUSED_MS = 10 * 60_000;
 
-/** The entry file of a build that is newer than every one of its inputs, or null. */
+/**
+ * The entry file of the build in `outDir` when none of its inputs changed since, or null. An
+ * input counts as changed when its modification time or size differs from the build's record
+ * (not only when it is newer: a file put back from a copy keeps its old time).
+ */
 export function freshServerBuild(outDir = OUT_DIR) {
   let manifest;
   try {
@@ -28,9 +33,12 @@ export function freshServerBuild(outDir = OUT_DIR) {
     return null;
   }
   try {
-    for (const input of manifest.inputs) if (statSync(resolve(ROOT, input)).mtimeMs > manifest.builtAt) return null;
+    for (const [input, [mtimeMs, size]] of Object.entries(manifest.inputs)) {
+      const stat = statSync(resolve(ROOT, input));
+      if (stat.mtimeMs !== mtimeMs || stat.size !== size) return null;
+    }
   } catch {
-    return null; // an input was removed or renamed
+    return null; // an input was removed or renamed, or the manifest is from another version
   }
   return join(outDir, manifest.entry);
 }
@@ -72,7 +80,13 @@ export async function buildServer(outDir = OUT_DIR) {
   }
   const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === 'src/cli/main.ts')?.[0];
   if (!entry) throw new Error('the build produced no entry for src/cli/main.ts');
-  const inputs = [...Object.keys(result.metafile.inputs), 'tsconfig.json', relative(ROOT, SELF)];
+  // Each input's time and size as the build found it; one changed while it ran is recorded as
+  // unknown (null), so the next start builds again.
+  const inputs = {};
+  for (const input of [...Object.keys(result.metafile.inputs), 'tsconfig.json', 'package.json', relative(ROOT, SELF)]) {
+    const stat = statSync(resolve(ROOT, input));
+    inputs[input] = [stat.mtimeMs >= builtAt ? null : stat.mtimeMs, stat.size];
+  }
   const manifest = { builtAt, entry: relative(outDir, join(ROOT, entry)), inputs };
   const temp = join(outDir, `${MANIFEST}.${process.pid}.tmp`);
   writeFileSync(temp, `${JSON.stringify(manifest, null, 1)}\n`);

@@ -51,16 +51,25 @@ describe('server build', () => {
     expect(staticPackages(metafile, outputHolding(metafile, 'src/service.ts')).has('fastify')).toBe(true);
   });
 
-  it('counts as fresh until one of its inputs is newer than the build or gone', () => {
+  it('counts as fresh until one of its inputs changes time or size, even to an older time, or is gone', () => {
     const dir = tempDir();
     const input = join(dir, 'input.ts');
     writeFileSync(input, 'export {};\n');
-    const builtAt = Date.now();
-    utimesSync(input, new Date(builtAt - 60_000), new Date(builtAt - 60_000));
-    writeFileSync(join(dir, 'build.json'), JSON.stringify({ builtAt, entry: 'cli-X.js', inputs: [input] }));
+    const recorded = new Date('2026-11-01T00:00:00Z');
+    utimesSync(input, recorded, recorded);
+    const manifest = (mtimeMs: number | null, size = 11) => writeFileSync(join(dir, 'build.json'), JSON.stringify({ builtAt: Date.now(), entry: 'cli-X.js', inputs: { [input]: [mtimeMs, size] } }));
+    manifest(recorded.getTime());
     expect(freshServerBuild(dir)).toBe(join(dir, 'cli-X.js'));
-    utimesSync(input, new Date(builtAt + 1000), new Date(builtAt + 1000));
+    utimesSync(input, new Date(recorded.getTime() + 1000), new Date(recorded.getTime() + 1000));
     expect(freshServerBuild(dir)).toBeNull();
+    utimesSync(input, new Date(recorded.getTime() - 86_400_000), new Date(recorded.getTime() - 86_400_000));
+    expect(freshServerBuild(dir)).toBeNull();
+    utimesSync(input, recorded, recorded);
+    manifest(recorded.getTime(), 12);
+    expect(freshServerBuild(dir)).toBeNull();
+    manifest(null); // changed while the build ran
+    expect(freshServerBuild(dir)).toBeNull();
+    manifest(recorded.getTime());
     rmSync(input);
     expect(freshServerBuild(dir)).toBeNull();
   });
