@@ -13,6 +13,11 @@ try {
   process.stderr.write(`ccs: ${buildFailure(error)}\n`);
   process.exit(1);
 }
+// `ccs attempts 7 | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 // Stack traces in the service's logs name the TypeScript sources.
 process.setSourceMapsEnabled(true);
 const { main } = await import(entry);
