@@ -36,8 +36,9 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
     const pool = new pg.Pool({
       connectionString: databaseUrl,
       max: 10,
-      // A database that does not answer is reported as unavailable rather than waited for.
-      connectionTimeoutMillis: 5_000,
+      // A database that does not answer (or a pool busy that long) is reported as unavailable
+      // (503, retried by the engine) rather than waited for without end.
+      connectionTimeoutMillis: 10_000,
       keepAlive: true,
       // Instants and ids are BIGINT; they fit a JS number, so read them as numbers.
       types: {
