@@ -85,6 +85,9 @@ async function run(argv: string[], io: Io): Promise<void> {
 async function runRemote(command: CommandSpec, args: string[], options: CommandContext['options'], io: Io): Promise<void> {
   const { loadClientConfig } = await import('../config/client-config.ts');
   const { serviceClient } = await import('./service-client.ts');
+  const { unknownSettings, unknownSettingMessage } = await import('../config/setting-names.ts');
+  // A mistyped CCS_URL or CCS_PORT would otherwise send ccs to the default port without a word.
+  for (const setting of unknownSettings()) io.err(`ccs: warning: ${unknownSettingMessage(setting)}\n`);
   const url = options.url;
   if (typeof url === 'string' && !/^https?:\/\/[^/\s]+/i.test(url)) throw new CliError(`--url must be an http(s) URL such as http://127.0.0.1:8080, got ${JSON.stringify(url)}`, 2);
   const base = loadClientConfig(typeof url === 'string' ? { url } : {});

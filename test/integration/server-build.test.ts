@@ -43,7 +43,8 @@ describe('server build', () => {
     const { entry, metafile } = await buildServer(tempDir());
     const heavy = ['fastify', 'kysely', 'pg', 'better-sqlite3', 'pino', 'prom-client', 'undici', '@sinclair/typebox'];
     const cli = relative(ROOT, entry);
-    for (const output of [cli, outputHolding(metafile, 'src/cli/commands/campaign-commands.ts'), outputHolding(metafile, 'src/cli/commands/floor-commands.ts')]) {
+    const remote = ['src/cli/commands/campaign-commands.ts', 'src/cli/commands/floor-commands.ts', 'src/cli/service-client.ts', 'src/config/client-config.ts', 'src/config/setting-names.ts'];
+    for (const output of [cli, ...remote.map((source) => outputHolding(metafile, source))]) {
       const loaded = staticPackages(metafile, output);
       expect(heavy.filter((p) => loaded.has(p)), output).toEqual([]);
     }

@@ -86,6 +86,17 @@ describe('ccs against a service', () => {
     expect((await ccs('send', 'contacts.csv', '--campaign-id', '7', '--end', '2026-11-27 17:00:00')).err).toContain('ccs: send contacts.csv needs --start;');
   });
 
+  it('warns about a mistyped CCS_* setting, naming the one meant, and still runs', async () => {
+    process.env.CCS_ULR = 'http://10.0.0.5:8080';
+    try {
+      const r = await ccs('status');
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('ccs: warning: CCS_ULR is not a CCS setting and is ignored; did you mean CCS_URL?\n');
+    } finally {
+      delete process.env.CCS_ULR;
+    }
+  });
+
   it('refuses a --url that is not an http URL', async () => {
     let err = '';
     const code = await main(['status', '--url', 'localhost:8080'], { out: () => {}, err: (t) => (err += t) });
