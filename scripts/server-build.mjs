@@ -56,7 +56,8 @@ export async function buildServer(outDir = OUT_DIR) {
     splitting: true,
     format: 'esm',
     platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
+    // The oldest Node line a checkout may run on: one build serves every Node it is started with.
+    target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
     entryNames: '[name]-[hash]',
