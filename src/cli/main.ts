@@ -59,7 +59,7 @@ async function run(argv: string[], io: Io): Promise<void> {
     return;
   }
   const { command, args, options } = line;
-  if (command.remote) return runRemote(command, args, line.options, io);
+  if (command.remote) return runRemote(command, args, options, io);
   switch (command.name) {
     case 'serve': {
       const { serve } = await import('../main.ts');
