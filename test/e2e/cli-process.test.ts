@@ -30,9 +30,10 @@ function ccs(args: string[], env: Record<string, string>, limitMs = 60_000): Pro
   );
 }
 
+/** A port taken on every IPv4 address, where CCS listens by default. */
 async function listening(): Promise<{ server: Server; port: number }> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, resolve));
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   return { server, port: (server.address() as { port: number }).port };
 }
 
