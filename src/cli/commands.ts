@@ -65,6 +65,11 @@ export const COMMANDS: readonly CommandSpec[] = [
 ];
 
 const usageLine = (c: CommandSpec) => `ccs ${c.name}${c.usage ? ` ${c.usage}` : ''}`;
+const optionText = (o: OptionName) => {
+  const spec: OptionSpec = OPTIONS[o];
+  return `  --${o}${spec.value ? ` ${spec.value}` : ''}`;
+};
+const optionHelp = (o: OptionName) => (OPTIONS[o] as OptionSpec).help;
 
 /** The usage up to its options: `ccs status [campaignid]`. */
 const shortUsage = (c: CommandSpec) => {
@@ -79,7 +84,7 @@ const shortUsage = (c: CommandSpec) => {
 export function generalHelp(): string {
   const names = COMMANDS.map(shortUsage);
   const w = Math.max(...names.map((n) => n.length));
-  const remoteOptions = REMOTE.map((o) => `  --${o}${(OPTIONS[o] as OptionSpec).value ? ` ${(OPTIONS[o] as OptionSpec).value}` : ''}`);
+  const remoteOptions = REMOTE.map(optionText);
   const ow = Math.max(...remoteOptions.map((o) => o.length));
   return [
     'ccs — the command line of CCS, the outbound Call Center Service',
@@ -87,7 +92,7 @@ export function generalHelp(): string {
     ...COMMANDS.map((c, i) => `  ${names[i]!.padEnd(w)}  ${c.summary}`),
     '',
     'Options of the commands that talk to a running CCS:',
-    ...remoteOptions.map((o, i) => `${o.padEnd(ow)}  ${(OPTIONS[REMOTE[i]!] as OptionSpec).help}`),
+    ...remoteOptions.map((o, i) => `${o.padEnd(ow)}  ${optionHelp(REMOTE[i]!)}`),
     '',
     'ccs looks for CCS at --url, else CCS_URL, else http://127.0.0.1:<port> with the port of',
     'CCS_PORT or of "port" in the config file (CCS_CONFIG or ./ccs.config.json), else 8080.',
@@ -96,13 +101,11 @@ export function generalHelp(): string {
 }
 
 export function commandHelp(c: CommandSpec): string {
-  const options = c.options.map((o) => `  --${o}${(OPTIONS[o] as OptionSpec).value ? ` ${(OPTIONS[o] as OptionSpec).value}` : ''}`);
+  const options = c.options.map(optionText);
   const w = Math.max(0, ...options.map((o) => o.length));
   return [
-    `${usageLine(c)}`,
+    usageLine(c),
     `  ${c.summary}`,
-    ...(options.length ? ['', ...options.map((o, i) => `${o.padEnd(w)}  ${(OPTIONS[c.options[i]!] as OptionSpec).help}`)] : []),
+    ...(options.length ? ['', ...options.map((o, i) => `${o.padEnd(w)}  ${optionHelp(c.options[i]!)}`)] : []),
   ].join('\n');
 }
-
-export { usageLine };
