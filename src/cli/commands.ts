@@ -35,6 +35,8 @@ export interface CommandSpec {
   args: readonly [min: number, max: number];
   /** Talks to a running CCS (so `--url`, `--token` and `--json` apply). */
   remote: boolean;
+  /** Shown under the options by `ccs <command> --help`. */
+  note?: string;
 }
 
 const REMOTE: readonly OptionName[] = ['url', 'token', 'json'];
@@ -49,6 +51,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'send a campaign as the CRM would: a contract body, or contacts from a CSV file',
     options: ['campaign-id', 'start', 'end', 'typeid'],
     args: [1, 1],
+    note: [
+      'A CSV file starts with a header line naming its columns in any order: id and phonenumber, optionally',
+      'linkedit; other columns travel as extra fields. Separator "," (or ";" or a tab, when the header uses it).',
+      'A field in double quotes may hold the separator and line breaks; "" inside it is one quote. Example:',
+      '  id,phonenumber,linkedit,note',
+      '  1,0912345678,https://crm.example.vn/contact/1,"Gọi sau 9 giờ, trước 17 giờ"',
+    ].join('\n'),
   }),
   remote({ name: 'demo-campaign', usage: '[--limit 20] [--campaign-id <id>]', summary: 'send a demo campaign whose window starts now (contact pages on CCS_CRM_URL)', options: ['limit', 'campaign-id'], args: [0, 0] }),
   remote({ name: 'close', usage: '<campaignid>', summary: 'close a campaign (as the contract\'s closeCampaign)', args: [1, 1] }),
@@ -107,5 +116,6 @@ export function commandHelp(c: CommandSpec): string {
     usageLine(c),
     `  ${c.summary}`,
     ...(options.length ? ['', ...options.map((o, i) => `${o.padEnd(w)}  ${optionHelp(c.options[i]!)}`)] : []),
+    ...(c.note ? ['', c.note] : []),
   ].join('\n');
 }
