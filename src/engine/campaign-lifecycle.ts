@@ -69,8 +69,14 @@ export class CampaignLifecycle {
     await this.ctx.queue.run(`campaign:${id}`, async () => {
       const c = this.ctx.campaigns.get(id);
       if (!c || c.state !== 'scheduled') return;
-      const now = this.ctx.deps.clock.now();
-      if (!(await this.ctx.deps.store.startCampaign(id, now))) return;
+      let now = this.ctx.deps.clock.now();
+      if (!(await this.ctx.deps.store.startCampaign(id, now))) {
+        // Refused: a retried start whose first commit went through unacknowledged (a dropped
+        // connection) finds the campaign running; memory follows the store.
+        const stored = await this.ctx.deps.store.getCampaign(id);
+        if (stored?.state !== 'running') return;
+        now = stored.startedAt ?? now;
+      }
       c.state = 'running';
       c.startedAt = now;
       this.ctx.log({ campaignId: id }).info('campaign started');
@@ -98,9 +104,16 @@ export class CampaignLifecycle {
   /** → stopping, then hangs up the campaign's calls that are not yet with a customer. */
   private async stop(id: number, status: FinishStatus): Promise<boolean> {
     const stopped = await this.ctx.queue.run(`campaign:${id}`, async () => {
-      const now = this.ctx.deps.clock.now();
-      if (!(await this.ctx.deps.store.stopCampaign(id, status, now))) return false;
+      let now = this.ctx.deps.clock.now();
       const c = this.ctx.campaigns.get(id);
+      if (!(await this.ctx.deps.store.stopCampaign(id, status, now))) {
+        // Refused: stopping already. If memory still has it running, an earlier try committed
+        // unacknowledged (a dropped connection): memory follows the store and the stop goes on.
+        const stored = await this.ctx.deps.store.getCampaign(id);
+        if (!c || c.state === 'stopping' || stored?.state !== 'stopping') return false;
+        status = stored.finishStatus ?? status;
+        now = stored.stoppedAt ?? now;
+      }
       if (c) {
         c.state = 'stopping';
         c.finishStatus = status;

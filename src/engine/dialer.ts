@@ -210,7 +210,7 @@ export class Dialer {
       if (!call) continue;
       if (attempt && attempt.state !== 'ended') {
         this.ctx.log({ callId, campaignId: call.campaignId }).warn('attempt was recorded although its write reported a failure; giving it back as not placed');
-        this.onLegFailed(callId, 'not placed: the attempt write failed');
+        this.onLegFailed(callId, 'its attempt write reported a failure');
       } else {
         this.ctx.live.remove(callId);
         this.onContactFinal(call.campaignId);

@@ -67,6 +67,8 @@ export interface HarnessOptions {
   /** Wraps the dial policy (profile calling hours) the engine asks before each call. */
   policy?: (base: DialPolicy) => DialPolicy;
   storeDelay?: StoreDelay;
+  /** Puts something between the engine and the store (fault injection); `store` stays the raw one. */
+  wrapStore?: (store: Store) => Store;
   /**
    * The floor's recording store, and when the clock may move on: `idle` resolves once no write
    * is in progress (a save waiting on the clock to try again is not in progress). Default: an
@@ -121,7 +123,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     raw = await openSqlStore(db.url);
   }
   let crashed = false;
-  const { store, pending } = trackedStore(raw, options.storeDelay);
+  const { store, pending } = trackedStore(options.wrapStore ? options.wrapStore(raw) : raw, options.storeDelay);
   let floor: SimulatorDriver | undefined;
   let recordingStore: { store: RecordingStore; idle(): Promise<void> } | undefined;
   const clock = new VirtualClock(options.startAt ?? T0, {
