@@ -31,7 +31,13 @@ export async function receiveCampaign(deps: ReceiveCampaignDeps, body: unknown):
   const exists = { ok: false as const, campaignId: request.campaignId, errorMsg: ContractMessage.campaignExists, errors: [{ field: 'campaignid', code: 'duplicate' as const, message: 'campaignid đã được dùng cho một campaign khác.' }] };
 
   const stored = await deps.store.getCampaign(request.campaignId);
-  if (stored) return stored.contentHash === contentHash ? { ok: true, campaignId: request.campaignId } : exists;
+  if (stored) {
+    if (stored.contentHash !== contentHash) return exists;
+    // The first send may have been stored and then answered 503 (the database dropped before
+    // the campaign was armed): the re-send the CRM makes arms it (a no-op when armed already).
+    await deps.onCampaignStored(request.campaignId);
+    return { ok: true, campaignId: request.campaignId };
+  }
 
   const now = deps.clock.now();
   const windowError = checkWindowIsOpen(request, now);

@@ -106,6 +106,20 @@ describe.each(DIALECTS)('store writes failing for 20 s on %s', (dialect) => {
     expect(new Set(payloads.filter((u) => u.status === 'ANSWERED').map((u) => u.contact_id)).size).toBe(7);
   }, 60_000);
 
+  it('a campaign stored but answered 503 (answer lost) runs once the CRM sends it again', async () => {
+    const numbers = phoneNumbers(4);
+    const fault = writeFault();
+    fault.loseAnswer.add('createCampaign');
+    const h = await startEngineHarness({ dialect, sim: { agents: 2 }, fallback: answers(5, 30), wrapStore: (store) => fault.wrap(store) });
+    open.push(h);
+    const spec = { id: 304, startsAt: T0 + SECOND, endsAt: T0 + 2 * HOUR, contacts: contactsFor(numbers) };
+    await expect(h.sendCampaign(spec)).rejects.toThrow(/Connection terminated/);
+    await h.sendCampaign(spec); // the CRM's retry: identical content, acknowledged
+    expect(await h.runUntilFinished(304, HOUR)).toBe(true);
+    const { body } = await checkReported(h, 304, 4);
+    expect(body.contact_success).toBe(4);
+  }, 60_000);
+
   it('a campaign whose end falls in the outage is stopped and finishes expired once its calls are written', async () => {
     const { h, placedDuring, fault } = await run({ id: 302, endsAt: T0 + 40 * SECOND }, { from: T0 + 30 * SECOND, to: T0 + 55 * SECOND });
     expect(h.finished.get(302)?.status).toBe('expired');
