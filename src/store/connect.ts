@@ -69,10 +69,11 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
  * a new connection.
  */
 function survivePoolErrors(pool: pg.Pool, logger: Logger | undefined): void {
-  const report = (where: string) => (error: Error) =>
-    logger?.warn({ err: error.message, code: (error as { code?: string }).code }, `database connection lost (${where}); a new one is opened on the next query`);
-  pool.on('error', report('idle connection'));
+  const details = (error: Error) => ({ err: error.message, code: (error as { code?: string }).code });
+  pool.on('error', (error) => logger?.warn(details(error), 'database connection lost (idle); a new one is opened on the next query'));
+  // Also emitted for an idle client (then reported above); for one in use, the query on it fails
+  // with its own error, which its caller reports.
   pool.on('connect', (client) => {
-    client.on('error', report('connection in use'));
+    client.on('error', (error) => logger?.debug(details(error), 'database connection lost'));
   });
 }
