@@ -42,7 +42,9 @@ export function createMetrics(deps: {
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      const s = await deps.store.outboxStats();
+      // While the database is down the last values stay: the scrape still answers (with the gauges below).
+      const s = await deps.store.outboxStats().catch(() => null);
+      if (!s) return;
       this.set({ state: 'pending' }, s.pending);
       this.set({ state: 'dead' }, s.dead);
     },
@@ -52,7 +54,8 @@ export function createMetrics(deps: {
     help: 'Age of the oldest undelivered CRM callback (0 when none)',
     registers: [registry],
     async collect() {
-      const s = await deps.store.outboxStats();
+      const s = await deps.store.outboxStats().catch(() => null);
+      if (!s) return;
       this.set(s.oldestPendingAt === null ? 0 : Math.max(0, (deps.now() - s.oldestPendingAt) / 1000));
     },
   });
@@ -70,6 +73,14 @@ export function createMetrics(deps: {
       const a = (await answered.get()).values[0]?.value ?? 0;
       const d = (await abandoned.get()).values[0]?.value ?? 0;
       this.set(a === 0 ? 0 : d / a);
+    },
+  });
+  new client.Gauge({
+    name: 'ccs_store_writes_waiting',
+    help: 'Call and campaign writes refused by the database and waiting to be retried (a database outage, a full disk)',
+    registers: [registry],
+    collect() {
+      this.set(deps.engine.storeWrites().retrying);
     },
   });
   new client.Gauge({ name: 'ccs_live_calls', help: 'Calls in flight', registers: [registry], collect() { this.set(deps.engine.liveCalls().length); } });

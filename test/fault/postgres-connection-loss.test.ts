@@ -159,6 +159,8 @@ describe('PostgreSQL drops the connections of a running CCS', () => {
     const notReady = await get(ccs, '/readyz');
     expect(notReady.status).toBe(503);
     expect(notReady.json.checks.database).toMatchObject({ ok: false, reason: expect.stringMatching(/cannot read/) });
+    // Metrics still answer (gauges that read the database keep their last values).
+    expect((await fetch(`${ccs.url}/metrics`)).status).toBe(200);
     expect(ccs.child.exitCode).toBeNull();
 
     await allowConnections(db, true);

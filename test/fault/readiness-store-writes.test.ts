@@ -104,6 +104,9 @@ describe.each(DIALECTS)('a store that cannot write, on %s', (dialect) => {
     const during = await svc.request('GET', '/readyz');
     expect(during.status).toBe(503);
     expect(during.json.checks.database.reason).toMatch(/last engine write error/);
+    const metrics = await svc.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/^ccs_store_writes_waiting [1-9]/m);
     // The outage lasts OUTAGE_MS: calls keep ringing, answering and ending meanwhile.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageEnds - Date.now())));
     if (dialect === 'sqlite') expect((fault.refused.get('progressAttempt') ?? 0) + (fault.refused.get('endAttempt') ?? 0)).toBeGreaterThan(0);
