@@ -103,6 +103,7 @@ export const contractSchemas = {
     response: {
       200: described(Ack, 'Accepted (also for an identical re-send)'),
       400: described(ErrorReply, 'Rejected; nothing was stored'),
+      503: described(ErrorReply, 'The database is unavailable or cannot write; nothing was stored, send again later (Retry-After)'),
     },
   },
   close: {
@@ -113,6 +114,7 @@ export const contractSchemas = {
     response: {
       200: described(Ack, 'Closed (also when already closed or finished)'),
       400: described(ErrorReply, 'Unknown or invalid id'),
+      503: described(ErrorReply, 'The database is unavailable or cannot write; nothing changed, send again later (Retry-After)'),
     },
   },
 };
