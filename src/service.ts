@@ -39,9 +39,11 @@ import { complianceReadiness } from './compliance/compliance-status.ts';
 import { createReceiptScreening } from './compliance/receipt-screening.ts';
 import { ruleSetRegistry } from './compliance/rule-sets.ts';
 import { registerComplianceRoutes } from './http/compliance-routes.ts';
+import { registerReportRoutes } from './http/report-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
 import { openSqlDatabase } from './store/sql-store.ts';
+import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
 import { createWebUi } from './web/web-ui.ts';
 
@@ -208,6 +210,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       web.register,
       (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
+      (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
     ],
   });
 

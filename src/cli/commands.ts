@@ -21,6 +21,11 @@ export const OPTIONS = {
   port: { value: '<port>', help: 'port to listen on' },
   fail: { value: '<share>', help: 'share of callbacks to refuse with 503, 0 to 1' },
   all: { help: 'every dead callback' },
+  from: { value: '<YYYY-MM-DD>', help: 'first day of the report, local date (default today)' },
+  to: { value: '<YYYY-MM-DD>', help: 'last day of the report, included (default today)' },
+  by: { value: '<dims>', help: 'group by campaign, agent, day or hour, comma-separated (default campaign)' },
+  agent: { value: '<code>', help: 'only these agents (codes, comma-separated)' },
+  csv: { help: 'print the report as CSV (the same file as the Reports page exports)' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -68,6 +73,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   remote({ name: 'agents', usage: '', summary: 'agents and their state', args: [0, 0] }),
   remote({ name: 'outbox', usage: '[--state pending|delivered|dead] [--campaign-id <id>] [--limit 100]', summary: 'callbacks to the CRM', options: ['state', 'campaign-id', 'limit'], args: [0, 0] }),
   remote({ name: 'outbox stats', usage: '', summary: 'callbacks waiting, dead and delivered, and the oldest waiting', args: [0, 0] }),
+  remote({
+    name: 'report',
+    usage: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by campaign,agent,day|hour] [--campaign-id <id,…>] [--agent <code,…>] [--csv]',
+    summary: 'historical report: attempts, contacts reached, talk time, occupancy, abandon rate, dispositions',
+    options: ['from', 'to', 'by', 'campaign-id', 'agent', 'csv'],
+    args: [0, 0],
+    note: 'Measures are defined in docs/reports.md. The XLSX file: GET /ops/reports.xlsx with the same query.',
+  }),
   remote({ name: 'outbox replay', usage: '<id> | --all', summary: 'send dead callbacks again', options: ['all'], args: [0, 1] }),
   local({ name: 'crm-receiver', usage: '[--port 9090] [--fail 0.2]', summary: 'a stand-in CRM that prints the callbacks it receives', options: ['port', 'fail'], args: [0, 0] }),
   local({ name: 'hash-password', usage: '[password]', summary: 'scrypt hash for "accounts" in the config file (standard input without an argument)', args: [0, 1] }),

@@ -27,6 +27,7 @@ const REMOTE_RUNNERS: Record<string, () => Promise<Runner>> = {
   outbox: async () => (await floor()).outbox,
   'outbox stats': async () => (await floor()).outboxStats,
   'outbox replay': async () => (await floor()).outboxReplay,
+  report: async () => (await import('./commands/report-command.ts')).report,
 };
 
 export interface Io {

@@ -407,3 +407,66 @@ export const serviceSchemas = {
   openapi: { summary: 'This OpenAPI document', tags: ['Documentation'], response: { 200: Type.Object({}, { additionalProperties: true, description: 'OpenAPI 3.1' }) } },
   docs: { summary: 'The API documentation for people (renders /openapi.json)', tags: ['Documentation'], response: { 200: { description: 'HTML page', content: { 'text/html': { schema: Type.String() } } } } },
 };
+
+// ---- Historical reports (/ops/reports) ----
+
+const ReportQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date', description: 'First local day (CCS_TIMEZONE), YYYY-mm-dd; default today' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'Last local day, included; default today (or from, when later)' })),
+  by: Type.Optional(Type.String({ description: 'Comma-separated grouping: campaign, agent, day or hour (not both); default campaign', examples: ['campaign,agent'] })),
+  campaign: Type.Optional(Type.String({ description: 'Only these campaign ids, comma-separated' })),
+  agent: Type.Optional(Type.String({ description: 'Only these agent codes, comma-separated' })),
+});
+const Ratio = Nullable(Type.Number({ minimum: 0, description: 'Four decimals; null when undefined (nothing to divide by)' }));
+const ReportFiguresView = Type.Object({
+  attempts: Count,
+  reached: Type.Integer({ minimum: 0, description: 'Attempts bridged to an agent (ANSWERED): contacts reached' }),
+  talkSeconds: Count,
+  holdSeconds: Type.Integer({ minimum: 0, description: 'Not recorded yet: always 0' }),
+  wrapUpSeconds: Type.Integer({ minimum: 0, description: 'Not recorded yet: always 0' }),
+  occupancy: Ratio,
+  abandonRate: Ratio,
+  dispositions: Type.Record(Type.String(), Count, { description: 'Attempts per disposition: ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, ABANDONED' }),
+});
+const ReportRowView = Type.Composite([
+  Type.Object({
+    campaignId: Type.Optional(Type.Integer()),
+    agentCode: Type.Optional(Nullable(Type.String({ description: 'null: attempts no agent took' }))),
+    day: Type.Optional(Type.String({ description: 'Local date, YYYY-mm-dd' })),
+    hour: Type.Optional(Type.String({ description: 'Local hour, YYYY-mm-dd HH:00' })),
+  }),
+  ReportFiguresView,
+]);
+const xlsx = (description: string) => ({
+  description,
+  content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: Type.String({ format: 'binary' }) } },
+});
+const reportDescription = 'Measures are defined in docs/reports.md. Attempts count once ended, in the hour they started.';
+
+export const reportSchemas = {
+  json: ops('Historical report: attempts, contacts reached, talk, hold and wrap-up time, occupancy, abandon rate and dispositions', ['Reports'], {
+    description: reportDescription,
+    querystring: ReportQuery,
+    response: {
+      200: Type.Object({
+        from: Type.String(),
+        to: Type.String(),
+        by: Type.Array(Type.Union(['campaign', 'agent', 'day', 'hour'].map((s) => Type.Literal(s)))),
+        timeZone: Type.String(),
+        rows: Type.Array(ReportRowView),
+        total: ReportFiguresView,
+      }),
+      400: opsError('Bad date, grouping or filter'),
+    },
+  }),
+  csv: ops('Historical report as CSV (same query and figures; the last line is the total)', ['Reports'], {
+    description: reportDescription,
+    querystring: ReportQuery,
+    response: { 200: csv('One line per group, then the total'), 400: opsError('Bad date, grouping or filter') },
+  }),
+  xlsx: ops('Historical report as an XLSX workbook (same query and figures; the last row is the total)', ['Reports'], {
+    description: reportDescription,
+    querystring: ReportQuery,
+    response: { 200: xlsx('One row per group, then the total'), 400: opsError('Bad date, grouping or filter') },
+  }),
+};

@@ -5,6 +5,7 @@ import type { AttemptProgress, AttemptStore } from '../ports/store.ts';
 import { campaignOpenForWrites } from './campaign-guard.ts';
 import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
+import { addToReportRollup } from './report-rollup.ts';
 import { attemptFromRow, toJson, unplacedCallId } from './rows.ts';
 import type { Database } from './schema.ts';
 
@@ -81,9 +82,18 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
           })
           .where('call_id', '=', end.callId)
           .where('state', '!=', 'ended')
-          .returning(['campaign_id', 'contact_id'])
+          .returning(['campaign_id', 'contact_id', 'started_at', 'connected_at'])
           .executeTakeFirst();
         if (!r) return false;
+        // Reports read the rollup, kept in step with the attempts it sums.
+        await addToReportRollup(trx, {
+          campaignId: Number(r.campaign_id),
+          agentCode: end.agentCode,
+          startedAt: Number(r.started_at),
+          connectedAt: r.connected_at === null ? null : Number(r.connected_at),
+          endedAt: end.endedAt,
+          status: end.status,
+        });
         await trx
           .updateTable('contacts')
           .set({

@@ -4,12 +4,14 @@ import type { SqlDialectName } from './connect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { complianceMigration } from './migrations/002-compliance.ts';
 import { heartbeatMigration } from './migrations/003-heartbeat.ts';
+import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
     '002-compliance': complianceMigration(),
     '003-heartbeat': heartbeatMigration(),
+    '007-report-rollup': reportRollupMigration(),
   };
 }
 

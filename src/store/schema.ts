@@ -55,6 +55,10 @@ export interface AttemptsTable {
   recording_key: string | null;
   note: string | null;
   audit: string | null;
+  /** Wrap-up disposition (migration 005); absent from inserts. */
+  disposition: Generated<string | null>;
+  disposition_at: Generated<number | null>;
+  disposition_by: Generated<string | null>;
 }
 
 export interface OutboxTable {
@@ -76,10 +80,28 @@ export interface HeartbeatTable {
   at: number;
 }
 
+/** Report rollup: sums of ended attempts per campaign × agent ('' = none) × UTC hour of start. */
+export interface ReportHourlyTable {
+  campaign_id: number;
+  agent_code: string;
+  hour: number;
+  attempts: number;
+  answered: number;
+  no_answer: number;
+  busy: number;
+  failed: number;
+  congestion: number;
+  abandoned: number;
+  talk_ms: number;
+  hold_ms: number;
+  wrapup_ms: number;
+}
+
 export interface Database {
   campaigns: CampaignsTable;
   contacts: ContactsTable;
   attempts: AttemptsTable;
   outbox: OutboxTable;
   heartbeat: HeartbeatTable;
+  report_hourly: ReportHourlyTable;
 }

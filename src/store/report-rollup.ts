@@ -1,0 +1,80 @@
+/**
+ * The report rollup: one row per campaign × agent × hour (UTC hour of the attempt's start;
+ * agent '' for attempts never connected to one) with the sums every report is made of. It is
+ * written in the same transaction as the attempt's end, so a report reads a few thousand rows
+ * instead of scanning millions of attempts, and never disagrees with the attempts it sums.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+export const HOUR_MS = 3_600_000;
+
+/** Status columns: the CRM dispositions an ended attempt can have. */
+export const STATUS_COLUMNS = {
+  ANSWERED: 'answered',
+  'NO ANSWER': 'no_answer',
+  BUSY: 'busy',
+  FAILED: 'failed',
+  CONGESTION: 'congestion',
+  ABANDONED: 'abandoned',
+} as const;
+
+export interface EndedAttemptFacts {
+  campaignId: number;
+  agentCode: string | null;
+  startedAt: number;
+  connectedAt: number | null;
+  endedAt: number;
+  status: string;
+}
+
+/** Adds one ended attempt to its rollup row (inside the attempt's end transaction). */
+export async function addToReportRollup(trx: Transaction<Database> | Kysely<Database>, a: EndedAttemptFacts): Promise<void> {
+  const column = STATUS_COLUMNS[a.status as keyof typeof STATUS_COLUMNS];
+  const talkMs = a.status === 'ANSWERED' && a.connectedAt !== null ? Math.max(0, a.endedAt - a.connectedAt) : 0;
+  const counts = { answered: 0, no_answer: 0, busy: 0, failed: 0, congestion: 0, abandoned: 0 };
+  if (column) counts[column] = 1;
+  await trx
+    .insertInto('report_hourly')
+    .values({
+      campaign_id: a.campaignId,
+      agent_code: a.agentCode ?? '',
+      hour: a.startedAt - (a.startedAt % HOUR_MS),
+      attempts: 1,
+      ...counts,
+      talk_ms: talkMs,
+      hold_ms: 0,
+      wrapup_ms: 0,
+    })
+    .onConflict((oc) =>
+      oc.columns(['campaign_id', 'agent_code', 'hour']).doUpdateSet({
+        attempts: sql`report_hourly.attempts + 1`,
+        answered: sql`report_hourly.answered + ${counts.answered}`,
+        no_answer: sql`report_hourly.no_answer + ${counts.no_answer}`,
+        busy: sql`report_hourly.busy + ${counts.busy}`,
+        failed: sql`report_hourly.failed + ${counts.failed}`,
+        congestion: sql`report_hourly.congestion + ${counts.congestion}`,
+        abandoned: sql`report_hourly.abandoned + ${counts.abandoned}`,
+        talk_ms: sql`report_hourly.talk_ms + ${talkMs}`,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * Rebuilds the rollup from the ended attempts (the migration that creates it, and tools that
+ * load attempts in bulk). Same rules as `addToReportRollup`.
+ */
+export async function rebuildReportRollup(db: Kysely<any>): Promise<void> {
+  await sql`delete from report_hourly`.execute(db);
+  const count = (status: string) => sql`sum(case when status = ${status} then 1 else 0 end)`;
+  // A literal, not a parameter: PostgreSQL must see the grouped expression repeated exactly.
+  const hour = sql.raw(`started_at - (started_at % ${HOUR_MS})`);
+  await sql`
+    insert into report_hourly (campaign_id, agent_code, hour, attempts, answered, no_answer, busy, failed, congestion, abandoned, talk_ms, hold_ms, wrapup_ms)
+    select campaign_id, coalesce(agent_code, ''), ${hour}, count(*),
+      ${count('ANSWERED')}, ${count('NO ANSWER')}, ${count('BUSY')}, ${count('FAILED')}, ${count('CONGESTION')}, ${count('ABANDONED')},
+      sum(case when status = 'ANSWERED' and connected_at is not null and ended_at > connected_at then ended_at - connected_at else 0 end), 0, 0
+    from attempts where state = 'ended'
+    group by campaign_id, coalesce(agent_code, ''), ${hour}`.execute(db);
+}

@@ -1,0 +1,185 @@
+/**
+ * Historical report figures on a small known floor, on SQLite and PostgreSQL: every figure
+ * equals the value worked out by hand below, attempts count once ended (open and unplaced
+ * legs do not), days and hours are local (Asia/Ho_Chi_Minh, UTC+7), an agent taking calls for
+ * two campaigns in one hour is one agent-hour, and the rollup kept at each attempt's end
+ * equals the one rebuilt from the attempts (as the migration builds it).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseReportQuery, runReport, type ReportQuery } from '../../src/application/reports.ts';
+import type { ReportedStatus } from '../../src/domain/disposition.ts';
+import type { Store } from '../../src/ports/store.ts';
+import { rebuildReportRollup } from '../../src/store/report-rollup.ts';
+import { reportRepository } from '../../src/store/report-repository.ts';
+import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
+import { answered, attemptEnd, contacts, createRunning, dial, exhausted, retryAt, SECOND, TZ } from '../contract/store-conformance/fixtures.ts';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.ts';
+
+/** A local wall-clock time in Ho Chi Minh City (UTC+7, no daylight saving). */
+const local = (day: number, hour: number, minute: number) => Date.UTC(2025, 5, day, hour - 7, minute);
+
+interface Leg {
+  campaign: number;
+  contact: number;
+  attempt: number;
+  at: number;
+  status: ReportedStatus;
+  agent?: string;
+  connectedAfter?: number;
+  endedAfter: number;
+}
+
+/** The floor: talk = end − connect for bridged calls. */
+const LEGS: Leg[] = [
+  { campaign: 1, contact: 1, attempt: 1, at: local(2, 8, 10), status: 'ANSWERED', agent: 'A01', connectedAfter: 10, endedAfter: 130 }, // talk 120
+  { campaign: 1, contact: 2, attempt: 1, at: local(2, 8, 20), status: 'NO ANSWER', endedAfter: 30 },
+  { campaign: 1, contact: 3, attempt: 1, at: local(2, 8, 40), status: 'ABANDONED', endedAfter: 5 },
+  { campaign: 1, contact: 4, attempt: 1, at: local(2, 9, 5), status: 'ANSWERED', agent: 'A02', connectedAfter: 5, endedAfter: 305 }, // talk 300
+  { campaign: 1, contact: 5, attempt: 1, at: local(2, 9, 15), status: 'BUSY', endedAfter: 20 },
+  { campaign: 2, contact: 1, attempt: 1, at: local(2, 8, 30), status: 'ANSWERED', agent: 'A01', connectedAfter: 15, endedAfter: 195 }, // talk 180
+  { campaign: 2, contact: 2, attempt: 1, at: local(2, 8, 50), status: 'FAILED', endedAfter: 1 },
+  { campaign: 2, contact: 3, attempt: 1, at: local(2, 9, 30), status: 'ABANDONED', endedAfter: 4 },
+  { campaign: 1, contact: 2, attempt: 2, at: local(3, 10, 0), status: 'ANSWERED', agent: 'A01', connectedAfter: 20, endedAfter: 80 }, // talk 60, next day
+];
+
+async function seed(store: Store): Promise<void> {
+  await createRunning(store, 1, contacts(1, 2, 3, 4, 5, 6), { startsAt: local(2, 7, 0), endsAt: local(4, 7, 0) });
+  await createRunning(store, 2, contacts(1, 2, 3), { startsAt: local(2, 7, 0), endsAt: local(4, 7, 0) });
+  for (const leg of LEGS) {
+    const callId = await dial(store, leg.campaign, leg.contact, leg.attempt, leg.at);
+    if (leg.connectedAfter !== undefined) {
+      await store.progressAttempt(callId, { state: 'answered', at: leg.at + leg.connectedAfter * SECOND });
+      await store.progressAttempt(callId, { state: 'connected', at: leg.at + leg.connectedAfter * SECOND, agentCode: leg.agent!, stationId: '101' });
+    }
+    const end = attemptEnd(leg.campaign, leg.contact, callId, leg.status, leg.at, leg.at + leg.endedAfter * SECOND, leg.status === 'ANSWERED' ? answered : leg.attempt === 1 && leg.contact === 2 ? retryAt(local(3, 9, 0)) : exhausted);
+    expect(await store.endAttempt({ ...end, agentCode: leg.agent ?? null, stationId: leg.agent ? '101' : null })).toBe(true);
+  }
+  // Not attempts a report counts: a leg the carrier never took, and a call still up.
+  const refused = await dial(store, 1, 6, 1, local(2, 9, 40));
+  await store.unplaceAttempt(refused, local(2, 9, 40), local(2, 9, 41), 'pbx down');
+  await dial(store, 1, 6, 1, local(2, 9, 45));
+}
+
+const NOW = local(2, 18, 0);
+function query(params: Record<string, string>): ReportQuery {
+  const parsed = parseReportQuery(params, NOW, TZ);
+  if ('error' in parsed) throw new Error(parsed.error);
+  return parsed.query;
+}
+
+const dispositions = (d: Partial<Record<string, number>>) => ({ ANSWERED: 0, 'NO ANSWER': 0, BUSY: 0, FAILED: 0, CONGESTION: 0, ABANDONED: 0, ...d });
+
+describe.each(DIALECTS)('historical reports on %s', (dialect) => {
+  let testDb: TestDatabase;
+  let opened: SqlDatabase;
+  afterEach(async () => {
+    await opened?.store.close();
+    await testDb?.drop();
+  });
+
+  async function seeded() {
+    testDb = await createTestDatabase(dialect);
+    opened = await openSqlDatabase(testDb.url);
+    await seed(opened.store);
+    return reportRepository(opened.db);
+  }
+
+  it('per campaign for one day: hand-computed attempts, reached, talk, occupancy, abandon rate and dispositions', async () => {
+    const reports = await seeded();
+    const r = await runReport(reports, query({}), TZ);
+    expect(r).toMatchObject({ from: '2025-06-02', to: '2025-06-02', by: ['campaign'], timeZone: TZ });
+    expect(r.rows).toEqual([
+      {
+        campaignId: 1,
+        attempts: 5,
+        reached: 2,
+        talkSeconds: 420,
+        holdSeconds: 0,
+        wrapUpSeconds: 0,
+        occupancy: 0.0583, // 420 s over 2 agent-hours (A01 at 08, A02 at 09)
+        abandonRate: 0.3333, // 1 abandoned / (2 bridged + 1 abandoned)
+        dispositions: dispositions({ ANSWERED: 2, 'NO ANSWER': 1, ABANDONED: 1, BUSY: 1 }),
+      },
+      {
+        campaignId: 2,
+        attempts: 3,
+        reached: 1,
+        talkSeconds: 180,
+        holdSeconds: 0,
+        wrapUpSeconds: 0,
+        occupancy: 0.05, // 180 s over 1 agent-hour
+        abandonRate: 0.5,
+        dispositions: dispositions({ ANSWERED: 1, FAILED: 1, ABANDONED: 1 }),
+      },
+    ]);
+    // A01 took calls for both campaigns between 08:00 and 09:00: one agent-hour, not two.
+    expect(r.total).toEqual({
+      attempts: 8,
+      reached: 3,
+      talkSeconds: 600,
+      holdSeconds: 0,
+      wrapUpSeconds: 0,
+      occupancy: 0.0833,
+      abandonRate: 0.4,
+      dispositions: dispositions({ ANSWERED: 3, 'NO ANSWER': 1, BUSY: 1, FAILED: 1, ABANDONED: 2 }),
+    });
+  });
+
+  it('per agent: attempts no agent took form their own row, last', async () => {
+    const reports = await seeded();
+    const r = await runReport(reports, query({ by: 'agent' }), TZ);
+    expect(r.rows.map((row) => [row.agentCode, row.attempts, row.reached, row.talkSeconds, row.occupancy, row.abandonRate])).toEqual([
+      ['A01', 2, 2, 300, 0.0833, 0],
+      ['A02', 1, 1, 300, 0.0833, 0],
+      [null, 5, 0, 0, null, 1],
+    ]);
+  });
+
+  it('per local hour and per local day over a date range, with campaign and agent filters', async () => {
+    const reports = await seeded();
+    const hours = await runReport(reports, query({ by: 'campaign,hour', campaign: '1' }), TZ);
+    expect(hours.rows.map((row) => [row.campaignId, row.hour, row.attempts, row.talkSeconds])).toEqual([
+      [1, '2025-06-02 08:00', 3, 120],
+      [1, '2025-06-02 09:00', 2, 300],
+    ]);
+    expect(hours.total.attempts).toBe(5);
+
+    const days = await runReport(reports, query({ from: '2025-06-01', to: '2025-06-03', by: 'day' }), TZ);
+    expect(days.rows.map((row) => [row.day, row.attempts, row.reached, row.talkSeconds])).toEqual([
+      ['2025-06-02', 8, 3, 600],
+      ['2025-06-03', 1, 1, 60],
+    ]);
+    expect(days.total.attempts).toBe(9);
+
+    const a01 = await runReport(reports, query({ agent: 'A01' }), TZ);
+    expect(a01.rows.map((row) => [row.campaignId, row.attempts, row.talkSeconds])).toEqual([
+      [1, 1, 120],
+      [2, 1, 180],
+    ]);
+
+    const empty = await runReport(reports, query({ from: '2025-06-04', to: '2025-06-04' }), TZ);
+    expect(empty.rows).toEqual([]);
+    expect(empty.total).toMatchObject({ attempts: 0, occupancy: null, abandonRate: null });
+  });
+
+  it('the rollup kept at each end equals the rollup rebuilt from the attempts', async () => {
+    const reports = await seeded();
+    const q = query({ from: '2025-06-01', to: '2025-06-03', by: 'campaign,agent,hour' });
+    const kept = await runReport(reports, q, TZ);
+    await rebuildReportRollup(opened.db);
+    expect(await runReport(reports, q, TZ)).toEqual(kept);
+    expect(kept.total.attempts).toBe(9);
+  });
+});
+
+describe('report query', () => {
+  it('defaults to today by campaign and refuses bad dates, groupings and filters', () => {
+    expect(parseReportQuery({}, NOW, TZ)).toEqual({ query: { from: '2025-06-02', to: '2025-06-02', by: ['campaign'], campaignIds: [], agentCodes: [] } });
+    expect(parseReportQuery({ by: 'hour,agent' }, NOW, TZ)).toMatchObject({ query: { by: ['agent', 'hour'] } });
+    expect(parseReportQuery({ from: '2025-02-30' }, NOW, TZ)).toHaveProperty('error');
+    expect(parseReportQuery({ from: '2025-06-03', to: '2025-06-02' }, NOW, TZ)).toHaveProperty('error');
+    expect(parseReportQuery({ by: 'week' }, NOW, TZ)).toHaveProperty('error');
+    expect(parseReportQuery({ by: 'day,hour' }, NOW, TZ)).toHaveProperty('error');
+    expect(parseReportQuery({ campaign: '1,x' }, NOW, TZ)).toHaveProperty('error');
+  });
+});
