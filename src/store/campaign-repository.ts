@@ -1,5 +1,6 @@
 /** Campaign rows: creation with contacts, lifecycle transitions, counts. */
 import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { CampaignCounts, CampaignState, FinishStatus } from '../domain/campaign.ts';
 import type { ContactRequest } from '../domain/campaign-request.ts';
 import type { FinishCampaignPayload } from '../domain/callbacks.ts';
@@ -8,14 +9,20 @@ import type { ReportedStatus } from '../domain/disposition.ts';
 import type { CampaignStore, CreateCampaignResult, FinishResult, NewCampaign } from '../ports/store.ts';
 import type { SqlDialectName } from './connect.ts';
 import { insertCallback } from './outbox-writes.ts';
+import { copyRows } from './postgres-copy.ts';
 import { campaignFromRow, toJson } from './rows.ts';
-import type { ContactsTable, Database } from './schema.ts';
+import type { CampaignsTable, ContactsTable, Database } from './schema.ts';
 import type { SqliteHandle } from './sqlite-driver.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 
 /** Rows per multi-row INSERT: measured fastest on SQLite (statement preparation grows with size), and 13 × 1,000 parameters fit both dialects. */
 const CONTACT_CHUNK = 1000;
+
+/** Every column of a contact row, in the order the bulk loaders write them. */
+const CONTACT_COLUMNS = [
+  'campaign_id', 'contact_id', 'seq', 'phone_number', 'dial_number', 'link_edit', 'state', 'outcome', 'attempts', 'next_attempt_at', 'last_status', 'wait_reason', 'extra',
+] as const satisfies readonly (keyof ContactsTable)[];
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string };
@@ -48,9 +55,7 @@ function contactLoader(sqlite: SqliteHandle | undefined): ContactLoader {
       }
     };
   }
-  const insert = sqlite.prepare(
-    'insert into contacts (campaign_id, contact_id, seq, phone_number, dial_number, link_edit, state, outcome, attempts, next_attempt_at, last_status, wait_reason, extra) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insert = sqlite.prepare(`insert into contacts (${CONTACT_COLUMNS.join(', ')}) values (${CONTACT_COLUMNS.map(() => '?').join(', ')})`);
   return async (_trx, count, rowAt) => {
     for (let start = 0; start < count; start += SQLITE_ROWS_PER_TURN) {
       if (start > 0) await nextTurn();
@@ -63,8 +68,49 @@ function contactLoader(sqlite: SqliteHandle | undefined): ContactLoader {
   };
 }
 
-export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName, sqlite?: SqliteHandle): CampaignStore {
+/** Stores a campaign row and its contacts in one transaction: all of it or nothing. */
+type CampaignWriter = (campaign: CampaignsTable, count: number, rowAt: (i: number) => ContactsTable) => Promise<void>;
+
+/**
+ * The writer for this connection. On PostgreSQL the transaction runs on a connection taken
+ * from the pool, so the contacts can go in with `COPY` (Kysely offers no way to it); the
+ * campaign row is the same Kysely query, compiled. Elsewhere, a Kysely transaction.
+ */
+function campaignWriter(db: Kysely<Database>, sqlite: SqliteHandle | undefined, pgPool: pg.Pool | undefined): CampaignWriter {
+  if (pgPool) {
+    return async (campaign, count, rowAt) => {
+      const insertCampaign = db.insertInto('campaigns').values(campaign).compile();
+      const client = await pgPool.connect();
+      // A connection whose ROLLBACK failed (lost, say) is discarded rather than reused.
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        await client.query(insertCampaign.sql, [...insertCampaign.parameters]);
+        await copyRows(client, 'contacts', CONTACT_COLUMNS, count, (i) => {
+          const r = rowAt(i);
+          return CONTACT_COLUMNS.map((column) => r[column]);
+        });
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    };
+  }
   const loadContacts = contactLoader(sqlite);
+  return (campaign, count, rowAt) =>
+    db.transaction().execute(async (trx) => {
+      await trx.insertInto('campaigns').values(campaign).execute();
+      await loadContacts(trx, count, rowAt);
+    });
+}
+
+export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName, bulk: { sqlite?: SqliteHandle; pgPool?: pg.Pool } = {}): CampaignStore {
+  const writeCampaign = campaignWriter(db, bulk.sqlite, bulk.pgPool);
   const existingHash = async (id: number) =>
     (await db.selectFrom('campaigns').select('content_hash').where('id', '=', id).executeTakeFirst())?.content_hash;
 
@@ -73,43 +119,38 @@ export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName
       const known = await existingHash(campaign.id);
       if (known !== undefined) return { outcome: 'exists', contentHash: known };
       try {
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('campaigns')
-            .values({
-              id: campaign.id,
-              type_id: campaign.typeId,
-              starts_at: campaign.startsAt,
-              ends_at: campaign.endsAt,
-              state: 'scheduled',
-              finish_status: null,
-              received_at: campaign.receivedAt,
-              started_at: null,
-              stopped_at: null,
-              finished_at: null,
-              contact_total: contacts.length,
-              content_hash: campaign.contentHash,
-              extra: toJson(campaign.extra),
-            })
-            .execute();
-          await loadContacts(trx, contacts.length, (i) => {
-            const c = contacts[i]!;
-            return {
-              campaign_id: campaign.id,
-              contact_id: c.contactId,
-              seq: i,
-              phone_number: c.phoneNumber,
-              dial_number: c.dialNumber,
-              link_edit: c.linkEdit,
-              state: 'pending',
-              outcome: null,
-              attempts: 0,
-              next_attempt_at: campaign.startsAt,
-              last_status: null,
-              wait_reason: null,
-              extra: toJson(c.extra),
-            };
-          });
+        const row: CampaignsTable = {
+          id: campaign.id,
+          type_id: campaign.typeId,
+          starts_at: campaign.startsAt,
+          ends_at: campaign.endsAt,
+          state: 'scheduled',
+          finish_status: null,
+          received_at: campaign.receivedAt,
+          started_at: null,
+          stopped_at: null,
+          finished_at: null,
+          contact_total: contacts.length,
+          content_hash: campaign.contentHash,
+          extra: toJson(campaign.extra),
+        };
+        await writeCampaign(row, contacts.length, (i) => {
+          const c = contacts[i]!;
+          return {
+            campaign_id: campaign.id,
+            contact_id: c.contactId,
+            seq: i,
+            phone_number: c.phoneNumber,
+            dial_number: c.dialNumber,
+            link_edit: c.linkEdit,
+            state: 'pending',
+            outcome: null,
+            attempts: 0,
+            next_attempt_at: campaign.startsAt,
+            last_status: null,
+            wait_reason: null,
+            extra: toJson(c.extra),
+          };
         });
       } catch (error) {
         // A concurrent request stored the same id first.

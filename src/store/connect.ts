@@ -17,6 +17,8 @@ export interface Connection {
   dialect: SqlDialectName;
   /** The SQLite handle under Kysely, for bulk loads that need prepared statements. */
   sqlite?: SqliteHandle;
+  /** The PostgreSQL pool under Kysely, for bulk loads with COPY. */
+  pgPool?: pg.Pool;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -47,7 +49,7 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
       },
     });
     survivePoolErrors(pool, options.logger);
-    return { db: new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) }), dialect: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) }), dialect: 'postgres', pgPool: pool };
   }
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   if (path !== ':memory:') preparePrivateDatabaseFile(path);

@@ -28,7 +28,7 @@ export async function openSqlStore(databaseUrl: string, options: OpenOptions = {
 }
 
 export async function openSqlDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<SqlDatabase> {
-  const { db, dialect, sqlite } = connect(databaseUrl, options);
+  const { db, dialect, sqlite, pgPool } = connect(databaseUrl, options);
   try {
     await migrateToLatest(db, dialect);
   } catch (error) {
@@ -37,7 +37,7 @@ export async function openSqlDatabase(databaseUrl: string, options: OpenOptions 
   }
   const store: Store = unavailableAware({
     dialect,
-    ...campaignRepository(db, dialect, sqlite),
+    ...campaignRepository(db, dialect, { sqlite, pgPool }),
     ...contactRepository(db, dialect),
     ...attemptRepository(db, dialect),
     ...outboxRepository(db, dialect),
