@@ -43,6 +43,7 @@ import { registerReportRoutes } from './http/report-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
 import { openSqlDatabase } from './store/sql-store.ts';
+import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
 import { createWebUi } from './web/web-ui.ts';
@@ -188,7 +189,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db) });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
 
   const app = await buildHttpServer({

@@ -96,7 +96,7 @@ export function createOperatorViews(deps: ViewDeps) {
     agentcode: a.agentCode,
     station_id: a.stationId,
     group: a.group,
-    state: !a.online ? 'offline' : a.paused ? 'paused' : a.activity === 'idle' ? 'ready' : a.activity,
+    state: a.shift.state,
     pauseReason: a.pauseReason,
     since: t(a.since),
     secondsInState: Math.max(0, Math.round((deps.now() - a.since) / 1000)),

@@ -1,12 +1,15 @@
 /**
  * The agents the dialer can connect customers to, and what each is doing.
  *
- * An agent is in service while its phone is online (presence comes from the driver) and it has
- * not paused. Activity moves  idle → reserved (a customer is being bridged to it) → talking →
- * wrap-up → idle. Unattended agents (simulated floor, `CCS_AGENTS`) leave wrap-up on their
- * own after `autoWrapUpSeconds`; agents at the desktop leave it when they press ready, or after
- * the configured maximum. The dialer picks the agent idle longest, so work is spread evenly.
+ * Each agent's shift is the state machine of src/domain/agent-shift.ts (offline, ready,
+ * reserved, talking, wrap-up, paused, with "pause after this call" pending); every change goes
+ * through `apply`, which the machine may refuse. `online`, `paused` and `activity` are read-only
+ * views of the shift for the pacers and counters. Unattended agents (simulated floor,
+ * `CCS_AGENTS`) leave wrap-up on their own after `autoWrapUpSeconds`; agents at the desktop leave
+ * it when they press ready, or after the configured maximum. The dialer picks the agent ready
+ * longest, so work is spread evenly.
  */
+import { activityOf, newShift, stepShift, type Pause, type Shift, type ShiftInput, type ShiftStep } from '../domain/agent-shift.ts';
 import type { AgentRef } from '../ports/telephony.ts';
 
 export type AgentActivity = 'idle' | 'reserved' | 'talking' | 'wrap-up';
@@ -16,11 +19,13 @@ export interface AgentStatus {
   stationId: string;
   endpoint?: string;
   group: string;
+  /** The shift (the one source of truth); the next four fields are views of it. */
+  shift: Shift;
   online: boolean;
   paused: boolean;
   pauseReason: string | null;
   activity: AgentActivity;
-  /** When the current activity (or pause) began. */
+  /** When the current state began. */
   since: number;
   callId: string | null;
   autoWrapUpSeconds: number | null;
@@ -29,37 +34,61 @@ export interface AgentStatus {
 
 export class AgentPool {
   private agents = new Map<string, AgentStatus>();
+  private startPauses = new Map<string, Pause>();
 
   constructor(private groupOf: (agentCode: string) => string) {}
 
   upsertPresence(ref: AgentRef, online: boolean, autoWrapUpSeconds: number | null, at: number): AgentStatus {
     let a = this.agents.get(ref.agentCode);
     if (!a) {
+      let shift = newShift(online, at);
+      const pause = this.startPauses.get(ref.agentCode);
+      this.startPauses.delete(ref.agentCode);
+      if (pause) shift = (stepShift(shift, { type: 'pause', reason: pause.reason }, at) as { shift: Shift }).shift;
       a = {
         agentCode: ref.agentCode,
         stationId: ref.stationId,
         ...(ref.endpoint ? { endpoint: ref.endpoint } : {}),
         group: this.groupOf(ref.agentCode),
-        online,
-        paused: false,
-        pauseReason: null,
-        activity: 'idle',
-        since: at,
+        shift,
+        ...viewOf(shift),
         callId: null,
         autoWrapUpSeconds,
         callsTaken: 0,
       };
       this.agents.set(ref.agentCode, a);
     } else {
-      a.online = online;
+      this.apply(ref.agentCode, { type: online ? 'phone-online' : 'phone-offline' }, at);
       if (autoWrapUpSeconds !== null) a.autoWrapUpSeconds = autoWrapUpSeconds;
-      if (online && a.activity === 'idle') a.since = at;
     }
     return a;
   }
 
+  /**
+   * Moves the agent's shift; a refused input changes nothing. `callId` names the call that
+   * reserves the agent (kept until the agent is free again).
+   */
+  apply(agentCode: string, input: ShiftInput, at: number, callId?: string): ShiftStep | undefined {
+    const a = this.agents.get(agentCode);
+    if (!a) return undefined;
+    const step = stepShift(a.shift, input, at);
+    if (!step.ok) return step;
+    if (input.type === 'connect') a.callsTaken++;
+    if (callId !== undefined) a.callId = callId;
+    else if (step.shift.state !== 'reserved' && step.shift.state !== 'talking') a.callId = null;
+    a.shift = step.shift;
+    Object.assign(a, viewOf(step.shift));
+    return step;
+  }
+
+  /** The agent, not on the floor yet, starts paused when its phone first reports. */
+  startPaused(agentCode: string, pause: Pause): void {
+    this.startPauses.set(agentCode, pause);
+  }
+
   remove(agentCode: string): void {
     this.agents.delete(agentCode);
+    this.startPauses.delete(agentCode);
   }
 
   get(agentCode: string): AgentStatus | undefined {
@@ -71,7 +100,7 @@ export class AgentPool {
   }
 
   isAvailable(a: AgentStatus): boolean {
-    return a.online && !a.paused && a.activity === 'idle';
+    return a.shift.state === 'ready';
   }
 
   available(group: string): AgentStatus[] {
@@ -88,25 +117,6 @@ export class AgentPool {
     return best;
   }
 
-  setActivity(agentCode: string, activity: AgentActivity, at: number, callId: string | null = null): AgentStatus | undefined {
-    const a = this.agents.get(agentCode);
-    if (!a) return undefined;
-    a.activity = activity;
-    a.since = at;
-    a.callId = callId;
-    if (activity === 'talking') a.callsTaken++;
-    return a;
-  }
-
-  setPaused(agentCode: string, paused: boolean, reason: string | null, at: number): AgentStatus | undefined {
-    const a = this.agents.get(agentCode);
-    if (!a) return undefined;
-    a.paused = paused;
-    a.pauseReason = paused ? reason : null;
-    a.since = at;
-    return a;
-  }
-
   groups(): string[] {
     return [...new Set(this.all().map((a) => a.group))];
   }
@@ -116,12 +126,23 @@ export class AgentPool {
     for (const a of this.agents.values()) {
       if (a.group !== group || !a.online) continue;
       c.loggedIn++;
-      if (a.paused) c.paused++;
-      else if (a.activity === 'idle') c.available++;
-      if (a.activity === 'reserved') c.reserved++;
-      if (a.activity === 'talking') c.talking++;
-      if (a.activity === 'wrap-up') c.wrapUp++;
+      const state = a.shift.state;
+      if (state === 'paused') c.paused++;
+      if (state === 'ready') c.available++;
+      if (state === 'reserved') c.reserved++;
+      if (state === 'talking') c.talking++;
+      if (state === 'wrap-up') c.wrapUp++;
     }
     return c;
   }
+}
+
+function viewOf(shift: Shift): Pick<AgentStatus, 'online' | 'paused' | 'pauseReason' | 'activity' | 'since'> {
+  return {
+    online: shift.phoneUp,
+    paused: shift.state === 'paused',
+    pauseReason: shift.state === 'paused' ? (shift.pause?.reason ?? null) : null,
+    activity: activityOf(shift.state),
+    since: shift.since,
+  };
 }

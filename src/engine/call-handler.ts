@@ -16,6 +16,7 @@
 import { contactAfterAttempt } from '../domain/attempt-outcome.ts';
 import { updateCampaignPayload } from '../domain/callbacks.ts';
 import { dispositionOf, type HangupCause, type ReportedStatus } from '../domain/disposition.ts';
+import type { ShiftInput, ShiftStep } from '../domain/agent-shift.ts';
 import type { TelephonyEvent } from '../ports/telephony.ts';
 import type { AttemptProgress } from '../ports/store.ts';
 import type { AgentStatus } from './agent-pool.ts';
@@ -123,7 +124,7 @@ export class CallHandler {
     call.waitingSince = null;
     call.agentCode = agent.agentCode;
     call.stationId = agent.stationId;
-    this.setActivity(agent.agentCode, 'reserved', clock.now(), call.callId);
+    this.shift(agent.agentCode, { type: 'reserve' }, clock.now(), call.callId);
     const ref = { agentCode: agent.agentCode, stationId: agent.stationId, ...(agent.endpoint ? { endpoint: agent.endpoint } : {}) };
     telephony.connectAgent(call.callId, ref, { record: settings.record }).catch((error) => {
       void this.ctx.queue.run(`call:${call.callId}`, async () => {
@@ -135,8 +136,7 @@ export class CallHandler {
         }
         this.ctx.log({ callId: call.callId, agentCode: agent.agentCode }).warn({ err: String(error) }, 'agent could not be connected; taking the agent out of rotation');
         // An agent whose phone cannot be reached is out of rotation until its presence returns.
-        this.ctx.agents.upsertPresence(ref, false, null, clock.now());
-        this.setActivity(agent.agentCode, 'idle', clock.now());
+        this.shift(agent.agentCode, { type: 'phone-offline' }, clock.now());
         call.agentCode = null;
         call.stationId = null;
         this.connectOrHold(call);
@@ -152,7 +152,7 @@ export class CallHandler {
     call.waitingSince = null;
     call.agentCode = agentCode;
     call.stationId = agent?.stationId ?? call.stationId;
-    this.setActivity(agentCode, 'talking', at, call.callId);
+    this.shift(agentCode, { type: 'connect' }, at, call.callId);
     this.writeProgress(call, { state: 'connected', at, agentCode, ...(call.stationId ? { stationId: call.stationId } : {}) });
     this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info({ agentCode }, 'call connected to agent');
     this.ctx.events.emit('call:connected', { callId: call.callId, campaignId: call.campaignId, contactId: call.contactId, agentCode, at });
@@ -246,10 +246,7 @@ export class CallHandler {
       const agent = this.ctx.agents.get(call.agentCode);
       if (agent && agent.callId === call.callId) {
         if (connected) this.startWrapUp(agent, endedAt);
-        else {
-          this.setActivity(agent.agentCode, 'idle', endedAt);
-          this.agentFreed(agent.group);
-        }
+        else this.shift(agent.agentCode, { type: 'bridge-failed' }, endedAt);
       }
     }
     this.hooks.callEnded(call.campaignId);
@@ -258,24 +255,35 @@ export class CallHandler {
 
   private startWrapUp(agent: AgentStatus, at: number): void {
     const { clock, settings } = this.ctx.deps;
-    this.setActivity(agent.agentCode, 'wrap-up', at);
+    if (!this.shift(agent.agentCode, { type: 'call-ended' }, at)?.ok) return;
     const seconds = agent.autoWrapUpSeconds ?? settings.maxWrapUpSeconds;
     this.wrapTimers.get(agent.agentCode)?.cancel();
     this.wrapTimers.set(
       agent.agentCode,
-      clock.setTimer(seconds * 1000, () => this.endWrapUp(agent.agentCode)),
+      clock.setTimer(seconds * 1000, () => {
+        this.wrapTimers.delete(agent.agentCode);
+        this.shift(agent.agentCode, { type: 'wrap-up-timeout' }, clock.now());
+      }),
     );
   }
 
-  /** The agent is ready again (wrap-up timer, or the agent pressed ready). */
-  endWrapUp(agentCode: string): boolean {
-    const agent = this.ctx.agents.get(agentCode);
-    if (!agent || agent.activity !== 'wrap-up') return false;
-    this.wrapTimers.get(agentCode)?.cancel();
-    this.wrapTimers.delete(agentCode);
-    this.setActivity(agentCode, 'idle', this.ctx.deps.clock.now());
-    this.agentFreed(agent.group);
-    return true;
+  /**
+   * Moves an agent's shift (src/domain/agent-shift.ts) and tells everyone when it changed: a
+   * wrap-up left early cancels its timer, an agent made ready takes a waiting customer.
+   */
+  shift(agentCode: string, input: ShiftInput, at: number, callId?: string): ShiftStep | undefined {
+    const before = this.ctx.agents.get(agentCode)?.shift;
+    const step = this.ctx.agents.apply(agentCode, input, at, callId);
+    if (!step?.ok || !before) return step;
+    const agent = this.ctx.agents.get(agentCode)!;
+    const after = step.shift;
+    if (before.state === 'wrap-up' && after.state !== 'wrap-up') {
+      this.wrapTimers.get(agentCode)?.cancel();
+      this.wrapTimers.delete(agentCode);
+    }
+    if (JSON.stringify(after) !== JSON.stringify(before)) this.ctx.events.emit('agent:state', { agentCode, activity: agent.activity, at });
+    if (after.state === 'ready' && before.state !== 'ready') this.agentFreed(agent.group);
+    return step;
   }
 
   /** An agent became available: first the customers already waiting, then new calls. */
@@ -290,6 +298,9 @@ export class CallHandler {
 
   private onAgent(event: Extract<TelephonyEvent, { type: 'agent' }>): void {
     const now = this.ctx.deps.clock.now();
+    const known = this.ctx.agents.get(event.agentCode);
+    // The phone of an agent being bridged went away: its customer gets another agent or the hold.
+    const bridging = event.presence === 'offline' && known?.shift.state === 'reserved' ? known.callId : null;
     const agent = this.ctx.agents.upsertPresence(
       { agentCode: event.agentCode, stationId: event.stationId },
       event.presence === 'online',
@@ -297,12 +308,9 @@ export class CallHandler {
       now,
     );
     this.ctx.log({ agentCode: event.agentCode }).info({ presence: event.presence }, 'agent presence');
-    // The phone of an agent being bridged went away: its customer gets another agent or the hold.
-    if (event.presence === 'offline' && agent.activity === 'reserved' && agent.callId) {
-      const callId = agent.callId;
-      this.setActivity(agent.agentCode, 'idle', now);
-      void this.ctx.queue.run(`call:${callId}`, async () => {
-        const call = this.ctx.live.get(callId);
+    if (bridging) {
+      void this.ctx.queue.run(`call:${bridging}`, async () => {
+        const call = this.ctx.live.get(bridging);
         if (!call || call.connectedAt !== null || call.agentCode !== agent.agentCode) return;
         call.agentCode = null;
         call.stationId = null;
@@ -311,12 +319,6 @@ export class CallHandler {
     }
     this.ctx.events.emit('agent:state', { agentCode: agent.agentCode, activity: agent.activity, at: now });
     if (event.presence === 'online') this.agentFreed(agent.group);
-  }
-
-  setActivity(agentCode: string, activity: AgentStatus['activity'], at: number, callId: string | null = null): void {
-    if (this.ctx.agents.setActivity(agentCode, activity, at, callId)) {
-      this.ctx.events.emit('agent:state', { agentCode, activity, at });
-    }
   }
 
   stop(): void {

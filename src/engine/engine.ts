@@ -3,6 +3,7 @@
  * The composition root builds one; the HTTP layer, the desktop and the simulation harness all
  * talk to this surface.
  */
+import type { Pause, ShiftIntent, ShiftRefusal, ShiftStep } from '../domain/agent-shift.ts';
 import type { AgentRef } from '../ports/telephony.ts';
 import type { AgentStatus } from './agent-pool.ts';
 import { CallHandler } from './call-handler.ts';
@@ -14,6 +15,9 @@ import type { EngineEvents } from './engine-events.ts';
 import type { LiveCall } from './live-calls.ts';
 import { PlacementGuard } from './placement-guard.ts';
 import { Reconciler } from './reconciler.ts';
+
+/** The shift's answer to an agent's intent; `unknown-agent` when the agent is not on the floor. */
+export type ShiftAnswer = { ok: true } | { ok: false; refusal: ShiftRefusal | 'unknown-agent' };
 
 export interface Engine {
   readonly events: EngineEvents;
@@ -30,11 +34,17 @@ export interface Engine {
   closeCampaign(campaignId: number): Promise<CloseResult>;
   agents(): AgentStatus[];
   liveCalls(): LiveCall[];
-  signInAgent(agent: AgentRef, group?: string): Promise<void>;
-  signOutAgent(agentCode: string): Promise<void>;
-  pauseAgent(agentCode: string, reason: string | null): boolean;
-  /** Ready again: ends wrap-up or a pause. */
-  readyAgent(agentCode: string): boolean;
+  /** Puts an agent on the floor; `pause`: it starts paused (an agent returning after a restart). */
+  signInAgent(agent: AgentRef, group?: string, options?: { pause?: Pause | null }): Promise<void>;
+  /**
+   * Takes the agent off the floor, unless its shift refuses (a call or its wrap-up is open);
+   * `force` (the session behind a desktop expired) takes it off regardless.
+   */
+  signOutAgent(agentCode: string, options?: { force?: boolean }): Promise<ShiftAnswer>;
+  /** Pauses now, or after the call in progress (src/domain/agent-shift.ts). */
+  pauseAgent(agentCode: string, reason: string | null): ShiftAnswer;
+  /** Ready again: ends wrap-up or a pause; during a call, cancels a pending pause. */
+  readyAgent(agentCode: string): ShiftAnswer;
   hangupCall(callId: string): Promise<void>;
   /** Whether the engine's store writes land, and the last failure (readiness). */
   storeWrites(): WriteHealth;
@@ -100,6 +110,9 @@ export function createEngine(input: EngineDeps): Engine {
     }
   });
 
+  const answerOf = (step: ShiftStep | undefined): ShiftAnswer => (!step ? { ok: false, refusal: 'unknown-agent' } : step.ok ? { ok: true } : { ok: false, refusal: step.refusal });
+  const intent = (agentCode: string, input: ShiftIntent) => answerOf(calls.shift(agentCode, input, deps.clock.now()));
+
   return {
     events: ctx.events,
 
@@ -139,33 +152,28 @@ export function createEngine(input: EngineDeps): Engine {
     agents: () => ctx.agents.all(),
     liveCalls: () => ctx.live.all(),
 
-    async signInAgent(agent, group) {
+    async signInAgent(agent, group, options = {}) {
       if (group) ctx.setAgentGroup(agent.agentCode, group);
+      // Set before the phone's presence arrives, so no customer is routed in between.
+      if (options.pause && ctx.agents.get(agent.agentCode)) calls.shift(agent.agentCode, { type: 'pause', reason: options.pause.reason }, deps.clock.now());
+      else if (options.pause) ctx.agents.startPaused(agent.agentCode, options.pause);
       await deps.telephony.signInAgent(agent);
     },
 
-    async signOutAgent(agentCode) {
+    async signOutAgent(agentCode, options = {}) {
+      const known = ctx.agents.get(agentCode);
+      if (known && !options.force) {
+        const answer = answerOf(calls.shift(agentCode, { type: 'sign-out' }, deps.clock.now()));
+        if (!answer.ok) return answer;
+      }
       await deps.telephony.signOutAgent(agentCode);
       ctx.agents.remove(agentCode);
       ctx.events.emit('agent:state', { agentCode, activity: 'idle', at: deps.clock.now() });
+      return { ok: true };
     },
 
-    pauseAgent(agentCode, reason) {
-      const a = ctx.agents.setPaused(agentCode, true, reason, deps.clock.now());
-      if (a) ctx.events.emit('agent:state', { agentCode, activity: a.activity, at: deps.clock.now() });
-      return a !== undefined;
-    },
-
-    readyAgent(agentCode) {
-      const a = ctx.agents.get(agentCode);
-      if (!a) return false;
-      if (a.paused) {
-        ctx.agents.setPaused(agentCode, false, null, deps.clock.now());
-        ctx.events.emit('agent:state', { agentCode, activity: a.activity, at: deps.clock.now() });
-      }
-      if (!calls.endWrapUp(agentCode)) calls.agentFreed(a.group);
-      return true;
-    },
+    pauseAgent: (agentCode, reason) => intent(agentCode, { type: 'pause', reason }),
+    readyAgent: (agentCode) => intent(agentCode, { type: 'ready' }),
 
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);

@@ -14,6 +14,8 @@ const STATUS: Record<string, number> = {
   'agent-code-in-use': 409,
   'not-signed-in': 409,
   'in-call': 409,
+  'in-wrap-up': 409,
+  offline: 409,
   'no-call': 409,
   telephony: 502,
 };
@@ -32,6 +34,8 @@ export function registerDesktopRoutes(app: FastifyInstance, deps: { auth: Sessio
     ui.addHook('preHandler', guard);
     ui.get('/ui/agent/state', async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
+      // A desk reconnecting after a restart brings its agent back to the floor.
+      await desktop.resume(session(request));
       return desktop.state(session(request));
     });
     ui.post('/ui/agent/sign-in', async (request, reply) => answer(reply, await desktop.signIn(session(request), body(request)), request));

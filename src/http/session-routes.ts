@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountDirectory } from '../auth/accounts.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import type { SessionStore } from '../auth/session-store.ts';
+import type { Session, SessionStore } from '../auth/session-store.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { SessionAuth } from './session-auth.ts';
 
@@ -22,6 +22,8 @@ export interface SessionRouteDeps {
   demo: boolean;
   /** The agent code a session holds at the desktop. */
   agentCodeOf(sessionId: string): string | null;
+  /** Whether the session may end now (an agent in a call or its wrap-up may not sign out). */
+  canEnd?(session: Session): { ok: true } | { ok: false; error: string; message?: string };
 }
 
 const MAX_FIELD = 256;
@@ -54,6 +56,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRouteDe
 
   app.post('/ui/logout', { preHandler: auth.require(['agent', 'supervisor', 'admin']) }, async (request, reply) => {
     const session = auth.sessionOf(request);
+    const verdict = session ? deps.canEnd?.(session) : undefined;
+    if (verdict && !verdict.ok) return reply.code(409).send({ error: { code: verdict.error, message: verdict.message ?? verdict.error } });
     if (session) deps.sessions.destroy(session.id);
     auth.clearCookie(reply);
     return { ok: true };

@@ -92,7 +92,7 @@ export function createMetrics(deps: {
     collect() {
       const counts: Record<string, number> = { ready: 0, reserved: 0, talking: 0, 'wrap-up': 0, paused: 0, offline: 0 };
       for (const a of deps.engine.agents()) {
-        const state = !a.online ? 'offline' : a.paused ? 'paused' : a.activity === 'idle' ? 'ready' : a.activity;
+        const state = a.shift.state;
         counts[state] = (counts[state] ?? 0) + 1;
       }
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);

@@ -4,16 +4,23 @@
  *
  * A session signs in to the floor with an agent code and station (`engine.signInAgent`), which
  * makes it an agent the dialer uses; one code is held by one session at a time (the same user
- * signing in again takes it over). When a customer is connected to a desktop agent, the desk
- * call is built from the live call and the contact (its CRM `linkedit` page, and whether that
- * page can be framed); it moves to ended with the call, the agent writes an optional note
- * during wrap-up (kept with the attempt), and pressing ready clears it. Sign-out, sign-off
- * and session expiry take the agent off the floor.
+ * signing in again takes it over). The agent's state is the engine's shift
+ * (src/domain/agent-shift.ts): the desk shows it and sends intents (ready, pause, sign out),
+ * which the shift accepts, defers (pause during a call) or refuses (sign-out during a call or
+ * its wrap-up). When a customer is connected to a desktop agent, the desk call is built from
+ * the live call and the contact (its CRM `linkedit` page, and whether that page can be
+ * framed); it moves to ended with the call. The note is saved as the agent types (kept with the
+ * attempt at once, so neither the wrap-up timer nor ready loses it); pressing ready clears the
+ * call. The desk a session holds is remembered with the session: after a restart the agent
+ * returns to the floor (paused if it was) when that desk reconnects (`resume`), not before.
+ * Sign-out, sign-off and session expiry take the agent off the floor.
  */
 import type { AccountRole } from '../auth/accounts.ts';
+import type { DeskHold } from '../auth/session-store.ts';
+import type { Pause, ShiftRefusal } from '../domain/agent-shift.ts';
 import type { ReportedStatus } from '../domain/disposition.ts';
 import type { AgentStatus } from '../engine/agent-pool.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, ShiftAnswer } from '../engine/engine.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
@@ -40,6 +47,8 @@ export interface DeskSession {
   accountAgentCode: string | null;
   accountStationId: string | null;
   origin: string | null;
+  /** The desk this session held before a restart (restored by `resume`). */
+  desk?: DeskHold | null;
 }
 
 export interface DeskState {
@@ -47,6 +56,8 @@ export interface DeskState {
   agent: {
     state: 'offline' | 'ready' | 'paused' | 'reserved' | 'talking' | 'wrap-up';
     pauseReason: string | null;
+    /** Pause asked for during the call, taken when it (and its wrap-up) is over. */
+    pauseAfterCall: { reason: string | null } | null;
     since: number;
     callsTaken: number;
   } | null;
@@ -54,7 +65,7 @@ export interface DeskState {
   serverNow: number;
 }
 
-export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'no-call' | 'telephony';
+export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'offline' | 'no-call' | 'telephony';
 export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?: string };
 
 export interface AgentDesktopDeps {
@@ -67,11 +78,21 @@ export interface AgentDesktopDeps {
   publicOrigin: string;
   /** Tells the agent's open desktops that their state changed. */
   notify(agentCode: string): void;
+  /** Keeps the desk a session holds with the session (so it survives a restart). */
+  remember?(sessionId: string, desk: DeskHold | null): void;
 }
 
 const AGENT_CODE = /^[A-Za-z0-9/_.@-]{1,40}$/;
 const STATION = /^[A-Za-z0-9_.@-]{1,20}$/;
 const MAX_NOTE = 2000;
+/** Calls per agent a late note may still be saved to (an autosave landing after the next call connected). */
+const RECENT_CALLS = 5;
+
+const MESSAGES: Partial<Record<DeskError, string>> = {
+  'in-call': 'You cannot end your shift during a call.',
+  'in-wrap-up': 'Finish the wrap-up of your call before ending your shift.',
+  offline: 'Your phone is not connected: no call can reach you.',
+};
 
 interface Holder {
   agentCode: string;
@@ -81,8 +102,8 @@ interface Holder {
 
 export function agentStateOf(a: AgentStatus | undefined): DeskState['agent'] {
   if (!a) return null;
-  const state = !a.online ? 'offline' : a.paused ? 'paused' : a.activity === 'idle' ? 'ready' : a.activity;
-  return { state, pauseReason: a.pauseReason, since: a.since, callsTaken: a.callsTaken };
+  const { state, pause, pauseAfterCall } = a.shift;
+  return { state, pauseReason: state === 'paused' ? (pause?.reason ?? null) : null, pauseAfterCall: pauseAfterCall ? { reason: pauseAfterCall.reason } : null, since: a.since, callsTaken: a.callsTaken };
 }
 
 export function createAgentDesktop(deps: AgentDesktopDeps) {
@@ -91,12 +112,22 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
   const byCode = new Map<string, Holder>();
   const bySession = new Map<string, string>();
   const calls = new Map<string, DeskCall>();
+  /** The last calls of each agent (call ids), newest last: notes may still be saved to them. */
+  const recent = new Map<string, string[]>();
+  const resuming = new Map<string, Promise<void>>();
 
   const holderOf = (session: DeskSession) => {
     const code = bySession.get(session.id);
     return code ? byCode.get(code) : undefined;
   };
   const agentOf = (code: string) => engine.agents().find((a) => a.agentCode === code);
+  const remember = (session: DeskSession, desk: DeskHold | null) => {
+    session.desk = desk;
+    deps.remember?.(session.id, desk);
+  };
+  const refused = (error: DeskError): DeskResult => ({ ok: false, error, ...(MESSAGES[error] ? { message: MESSAGES[error] } : {}) });
+  const refusedBy = (refusal: ShiftRefusal | 'unknown-agent'): DeskResult =>
+    refused(refusal === 'in-call' || refusal === 'in-wrap-up' || refusal === 'offline' ? refusal : 'not-signed-in');
 
   const release = (code: string) => {
     const holder = byCode.get(code);
@@ -123,6 +154,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       note: null,
     };
     calls.set(e.agentCode, call);
+    recent.set(e.agentCode, [...(recent.get(e.agentCode) ?? []), e.callId].slice(-RECENT_CALLS));
     const contact = await deps.store.getContact(e.campaignId, e.contactId).catch(() => undefined);
     call.linkedit = contact?.linkEdit ?? null;
     if (!call.phoneNumber) call.phoneNumber = contact?.phoneNumber ?? '';
@@ -166,7 +198,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       };
     },
 
-    async signIn(session: DeskSession, input: { agentCode?: unknown; stationId?: unknown }): Promise<DeskResult> {
+    async signIn(session: DeskSession, input: { agentCode?: unknown; stationId?: unknown }, options: { pause?: Pause | null } = {}): Promise<DeskResult> {
       const agentCode = typeof input.agentCode === 'string' && input.agentCode.trim() ? input.agentCode.trim() : session.accountAgentCode;
       const stationId = typeof input.stationId === 'string' && input.stationId.trim() ? input.stationId.trim() : session.accountStationId;
       if (!agentCode || !stationId || !AGENT_CODE.test(agentCode) || !STATION.test(stationId)) return { ok: false, error: 'invalid' };
@@ -187,24 +219,59 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       byCode.set(agentCode, { agentCode, stationId, session });
       bySession.set(session.id, agentCode);
       try {
-        await engine.signInAgent({ agentCode, stationId });
+        await engine.signInAgent({ agentCode, stationId }, undefined, { pause: options.pause ?? null });
       } catch (error) {
         release(agentCode);
         log.warn({ agentCode, err: String(error) }, 'desktop sign-in refused by telephony');
         return { ok: false, error: 'telephony', message: String((error as Error).message ?? error) };
       }
-      log.info({ agentCode, stationId, username: session.username }, 'agent signed in at the desktop');
+      log.info({ agentCode, stationId, username: session.username, paused: Boolean(options.pause) }, 'agent signed in at the desktop');
+      remember(session, { agentCode, stationId, pause: options.pause ?? null });
       deps.notify(agentCode);
+      return { ok: true };
+    },
+
+    /**
+     * The desk of a session that held an agent before a restart reconnected: the agent returns
+     * to the floor as it was (paused with its reason, else ready). Agents whose desk does not
+     * come back stay off the floor, so no customer is sent to an empty chair.
+     */
+    async resume(session: DeskSession): Promise<void> {
+      const desk = session.desk;
+      if (!desk || bySession.has(session.id) || byCode.has(desk.agentCode)) return;
+      let pending = resuming.get(session.id);
+      if (!pending) {
+        pending = desktop
+          .signIn(session, { agentCode: desk.agentCode, stationId: desk.stationId }, { pause: desk.pause })
+          .then((result) => {
+            if (result.ok) log.info({ agentCode: desk.agentCode, username: session.username }, 'desk reconnected after a restart: agent back on the floor');
+            else log.warn({ agentCode: desk.agentCode, error: result.error }, 'desk reconnected after a restart but its agent could not return');
+          })
+          .finally(() => resuming.delete(session.id));
+        resuming.set(session.id, pending);
+      }
+      await pending;
+    },
+
+    /** Whether this session may end now (its agent is not in a call or wrap-up). */
+    canEnd(session: DeskSession): DeskResult {
+      const holder = holderOf(session);
+      const state = holder ? agentOf(holder.agentCode)?.shift.state : undefined;
+      if (state === 'reserved' || state === 'talking') return refused('in-call');
+      if (state === 'wrap-up') return refused('in-wrap-up');
       return { ok: true };
     },
 
     async signOut(session: DeskSession, options: { force?: boolean } = {}): Promise<DeskResult> {
       const holder = holderOf(session);
       if (!holder) return { ok: false, error: 'not-signed-in' };
-      const activity = agentOf(holder.agentCode)?.activity;
-      if (!options.force && (activity === 'talking' || activity === 'reserved')) return { ok: false, error: 'in-call' };
+      const answer = await engine.signOutAgent(holder.agentCode, { force: options.force ?? false }).catch((error): ShiftAnswer => {
+        log.warn({ agentCode: holder.agentCode, err: String(error) }, 'agent sign-out failed');
+        return { ok: true };
+      });
+      if (!answer.ok && answer.refusal !== 'unknown-agent') return refusedBy(answer.refusal);
       release(holder.agentCode);
-      await engine.signOutAgent(holder.agentCode).catch((error) => log.warn({ agentCode: holder.agentCode, err: String(error) }, 'agent sign-out failed'));
+      remember(session, null);
       log.info({ agentCode: holder.agentCode, username: session.username }, 'agent signed out of the desktop');
       deps.notify(holder.agentCode);
       return { ok: true };
@@ -214,15 +281,21 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       const holder = holderOf(session);
       if (!holder) return { ok: false, error: 'not-signed-in' };
       const text = typeof reason === 'string' ? reason.trim().slice(0, 100) : '';
-      return engine.pauseAgent(holder.agentCode, text || null) ? { ok: true } : { ok: false, error: 'not-signed-in' };
+      const answer = engine.pauseAgent(holder.agentCode, text || null);
+      if (!answer.ok) return refusedBy(answer.refusal);
+      remember(session, { agentCode: holder.agentCode, stationId: holder.stationId, pause: { reason: text || null } });
+      deps.notify(holder.agentCode);
+      return { ok: true };
     },
 
     ready(session: DeskSession): DeskResult {
       const holder = holderOf(session);
       if (!holder) return { ok: false, error: 'not-signed-in' };
+      const answer = engine.readyAgent(holder.agentCode);
+      if (!answer.ok) return refusedBy(answer.refusal);
       const call = calls.get(holder.agentCode);
       if (call?.endedAt !== null && call !== undefined) calls.delete(holder.agentCode);
-      if (!engine.readyAgent(holder.agentCode)) return { ok: false, error: 'not-signed-in' };
+      remember(session, { agentCode: holder.agentCode, stationId: holder.stationId, pause: null });
       deps.notify(holder.agentCode);
       return { ok: true };
     },
@@ -235,15 +308,18 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       return { ok: true };
     },
 
-    /** Keeps a note with the agent's current or last call. */
+    /**
+     * Keeps a note with one of the agent's own recent calls (the desk saves as the agent types;
+     * a save may land after wrap-up ended or the next call connected).
+     */
     async note(session: DeskSession, callId: unknown, note: unknown): Promise<DeskResult> {
       const holder = holderOf(session);
-      const call = holder ? calls.get(holder.agentCode) : undefined;
-      if (!holder || !call || call.callId !== callId) return { ok: false, error: 'no-call' };
+      if (!holder || typeof callId !== 'string' || !(recent.get(holder.agentCode) ?? []).includes(callId)) return { ok: false, error: 'no-call' };
       if (typeof note !== 'string') return { ok: false, error: 'invalid' };
       const text = note.trim().slice(0, MAX_NOTE);
-      if (!(await deps.store.setAttemptNote(call.callId, text))) return { ok: false, error: 'no-call' };
-      call.note = text;
+      if (!(await deps.store.setAttemptNote(callId, text))) return { ok: false, error: 'no-call' };
+      const call = calls.get(holder.agentCode);
+      if (call?.callId === callId) call.note = text;
       return { ok: true };
     },
 

@@ -2,8 +2,9 @@
  * Live updates for the browser (server-sent events): engine events fanned out to every open
  * UI stream, filtered by who is watching. Supervisors and admins see the whole floor; an agent
  * sees only its own state and its own calls (never another agent's or a campaign's), plus the
- * `desk` notices of its desktop. A comment line every `heartbeatMs` keeps proxies from closing
- * idle streams; a stream whose client stops reading is dropped (the browser reconnects).
+ * `desk` notices of its desktop. A `beat` event every `heartbeatMs` keeps proxies from closing
+ * idle streams and lets the page notice a lost service (no beat for a few seconds); a stream
+ * whose client stops reading is dropped (the browser reconnects).
  */
 import type { AccountRole } from '../auth/accounts.ts';
 import type { EngineEventMap, EngineEvents } from '../engine/engine-events.ts';
@@ -80,7 +81,7 @@ export function createUiEventHub(deps: { events: EngineEvents; clock: Clock; hea
   };
   const beat = () => {
     heartbeat = deps.clock.setTimer(heartbeatMs, () => {
-      for (const s of [...subscribers]) deliver(s, `: ping\n\n`);
+      for (const s of [...subscribers]) deliver(s, `event: beat\ndata: {}\n\n`);
       beat();
     });
   };

@@ -6,16 +6,17 @@
  *
  * Desktop agents whose browser went away (no live-update stream for `absentAfterMs`) are
  * paused while ready, so the dialer stops sending them customers; sessions that expire sign
- * their agent out of the floor.
+ * their agent out of the floor. Sessions are kept in the database (`sessionRecords`) so a
+ * restart signs nobody out; an agent returns to the floor when its desk reconnects.
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createAccountDirectory, type AccountRole, type AccountsConfig } from '../auth/accounts.ts';
 import { createLoginThrottle } from '../auth/login-throttle.ts';
-import { createSessionStore } from '../auth/session-store.ts';
+import { createSessionStore, type SessionRecords } from '../auth/session-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import { registerDesktopRoutes } from '../http/desktop-routes.ts';
-import { createSessionAuth } from '../http/session-auth.ts';
+import { createSessionAuth, parseCookies } from '../http/session-auth.ts';
 import { registerSessionRoutes } from '../http/session-routes.ts';
 import { registerSupervisorRoutes } from '../http/supervisor-routes.ts';
 import { registerUiEventsRoute } from '../http/ui-events-route.ts';
@@ -43,6 +44,8 @@ export interface WebUiDeps {
   frameProbeHosts?: readonly string[];
   /** A desktop agent without a live-update stream this long is paused (while ready). */
   absentAfterMs?: number;
+  /** Where sessions are kept across restarts (the database); in memory only without. */
+  sessionRecords?: SessionRecords;
 }
 
 export interface WebUi {
@@ -57,7 +60,8 @@ export function createWebUi(deps: WebUiDeps): WebUi {
   const { clock } = deps;
   const logger = deps.logger.child({ component: 'web-ui' });
   const absentAfterMs = deps.absentAfterMs ?? 60_000;
-  const hub = createUiEventHub({ events: deps.engine.events, clock });
+  // A beat every 2 s lets a desk notice within 5 s that the service is gone.
+  const hub = createUiEventHub({ events: deps.engine.events, clock, heartbeatMs: 2000 });
   const desktop = createAgentDesktop({
     engine: deps.engine,
     store: deps.store,
@@ -66,9 +70,12 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     probe: deps.probe ?? createFrameProbe({ clock, allowHosts: deps.frameProbeHosts ?? [] }),
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
+    remember: (sessionId, desk) => sessions.setDesk(sessionId, desk),
   });
   const sessions = createSessionStore({
     now: () => clock.now(),
+    ...(deps.sessionRecords ? { records: deps.sessionRecords } : {}),
+    onWriteError: (error) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'session could not be saved to the database'),
     onEnded(session) {
       hub.closeSession(session.id);
       void desktop.sessionEnded(session);
@@ -119,6 +126,12 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         sweeper?.cancel();
         offs.forEach((off) => off());
         hub.close();
+        await sessions.flush();
+      });
+      // A session this process has not seen yet (signed in before a restart) is read back first.
+      app.addHook('onRequest', async (request) => {
+        const id = parseCookies(request.headers.cookie).get(auth.cookieName);
+        if (id) await sessions.warm(id);
       });
 
       registerSessionRoutes(app, {
@@ -130,9 +143,10 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         timeZone: deps.timeZone,
         demo: deps.accounts.demo,
         agentCodeOf: (id) => desktop.agentCodeOf({ id }),
+        canEnd: (session) => desktop.canEnd(session),
       });
       registerDesktopRoutes(app, { auth, desktop });
-      registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }) });
+      registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });
       registerWebRoutes(app, { auth, distDir: deps.distDir ?? DEFAULT_DIST_DIR });
     },

@@ -133,7 +133,7 @@ describe('wrap-up (SQLite)', () => {
     expect(h.placed.length).toBe(1);
     expect(h.engine.agents().find((a) => a.agentCode === 'Agent/7001')?.activity).toBe('wrap-up');
 
-    expect(h.engine.readyAgent('Agent/7001')).toBe(true);
+    expect(h.engine.readyAgent('Agent/7001')).toEqual({ ok: true });
     const readyAt = h.clock.now();
     await h.clock.advanceBy(SECOND);
     expect(h.placed.length).toBe(2);

@@ -1,41 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/clock/virtual-clock.ts';
-import type { AgentStatus } from '../../../src/engine/agent-pool.ts';
+import type { DeskHold } from '../../../src/auth/session-store.ts';
+import type { ShiftStep } from '../../../src/domain/agent-shift.ts';
+import { AgentPool } from '../../../src/engine/agent-pool.ts';
+import type { ShiftAnswer } from '../../../src/engine/engine.ts';
 import { EngineEvents } from '../../../src/engine/engine-events.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import { createAgentDesktop, type DeskSession } from '../../../src/web/agent-desktop.ts';
 
 function floor(online: string[] = []) {
-  const agents = new Map<string, AgentStatus>();
-  const add = (agentCode: string, stationId: string) =>
-    agents.set(agentCode, { agentCode, stationId, group: 'default', online: true, paused: false, pauseReason: null, activity: 'idle', since: 0, callId: null, autoWrapUpSeconds: null, callsTaken: 0 });
+  // The engine's own agent pool, so the desk answers as the real shift does.
+  const pool = new AgentPool(() => 'default');
+  const clock = new VirtualClock(0);
+  const add = (agentCode: string, stationId: string, pause?: { reason: string | null } | null) => {
+    if (pause) pool.startPaused(agentCode, pause);
+    pool.upsertPresence({ agentCode, stationId }, true, null, clock.now());
+  };
   for (const code of online) add(code, code.split('/')[1]!);
   const notified: string[] = [];
   const notes: [string, string][] = [];
+  const remembered: [string, DeskHold | null][] = [];
   const events = new EngineEvents();
+  const answer = (step: ShiftStep | undefined): ShiftAnswer => (!step ? { ok: false, refusal: 'unknown-agent' } : step.ok ? { ok: true } : { ok: false, refusal: step.refusal });
   const desktop = createAgentDesktop({
     engine: {
       events,
-      agents: () => [...agents.values()],
+      agents: () => pool.all(),
       liveCalls: () => [],
-      signInAgent: async (ref) => void add(ref.agentCode, ref.stationId),
-      signOutAgent: async (code) => void agents.delete(code),
-      pauseAgent: () => true,
-      readyAgent: () => true,
+      signInAgent: async (ref, _group, options) => void add(ref.agentCode, ref.stationId, options?.pause),
+      signOutAgent: async (code, options) => {
+        const refused = options?.force ? undefined : pool.apply(code, { type: 'sign-out' }, clock.now());
+        if (refused && !refused.ok) return answer(refused);
+        pool.remove(code);
+        return { ok: true };
+      },
+      pauseAgent: (code, reason) => answer(pool.apply(code, { type: 'pause', reason }, clock.now())),
+      readyAgent: (code) => answer(pool.apply(code, { type: 'ready' }, clock.now())),
       hangupCall: async () => {},
     },
     store: {
       getContact: async (campaignId, contactId) => ({ campaignId, contactId, seq: 1, phoneNumber: '0912345678', dialNumber: '0912345678', linkEdit: 'http://crm.test/c/1', state: 'dialing', outcome: null, attempts: 1, nextAttemptAt: null, lastStatus: null, waitReason: null, extra: null }),
       setAttemptNote: async (callId, note) => (notes.push([callId, note]), true),
     },
-    clock: new VirtualClock(0),
+    clock,
     logger: silentLogger,
     probe: { probe: async () => 'denied' },
     publicOrigin: 'http://ccs.test',
     notify: (code) => notified.push(code),
+    remember: (id, desk) => remembered.push([id, desk]),
   });
   desktop.attach();
-  return { desktop, agents, events, notified, notes };
+  const agents = { has: (code: string) => pool.get(code) !== undefined };
+  return { desktop, agents, pool, events, notified, notes, remembered };
 }
 
 let n = 0;
@@ -92,5 +108,89 @@ describe('agent desktop', () => {
     await desktop.sessionEnded(lan);
     expect(agents.has('Agent/1001')).toBe(false);
     expect(desktop.state(lan).desk).toBeNull();
+  });
+
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** Signs `lan` in as Agent/1001 and puts a customer through: talking on call c-1. */
+  async function onACall() {
+    const f = floor();
+    const lan = session('lan', 'Agent/1001');
+    await f.desktop.signIn(lan, {});
+    f.pool.apply('Agent/1001', { type: 'reserve' }, 10, 'c-1');
+    f.pool.apply('Agent/1001', { type: 'connect' }, 20, 'c-1');
+    f.events.emit('call:connected', { callId: 'c-1', campaignId: 7, contactId: 3, agentCode: 'Agent/1001', at: 20 });
+    await settle();
+    return { ...f, lan };
+  }
+
+  it('pause during a call is a pause after it: the agent is shown talking with the pause pending', async () => {
+    const { desktop, pool, lan } = await onACall();
+    expect(desktop.pause(lan, 'meeting')).toEqual({ ok: true });
+    expect(desktop.state(lan).agent).toMatchObject({ state: 'talking', pauseReason: null, pauseAfterCall: { reason: 'meeting' } });
+    pool.apply('Agent/1001', { type: 'call-ended' }, 30);
+    expect(desktop.state(lan).agent).toMatchObject({ state: 'wrap-up', pauseAfterCall: { reason: 'meeting' } });
+    pool.apply('Agent/1001', { type: 'wrap-up-timeout' }, 40);
+    expect(desktop.state(lan).agent).toMatchObject({ state: 'paused', pauseReason: 'meeting', pauseAfterCall: null });
+  });
+
+  it('refuses to end the shift during a call and during its wrap-up, with a message, and the agent stays on the floor', async () => {
+    const { desktop, pool, agents, lan } = await onACall();
+    expect(await desktop.signOut(lan)).toEqual({ ok: false, error: 'in-call', message: 'You cannot end your shift during a call.' });
+    pool.apply('Agent/1001', { type: 'call-ended' }, 30);
+    expect(await desktop.signOut(lan)).toMatchObject({ ok: false, error: 'in-wrap-up' });
+    expect(desktop.canEnd(lan)).toMatchObject({ ok: false, error: 'in-wrap-up' });
+    expect(agents.has('Agent/1001')).toBe(true);
+    expect(desktop.state(lan).desk).toEqual({ agentCode: 'Agent/1001', stationId: '1001' });
+    expect(desktop.ready(lan)).toEqual({ ok: true });
+    expect(await desktop.signOut(lan)).toEqual({ ok: true });
+    expect(agents.has('Agent/1001')).toBe(false);
+  });
+
+  it('keeps a note saved after ready cleared the call, or after the next call connected, but never on a call of another agent', async () => {
+    const { desktop, pool, events, notes, lan } = await onACall();
+    pool.apply('Agent/1001', { type: 'call-ended' }, 30);
+    events.emit('call:ended', { callId: 'c-1', campaignId: 7, contactId: 3, status: 'ANSWERED', agentCode: 'Agent/1001', at: 30, waitedMs: 0 });
+    expect(await desktop.note(lan, 'c-1', 'khách hẹn')).toEqual({ ok: true });
+    expect(desktop.state(lan).call?.note).toBe('khách hẹn');
+    expect(desktop.ready(lan)).toEqual({ ok: true });
+    expect(desktop.state(lan).call).toBeNull();
+    pool.apply('Agent/1001', { type: 'reserve' }, 50, 'c-2');
+    pool.apply('Agent/1001', { type: 'connect' }, 60, 'c-2');
+    events.emit('call:connected', { callId: 'c-2', campaignId: 7, contactId: 4, agentCode: 'Agent/1001', at: 60 });
+    await settle();
+    expect(await desktop.note(lan, 'c-1', 'khách hẹn thứ Hai')).toEqual({ ok: true });
+    expect(desktop.state(lan).call).toMatchObject({ callId: 'c-2', note: null });
+    events.emit('call:connected', { callId: 'c-9', campaignId: 7, contactId: 5, agentCode: 'Agent/1002', at: 60 });
+    expect(await desktop.note(lan, 'c-9', 'not mine')).toEqual({ ok: false, error: 'no-call' });
+    expect(notes).toEqual([
+      ['c-1', 'khách hẹn'],
+      ['c-1', 'khách hẹn thứ Hai'],
+    ]);
+  });
+
+  it('remembers the desk with the session, and brings the agent back as it was when that desk reconnects after a restart', async () => {
+    const before = floor();
+    const lan = session('lan', 'Agent/1001');
+    await before.desktop.signIn(lan, {});
+    before.desktop.pause(lan, 'lunch');
+    expect(before.remembered.at(-1)).toEqual([lan.id, { agentCode: 'Agent/1001', stationId: '1001', pause: { reason: 'lunch' } }]);
+
+    // A new process: the agent is not on the floor until its desk comes back.
+    const after = floor();
+    const restored = { ...lan, desk: before.remembered.at(-1)![1] };
+    expect(after.agents.has('Agent/1001')).toBe(false);
+    expect(after.desktop.state(restored).desk).toBeNull();
+    await Promise.all([after.desktop.resume(restored), after.desktop.resume(restored)]);
+    expect(after.desktop.state(restored)).toMatchObject({ desk: { agentCode: 'Agent/1001', stationId: '1001' }, agent: { state: 'paused', pauseReason: 'lunch' } });
+  });
+
+  it('forgets the desk when the agent ends the shift', async () => {
+    const { desktop, remembered } = floor();
+    const lan = session('lan', 'Agent/1001');
+    await desktop.signIn(lan, {});
+    await desktop.signOut(lan);
+    expect(remembered.at(-1)).toEqual([lan.id, null]);
   });
 });

@@ -54,7 +54,7 @@ describe('live UI events', () => {
     expect(slowClosed).toBe(true);
     expect(hub.streamsOf('s3')).toBe(0);
     await clock.advanceBy(1000);
-    expect(theirs.at(-1)).toBe(': ping\n\n');
+    expect(theirs.at(-1)).toBe('event: beat\ndata: {}\n\n');
     hub.closeSession('s1');
     expect(hub.streamsOf('s1')).toBe(0);
     hub.close();

@@ -6,6 +6,7 @@ import { api } from '../api.ts';
 import { percent } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
+import { navigate } from '../router.ts';
 import { CampaignsTable } from './campaigns-table.tsx';
 import { CallCharts } from './charts.tsx';
 import { CrmHealth } from './crm-health.tsx';
@@ -93,6 +94,9 @@ export function Dashboard(props: { timeZone: string }) {
       <div class="row between">
         <h2>{t('sup.title')}</h2>
         <div class="row gap">
+          <a href="/supervisor/reports" onClick={(e) => (e.preventDefault(), navigate('/supervisor/reports'))} data-testid="open-reports">
+            {t('rep.open')}
+          </a>
           {telephonyDown && <span class="pill bad">{t('sup.telephonyDown')}</span>}
           <LiveBadge connected={connected} />
         </div>
