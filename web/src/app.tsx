@@ -2,13 +2,13 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { AgentDesktop } from './agent/agent-desktop.tsx';
+import { LiveRegion } from './announce.ts';
 import { api, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from './api.ts';
 import { I18n, initialLang, saveLang, translator, useI18n, type Lang } from './i18n.ts';
 import { LoginPage } from './login-page.tsx';
 import { navigate, usePath } from './router.ts';
 import { CampaignPage } from './supervisor/campaign-page.tsx';
 import { Dashboard } from './supervisor/dashboard.tsx';
-import { ReportsPage } from './supervisor/reports-page.tsx';
 
 const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
 
@@ -58,7 +58,6 @@ export function App() {
     if (!allowed) page = <Forbidden home={homeOf(user.role)} />;
     else if (path.startsWith('/agent')) page = <AgentDesktop user={user} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/campaigns/')) page = <CampaignPage id={Number(path.split('/')[3])} timeZone={session.timeZone} />;
-    else if (path.startsWith('/supervisor/reports')) page = <ReportsPage timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
   }
 
@@ -67,6 +66,7 @@ export function App() {
       <div class="shell">
         <TopBar user={user ?? null} onSignOut={signOut} />
         <main class="page">{page}</main>
+        <LiveRegion />
       </div>
     </I18n.Provider>
   );
@@ -81,9 +81,9 @@ function TopBar(props: { user: SessionInfo['user']; onSignOut(): void }) {
         {t('app.name')}
       </a>
       <span class="spacer" />
-      <div class="lang" role="group" aria-label="Language">
+      <div class="lang" role="group" aria-label={t('app.language')}>
         {(['vi', 'en'] as const).map((l) => (
-          <button type="button" class={l === lang ? 'active' : ''} data-testid={`lang-${l}`} onClick={() => setLang(l)}>
+          <button type="button" class={l === lang ? 'active' : ''} aria-pressed={l === lang} lang={l} data-testid={`lang-${l}`} onClick={() => setLang(l)}>
             {l === 'vi' ? 'Tiếng Việt' : 'English'}
           </button>
         ))}
@@ -106,7 +106,7 @@ function Forbidden(props: { home: string }) {
   const { t } = useI18n();
   return (
     <div class="centered" data-testid="forbidden">
-      <h2>403</h2>
+      <h1>403</h1>
       <p>{t('app.forbidden')}</p>
       <button type="button" class="primary" onClick={() => navigate(props.home)}>
         {t('app.goHome')}

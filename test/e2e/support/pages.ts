@@ -1,13 +1,13 @@
 /** Page helpers for the browser tests: contexts at 1366×768, signing in through the form, screenshots. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { REPO_ROOT } from './browser.ts';
 
 export const VIEWPORT = { width: 1366, height: 768 };
 
-export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT, baseURL: baseUrl, locale: 'vi-VN' });
+export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT, baseURL: baseUrl, locale: 'vi-VN', ...options });
   const page = await context.newPage();
   await page.goto('/login');
   await page.fill('input[name=username]', username);

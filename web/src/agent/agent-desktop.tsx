@@ -2,15 +2,20 @@
 // agent with its CRM page, and wrap-up. State comes from the server and is refetched on every
 // live event about this agent.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { announce } from '../announce.ts';
 import { api, ApiError } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useLiveEvents } from '../live.ts';
+import { errorText, fill } from '../value-texts.ts';
+import { useDeskKeys } from './desk-keys.ts';
+import { useIncomingCallAlert } from './incoming-alert.ts';
 import { CallPanel } from './call-panel.tsx';
 import { CrmPane } from './crm-pane.tsx';
 import { DeskSignIn } from './desk-sign-in.tsx';
 import { StatusPanel } from './status-panel.tsx';
 import type { DeskState } from './types.ts';
 import { WrapUp } from './wrap-up.tsx';
+import { WrapUpCountdown } from './wrap-up-countdown.tsx';
 
 export interface DeskUser {
   username: string;
@@ -30,9 +35,9 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
       offset.current = s.serverNow - Date.now();
       setState(s);
     } catch (err) {
-      setError(String((err as Error).message));
+      setError(errorText(t, err));
     }
-  }, []);
+  }, [t]);
 
   const act = useCallback(async (path: string, body?: unknown) => {
     setError(null);
@@ -42,7 +47,7 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
       setState(s);
       return true;
     } catch (err) {
-      setError(err instanceof ApiError ? t(`deskError.${err.code}`, err.message) : String(err));
+      setError(err instanceof ApiError ? t(`deskError.${err.code}`, errorText(t, err)) : errorText(t, err));
       return false;
     }
   }, [t]);
@@ -56,14 +61,30 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
     if (connected) void refresh();
   }, [connected]);
 
-  if (!state) return <div class="centered muted">{t('app.loading')}</div>;
+  const agentState = state?.agent?.state ?? null;
+  const callId = state?.call?.callId ?? null;
+  // Screen readers hear every change of the agent's state, and each new call.
+  const spoken = useRef<string | null>(null);
+  useEffect(() => {
+    if (!agentState || !state?.desk) return;
+    const key = `${agentState}|${callId}`;
+    if (spoken.current === key) return;
+    const first = spoken.current === null;
+    spoken.current = key;
+    if (first) return;
+    announce(fill(t('desk.stateNow'), { state: t(`state.${agentState}`) }) + (state.call && state.call.endedAt === null && agentState !== 'wrap-up' ? ` ${fill(t('desk.incoming'), { phone: state.call.phoneNumber })}` : ''));
+  }, [agentState, callId]);
+  useIncomingCallAlert(state !== null, state?.call && state.call.endedAt === null ? state.call.callId : null, t('desk.incomingTitle'));
+  useDeskKeys();
+
+  if (!state) return <div class="centered">{error ? <p class="error" role="alert">{error}</p> : <span class="muted">{t('app.loading')}</span>}</div>;
   const serverNow = () => Date.now() + offset.current;
 
   return (
     <div class="desk" data-testid="agent-desktop">
       <aside class="desk-side">
         <div class="row between">
-          <h2>{t('desk.title')}</h2>
+          <h1>{t('desk.title')}</h1>
           <LiveBadge connected={connected} />
         </div>
         {error && (
@@ -76,8 +97,12 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         ) : (
           <>
             <StatusPanel state={state} serverNow={serverNow} act={act} />
+            {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
             {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} />}
             {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} />}
+            <p class="keys muted" data-testid="desk-keys">
+              {t('desk.keys')}
+            </p>
           </>
         )}
       </aside>

@@ -18,7 +18,7 @@ export interface DeskCall {
 
 export interface DeskState {
   desk: { agentCode: string; stationId: string } | null;
-  agent: { state: AgentState; pauseReason: string | null; since: number; callsTaken: number } | null;
+  agent: { state: AgentState; pauseReason: string | null; since: number; callsTaken: number; wrapUpEndsAt?: number | null } | null;
   call: DeskCall | null;
   serverNow: number;
 }

@@ -2,21 +2,26 @@
 // durations, the agent's note, and a player on the attempt's signed recording link).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
-import { api } from '../api.ts';
+import { api, ApiError } from '../api.ts';
 import { duration, percent, secondsBetween, shortDatetime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
 import { navigate } from '../router.ts';
 import { webLink } from '../safe-link.ts';
-import { CampaignState, CloseButton, dialModeText, Progress } from './campaigns-table.tsx';
+import { dialModeText, errorText, fill, groupText, outcomeText, waitReasonText } from '../value-texts.ts';
+import { CampaignState, CloseButton, Progress } from './campaigns-table.tsx';
 import type { AttemptView, CampaignView, ContactView } from './types.ts';
 
 const PAGE = 100;
+/** A failed load (CCS down, network gone) is retried this often until it works. */
+const RETRY_MS = 3000;
 
 export function CampaignPage(props: { id: number; timeZone: string }) {
   const { t } = useI18n();
   const [campaign, setCampaign] = useState<CampaignView | null>(null);
+  // Only a 404 means the campaign does not exist; any other failure is retried.
   const [missing, setMissing] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
   const [tab, setTab] = useState<'contacts' | 'attempts'>('attempts');
   const [offset, setOffset] = useState(0);
   const [contacts, setContacts] = useState<ContactView[]>([]);
@@ -24,14 +29,20 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
 
   const load = useCallback(async () => {
     try {
-      setCampaign(await api<CampaignView>(`/ops/campaigns/${props.id}`));
-    } catch {
-      setMissing(true);
-      return;
+      try {
+        setCampaign(await api<CampaignView>(`/ops/campaigns/${props.id}`));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return setMissing(true);
+        throw error;
+      }
+      if (tab === 'contacts') setContacts((await api<{ contacts: ContactView[] }>(`/ops/campaigns/${props.id}/contacts?limit=${PAGE}&offset=${offset}`)).contacts);
+      else setAttempts((await api<{ attempts: AttemptView[] }>(`/ops/campaigns/${props.id}/attempts?limit=${PAGE}&offset=${offset}`)).attempts);
+      setMissing(false);
+      setFailure(null);
+    } catch (error) {
+      setFailure(errorText(t, error));
     }
-    if (tab === 'contacts') setContacts((await api<{ contacts: ContactView[] }>(`/ops/campaigns/${props.id}/contacts?limit=${PAGE}&offset=${offset}`)).contacts);
-    else setAttempts((await api<{ attempts: AttemptView[] }>(`/ops/campaigns/${props.id}/attempts?limit=${PAGE}&offset=${offset}`)).attempts);
-  }, [props.id, tab, offset]);
+  }, [props.id, tab, offset, t]);
 
   const soon = useThrottled(() => void load().catch(() => undefined), 1000);
   const connected = useLiveEvents((e: LiveEvent) => {
@@ -40,9 +51,32 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    if (failure === null) return;
+    const timer = window.setTimeout(() => void load(), RETRY_MS);
+    return () => window.clearTimeout(timer);
+  }, [failure, load]);
 
-  if (missing) return <div class="centered muted">404 · #{props.id}</div>;
-  if (!campaign) return <div class="centered muted">{t('app.loading')}</div>;
+  const failed = failure !== null && (
+    <div class="notice warn" role="alert" data-testid="load-failed">
+      <span>
+        {t('ui.loadFailed')} <span class="muted-strong">{failure}</span>
+      </span>
+      <button type="button" class="small" onClick={() => void load()}>
+        {t('ui.retryNow')}
+      </button>
+    </div>
+  );
+  if (missing)
+    return (
+      <div class="centered" data-testid="campaign-missing">
+        <h1>{fill(t('ui.campaignMissing'), { id: props.id })}</h1>
+        <a href="/supervisor" onClick={(e) => (e.preventDefault(), navigate('/supervisor'))}>
+          {t('sup.back')}
+        </a>
+      </div>
+    );
+  if (!campaign) return <div class="centered">{failed || <span class="muted">{t('app.loading')}</span>}</div>;
   const c = campaign;
   const rows = tab === 'contacts' ? contacts.length : attempts.length;
 
@@ -53,16 +87,17 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
           <a href="/supervisor" onClick={(e) => (e.preventDefault(), navigate('/supervisor'))}>
             {t('sup.back')}
           </a>
-          <h2>
+          <h1 tabIndex={-1} data-testid="page-title">
             {t('sup.campaign')} #{c.campaignid}
-          </h2>
+          </h1>
           <CampaignState campaign={c} />
         </div>
         <div class="row gap">
-          <CloseButton campaign={c} onChanged={soon} />
+          <CloseButton campaign={c} onChanged={soon} focusAfter={() => document.querySelector<HTMLElement>('[data-testid=page-title]')} />
           <LiveBadge connected={connected} />
         </div>
       </div>
+      {failed}
       <div class="kpis six">
         <div class="kpi wide">
           <div class="kpi-label">{t('sup.progress')}</div>
@@ -71,12 +106,12 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
         <Fact label={t('sup.answered')} value={String(c.counts.contactsAnswered)} />
         <Fact label={t('sup.attempts')} value={String(c.counts.attempts)} />
         <Fact label={t('sup.abandonRate')} value={percent(c.abandonRate)} />
-        <Fact label={t('sup.dialMode')} value={`${dialModeText(c)} · ${c.profile.agentGroup}`} />
+        <Fact label={t('sup.dialMode')} value={`${dialModeText(t, c.profile)} · ${groupText(t, c.profile.agentGroup)}`} />
         <Fact label={t('sup.window')} value={`${shortDatetime(c.starttime)} → ${shortDatetime(c.endtime)}`} />
       </div>
-      <div class="tabs">
+      <div class="tabs" role="group" aria-label={t('sup.contacts') + ' / ' + t('sup.attemptsTab')}>
         {(['attempts', 'contacts'] as const).map((name) => (
-          <button type="button" class={tab === name ? 'active' : ''} onClick={() => (setTab(name), setOffset(0))} data-testid={`tab-${name}`}>
+          <button type="button" class={tab === name ? 'active' : ''} aria-pressed={tab === name} onClick={() => (setTab(name), setOffset(0))} data-testid={`tab-${name}`}>
             {name === 'contacts' ? t('sup.contacts') : t('sup.attemptsTab')}
           </button>
         ))}
@@ -127,21 +162,30 @@ function Contacts(props: { contacts: ContactView[] }) {
             <td>{c.phonenumber}</td>
             <td>
               <span class={`pill ct-${c.state}`}>{t(`contactState.${c.state}`)}</span>
-              {c.outcome && <span class="muted"> {c.outcome}</span>}
+              {c.outcome && <span class="muted"> {outcomeText(t, c.outcome)}</span>}
             </td>
             <td>{c.lastStatus ? <StatusPill status={c.lastStatus} /> : '–'}</td>
             <td class="num">{c.attempts}</td>
             <td>
               {shortDatetime(c.nextAttemptAt)}
-              {c.waitReason && <span class="muted"> · {c.waitReason}</span>}
+              {c.waitReason && (
+                <span class="muted" title={c.waitReason}>
+                  {' '}
+                  · {waitReasonText(t, c.waitReason)}
+                </span>
+              )}
             </td>
             <td>
               {webLink(c.linkedit) ? (
-                <a href={webLink(c.linkedit)!} target="_blank" rel="noopener noreferrer">
+                <a href={webLink(c.linkedit)!} target="_blank" rel="noopener noreferrer" aria-label={`${t('desk.crmOpenTab')} · #${c.contactId}`}>
                   ↗
                 </a>
               ) : (
-                c.linkedit && <span class="muted" title={c.linkedit}>⚠</span>
+                c.linkedit && (
+                  <span class="muted" title={`${t('desk.crmUnsafe')} ${c.linkedit}`} aria-label={t('desk.crmUnsafe')}>
+                    ⚠
+                  </span>
+                )
               )}
             </td>
           </tr>
@@ -185,7 +229,7 @@ function Attempts(props: { attempts: AttemptView[] }) {
             <td class="nowrap">{shortDatetime(a.starttime)}</td>
             <td class="num">{duration(a.duration)}</td>
             <td class="num">{duration(secondsBetween(a.connectedAt, a.endtime))}</td>
-            <td>{a.recording ? <audio controls preload="none" src={a.recording} data-testid="recording" /> : '–'}</td>
+            <td>{a.recording ? <audio controls preload="none" src={a.recording} aria-label={`${t('sup.recording')} ${a.callid}`} data-testid="recording" /> : '–'}</td>
             <td class="note-cell" data-testid="attempt-note">
               {a.note ?? ''}
             </td>

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { duration, shortDatetime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
+import { callbackKindText, crmErrorText } from '../value-texts.ts';
 import type { CrmData } from './dashboard.tsx';
 
 export function CrmHealth(props: { data: CrmData; onReplayed(): void }) {
@@ -70,10 +71,12 @@ export function CrmHealth(props: { data: CrmData; onReplayed(): void }) {
                 <tr>
                   <td>{c.id}</td>
                   <td>#{c.campaignid}</td>
-                  <td>{c.kind}</td>
+                  <td>{callbackKindText(t, c.kind)}</td>
                   <td>{shortDatetime(c.createdAt)}</td>
                   <td class="num">{c.attempts}</td>
-                  <td class="error-text">{c.lastError}</td>
+                  <td class="error-text" title={c.lastError ?? ''}>
+                    {c.lastError === null ? '–' : crmErrorText(t, c.lastError)}
+                  </td>
                   <td>
                     <button type="button" class="small" disabled={busy} onClick={() => replay(`/ops/outbox/${c.id}/replay`)} data-testid={`replay-${c.id}`}>
                       {t('sup.replay')}

@@ -7,6 +7,8 @@ import { percent } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
 import { navigate } from '../router.ts';
+import { errorText } from '../value-texts.ts';
+import { answerRate } from './answer-rate.ts';
 import { CampaignsTable } from './campaigns-table.tsx';
 import { CallCharts } from './charts.tsx';
 import { CrmHealth } from './crm-health.tsx';
@@ -32,6 +34,7 @@ export function Dashboard(props: { timeZone: string }) {
   const [crm, setCrm] = useState<CrmData | null>(null);
   const [rates, setRates] = useState<MinuteCounts[]>([]);
   const [telephonyDown, setTelephonyDown] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
 
   const loadFloor = useCallback(async () => {
     const [c, l, a] = await Promise.all([
@@ -41,6 +44,15 @@ export function Dashboard(props: { timeZone: string }) {
     ]);
     setFloor({ campaigns: c.campaigns, calls: l.calls, agents: a.agents, loadedAt: Date.now() });
   }, []);
+  // A failed refresh says so (in words) and the 5 s poll below retries it.
+  const loadFloorReporting = useCallback(
+    () =>
+      loadFloor().then(
+        () => setFailure(null),
+        (error: unknown) => setFailure(errorText(t, error)),
+      ),
+    [t],
+  );
   const loadCrm = useCallback(async () => {
     const [stats, dead, pending] = await Promise.all([
       api<OutboxStats>('/ops/outbox/stats'),
@@ -53,7 +65,7 @@ export function Dashboard(props: { timeZone: string }) {
     setRates((await api<{ minutes: MinuteCounts[] }>('/ui/supervisor/call-rates')).minutes);
   }, []);
 
-  const floorSoon = useThrottled(() => void loadFloor().catch(() => undefined), 700);
+  const floorSoon = useThrottled(() => void loadFloorReporting(), 700);
   const crmSoon = useThrottled(() => void loadCrm().catch(() => undefined), 2000);
   const ratesSoon = useThrottled(() => void loadRates().catch(() => undefined), 3000);
 
@@ -65,7 +77,7 @@ export function Dashboard(props: { timeZone: string }) {
   });
 
   useEffect(() => {
-    void loadFloor();
+    void loadFloorReporting();
     void loadCrm();
     void loadRates();
     // Deliveries and time-in-state move without engine events: a slow poll covers them.
@@ -80,19 +92,25 @@ export function Dashboard(props: { timeZone: string }) {
     if (connected) floorSoon();
   }, [connected]);
 
-  if (!floor) return <div class="centered muted">{t('app.loading')}</div>;
+  const failed = failure !== null && (
+    <div class="notice warn" role="alert" data-testid="load-failed">
+      <span>
+        {t('ui.loadFailed')} <span class="muted-strong">{failure}</span>
+      </span>
+    </div>
+  );
+  if (!floor) return <div class="centered">{failed || <span class="muted">{t('app.loading')}</span>}</div>;
   const online = floor.agents.filter((a) => a.state !== 'offline');
   const count = (s: string) => online.filter((a) => a.state === s).length;
   const active = floor.campaigns.filter((c) => c.state === 'running' || c.state === 'stopping');
   const answered = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ANSWERED ?? 0), 0);
   const abandoned = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ABANDONED ?? 0), 0);
-  // Ended attempts only: a call still ringing has no outcome yet.
-  const attempts = active.reduce((n, c) => n + Object.values(c.counts.attemptsByStatus).reduce((a, b) => a + (b ?? 0), 0), 0);
+  const rate = answerRate(active, floor.calls);
 
   return (
     <div class="dashboard" data-testid="supervisor-dashboard">
       <div class="row between">
-        <h2>{t('sup.title')}</h2>
+        <h1>{t('sup.title')}</h1>
         <div class="row gap">
           <a href="/supervisor/reports" onClick={(e) => (e.preventDefault(), navigate('/supervisor/reports'))} data-testid="open-reports">
             {t('rep.open')}
@@ -101,6 +119,7 @@ export function Dashboard(props: { timeZone: string }) {
           <LiveBadge connected={connected} />
         </div>
       </div>
+      {failed}
       <div class="kpis">
         <Kpi label={t('sup.liveCalls')} value={String(floor.calls.length)} testid="kpi-live-calls" />
         <Kpi
@@ -109,7 +128,7 @@ export function Dashboard(props: { timeZone: string }) {
           detail={`${count('ready')} ${t('sup.agentsReady')} · ${count('talking') + count('reserved')} ${t('sup.agentsTalking')} · ${count('wrap-up')} ${t('sup.agentsWrap')} · ${count('paused')} ${t('sup.agentsPaused')}`}
           testid="kpi-agents"
         />
-        <Kpi label={t('sup.answerRate')} value={attempts ? percent(answered / attempts) : '–'} testid="kpi-answer-rate" />
+        <Kpi label={t('sup.answerRate')} value={percent(rate.rate)} title={t('sup.answerRateHelp')} testid="kpi-answer-rate" />
         <Kpi label={t('sup.abandonRate')} value={answered + abandoned ? percent(abandoned / (answered + abandoned)) : '–'} warn={answered + abandoned > 0 && abandoned / (answered + abandoned) > 0.03} testid="kpi-abandon" />
         <Kpi label={t('sup.crmBacklog')} value={crm ? String(crm.stats.pending) : '–'} warn={(crm?.stats.dead ?? 0) > 0} detail={crm && crm.stats.dead > 0 ? `${crm.stats.dead} ${t('sup.dead').toLowerCase()}` : undefined} testid="kpi-crm" />
       </div>
@@ -124,9 +143,9 @@ export function Dashboard(props: { timeZone: string }) {
   );
 }
 
-function Kpi(props: { label: string; value: string; detail?: string | undefined; warn?: boolean; testid: string }) {
+function Kpi(props: { label: string; value: string; detail?: string | undefined; warn?: boolean; title?: string; testid: string }) {
   return (
-    <div class={`kpi ${props.warn ? 'warn' : ''}`} data-testid={props.testid}>
+    <div class={`kpi ${props.warn ? 'warn' : ''}`} title={props.title} data-testid={props.testid}>
       <div class="kpi-label">{props.label}</div>
       <div class="kpi-value">{props.value}</div>
       {props.detail && <div class="kpi-detail">{props.detail}</div>}

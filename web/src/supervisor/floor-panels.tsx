@@ -80,12 +80,15 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
           <tbody>
             {agents.map((a) => (
               <tr data-testid={`agent-row-${a.agentcode}`} data-state={a.state}>
-                <td class="nowrap">
-                  {a.agentcode} <span class="muted">· {a.station_id}</span>
+                <td>
+                  <span class="nowrap">{a.agentcode}</span>
+                  <span class="sub muted">
+                    {t('sup.station')} {a.station_id}
+                  </span>
                 </td>
                 <td>
                   <span class={`pill st-${a.state}`}>{t(`state.${a.state}`, a.state)}</span>
-                  {a.pauseReason && <span class="muted"> {t(`pause.${a.pauseReason}`, a.pauseReason)}</span>}
+                  {a.pauseReason && <span class="sub muted">{t(`pause.${a.pauseReason}`, t('pause.other'))}</span>}
                 </td>
                 <td class="num">{duration(a.secondsInState + extra)}</td>
                 <td class="num">{a.callsTaken}</td>

@@ -31,6 +31,8 @@ export interface LiveCallView {
   phonenumber: string;
   state: string;
   agentcode: string | null;
+  /** When the customer picked up (contract datetime), null while ringing. */
+  answeredAt: string | null;
   seconds: number;
 }
 

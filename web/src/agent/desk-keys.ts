@@ -1,0 +1,35 @@
+// Keyboard shortcuts of the agent desktop (documented in docs/web-ui.md):
+//   R  Ready        P  Pause (with the reason chosen in the list)        H  Hang up
+// Each presses the visible button, so a shortcut does exactly what the click does and nothing
+// when the button is disabled or absent. They never fire while the agent types in a field, nor
+// with Ctrl/Alt/Meta held (browser shortcuts). Digits 1–9 are left to the wrap-up panel.
+import { useEffect } from 'preact/hooks';
+
+export const DESK_KEYS: Record<string, string> = { r: 'ready', p: 'pause', h: 'hangup' };
+
+export function typingIn(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  if (el.tagName !== 'INPUT') return false;
+  const type = (el as HTMLInputElement).type;
+  return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(type);
+}
+
+export function useDeskKeys(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.repeat || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+      if (typingIn(e.target)) return;
+      const action = DESK_KEYS[e.key.toLowerCase()];
+      if (!action) return;
+      const button = document.querySelector<HTMLButtonElement>(`[data-testid=${action}]`);
+      if (!button || button.disabled) return;
+      e.preventDefault();
+      button.click();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
