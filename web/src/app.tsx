@@ -9,6 +9,7 @@ import { LoginPage } from './login-page.tsx';
 import { navigate, usePath } from './router.ts';
 import { CampaignPage } from './supervisor/campaign-page.tsx';
 import { Dashboard } from './supervisor/dashboard.tsx';
+import { ReportsPage } from './supervisor/reports-page.tsx';
 
 const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
 
@@ -58,6 +59,7 @@ export function App() {
     if (!allowed) page = <Forbidden home={homeOf(user.role)} />;
     else if (path.startsWith('/agent')) page = <AgentDesktop user={user} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/campaigns/')) page = <CampaignPage id={Number(path.split('/')[3])} timeZone={session.timeZone} />;
+    else if (path.startsWith('/supervisor/reports')) page = <ReportsPage timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
   }
 
