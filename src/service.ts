@@ -34,6 +34,9 @@ import { createFileRecordingStore } from './recordings/file-recording-store.ts';
 import { RecordingHealth } from './recordings/recording-health.ts';
 import { createRetryingRecordingStore } from './recordings/retrying-recording-store.ts';
 import { createLinkSigner } from './recordings/signed-links.ts';
+import { createRetentionJob, type RetentionJob } from './recordings/retention-job.ts';
+import { registerRecordingOpsRoutes } from './http/recording-ops-routes.ts';
+import { recordingCatalogRepository } from './store/recording-catalog-repository.ts';
 import { complianceDialPolicy } from './compliance/compliance-policy.ts';
 import { complianceReadiness } from './compliance/compliance-status.ts';
 import { createReceiptScreening } from './compliance/receipt-screening.ts';
@@ -65,6 +68,8 @@ export interface Service {
   store: Store;
   outbox: DeliveryWorker;
   recordings: RecordingStore;
+  /** Deletes recordings past their profile's retention (hourly). */
+  retention: RetentionJob;
   /** Starts everything and listens; resolves with the base URL. */
   start(): Promise<string>;
   /**
@@ -116,6 +121,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const { db } = opened;
   const store = overrides.wrapStore ? overrides.wrapStore(opened.store) : opened.store;
   const dnc = dncRepository(db);
+  const recordingCatalog = recordingCatalogRepository(db);
   // A write that fails (full disk, read-only folder) is tried again before the call is reported.
   const recordingHealth = new RecordingHealth();
   const recordings = createRetryingRecordingStore(createFileRecordingStore(config.recordings.dir, { clock }), { clock, logger, health: recordingHealth });
@@ -190,7 +196,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   };
 
   const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db) });
-  const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
+  const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
+  const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
 
   const app = await buildHttpServer({
     logger,
@@ -204,13 +211,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       allowIps: config.api.allowIps,
     },
     operator: { store, engine, clock, views, auth: operatorAuth, onReplay: () => outbox?.wake() },
-    recordings: { signer, recordings, clock },
+    recordings: { signer, recordings, clock, catalog: recordingCatalog, timeZone: config.timeZone },
     metrics,
     readiness,
     extensions: [
       web.register,
       (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
+      (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
     ],
   });
@@ -223,9 +231,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     store,
     outbox,
     recordings,
+    retention,
     async start() {
       await engine.start();
       outbox!.start();
+      retention.start();
       started = true;
       const address = await app.listen({ port: config.port, host: config.host });
       const port = new URL(address).port;
@@ -240,6 +250,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         await engine.stop({ graceMs: (options.graceSeconds ?? 0) * 1000 });
         await outbox!.stop();
       }
+      await retention.stop();
       await sender.close();
       await store.close();
     },

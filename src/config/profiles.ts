@@ -49,5 +49,6 @@ export function readProfile(setting: string, raw: unknown, base: Profile): Profi
     ruleSet: readString(`${setting}.ruleSet`, r.ruleSet, r.purpose !== undefined ? (purpose === 'advertising' ? 'vn-decree-91' : 'none') : base.ruleSet),
     requireBrandCallerId: r.requireBrandCallerId === undefined ? base.requireBrandCallerId : Boolean(r.requireBrandCallerId),
     maxChannels: readInt(`${setting}.maxChannels`, r.maxChannels, base.maxChannels, 0, 100000),
+    recordingRetentionDays: readInt(`${setting}.recordingRetentionDays`, r.recordingRetentionDays, base.recordingRetentionDays ?? 0, 0, 36500),
   };
 }

@@ -37,6 +37,8 @@ export interface Profile {
   requireBrandCallerId: boolean;
   /** Channel limit on the trunk this profile dials through (0 = no limit of its own). */
   maxChannels: number;
+  /** Recordings of this profile's calls are deleted this many days after the call ended, unless held (0 = kept). */
+  recordingRetentionDays?: number;
 }
 
 export function profileForType(profiles: readonly Profile[], typeId: number | null, fallback: Profile): Profile {

@@ -388,7 +388,7 @@ export const recordingSchema = {
     206: { description: 'Partial content (Range)', content: { 'audio/wav': { schema: Type.String({ format: 'binary' }) } } },
     403: opsError('Tampered link'),
     404: opsError('Recording not found'),
-    410: opsError('Expired link'),
+    410: opsError('Expired link (code link-expired), or the recording was deleted under the retention policy (code recording-deleted)'),
     416: { description: 'Range not satisfiable' },
   },
 };
@@ -468,5 +468,102 @@ export const reportSchemas = {
     description: reportDescription,
     querystring: ReportQuery,
     response: { 200: xlsx('One row per group, then the total'), 400: opsError('Bad date, grouping or filter') },
+  }),
+};
+
+// ---- Recordings for supervisors (/ops/recordings…) ----
+
+const RecordingView = Type.Object({
+  callId: Type.String(),
+  campaignid: Type.Integer(),
+  contactid: Type.Integer(),
+  attempt: Type.Integer(),
+  number: Type.String({ description: 'The number dialled' }),
+  agentCode: Nullable(Type.String()),
+  status: Nullable(Type.String({ description: 'Call status reported to the CRM (ANSWERED, ABANDONED, …)' })),
+  disposition: Nullable(Type.String({ description: "The agent's wrap-up disposition, when recorded" })),
+  startedAt: Datetime,
+  answeredAt: Nullable(Datetime),
+  endedAt: Nullable(Datetime),
+  talkSeconds: Nullable(Type.Integer()),
+  deleted: Type.Boolean({ description: 'Deleted under the retention policy' }),
+  deletedAt: Nullable(Datetime),
+  heldCall: Type.Boolean({ description: 'A legal hold on this call keeps it from deletion' }),
+  heldCampaign: Type.Boolean({ description: 'A legal hold on its campaign keeps it from deletion' }),
+  audioUrl: Type.String({ description: 'Plays it (Range supported; audited as a listen)' }),
+  downloadUrl: Type.String({ description: 'Downloads it (audited)' }),
+});
+const CallIdParams = Type.Object({ callId: Type.String({ description: 'The call id, e.g. ccs-12-3-1' }) });
+const HoldBody = Type.Object({ held: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 500 })) });
+const audioContent = (description: string) => ({ description, content: { 'audio/wav': { schema: Type.String({ format: 'binary' }) } } });
+const deletedRecording = opsError('The recording was deleted under the retention policy (code recording-deleted)');
+
+export const recordingOpsSchemas = {
+  search: ops('Search recordings by campaign, agent, number, date, status and disposition', ['Recordings'], {
+    querystring: Type.Object({
+      campaignId: Type.Optional(Type.Integer({ minimum: 1 })),
+      agent: Type.Optional(Type.String({ description: 'Agent code' })),
+      number: Type.Optional(Type.String({ description: 'Digits the dialled number contains' })),
+      from: Type.Optional(Type.String({ description: 'Calls started at or after: YYYY-mm-dd or YYYY-mm-dd HH:MM:SS (local time)' })),
+      to: Type.Optional(Type.String({ description: 'Calls started up to: YYYY-mm-dd (that whole day) or YYYY-mm-dd HH:MM:SS' })),
+      status: Type.Optional(Type.String({ description: 'ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION or ABANDONED' })),
+      disposition: Type.Optional(Type.String({ description: "The agent's disposition code (400 while the store records none)" })),
+      includeDeleted: Type.Optional(Type.Boolean()),
+      ...Paging(500),
+    }),
+    response: { 200: Type.Object({ recordings: Type.Array(RecordingView), dispositionFilter: Type.Boolean() }), 400: opsError('A filter is malformed') },
+  }),
+  get: ops('One recording', ['Recordings'], { params: CallIdParams, response: { 200: RecordingView, 404: opsError('No recording for this call') } }),
+  audio: ops('Play a recording (Range supported); the first request of a playback is audited as a listen', ['Recordings'], {
+    params: CallIdParams,
+    response: { 200: audioContent('The recording'), 206: audioContent('Part of it (Range)'), 404: opsError('No recording for this call'), 410: deletedRecording, 416: { description: 'Range not satisfiable' } },
+  }),
+  download: ops('Download a recording (audited)', ['Recordings'], {
+    params: CallIdParams,
+    response: { 200: audioContent('The recording, as an attachment'), 206: audioContent('Part of it (Range)'), 404: opsError('No recording for this call'), 410: deletedRecording, 416: { description: 'Range not satisfiable' } },
+  }),
+  waveform: ops("A recording's waveform: peak levels (0–1) of equal slices, and its duration", ['Recordings'], {
+    params: CallIdParams,
+    querystring: Type.Object({ buckets: Type.Optional(Type.Integer({ minimum: 10, maximum: 4000, default: 400 })) }),
+    response: {
+      200: Type.Object({ durationSeconds: Nullable(Type.Number()), sampleRate: Nullable(Type.Integer()), peaks: Type.Array(Type.Number({ minimum: 0, maximum: 1 }), { description: 'Empty when the format is not PCM WAV' }) }),
+      400: opsError('buckets out of range'),
+      404: opsError('No recording for this call'),
+      410: deletedRecording,
+    },
+  }),
+  hold: ops('Set or lift the legal hold on one recording (audited); a held recording is never deleted', ['Recordings'], {
+    params: CallIdParams,
+    body: HoldBody,
+    response: { 200: RecordingView, 400: opsError('Body malformed'), 404: opsError('No recording for this call') },
+  }),
+  campaignHold: ops("Set or lift the legal hold on all of a campaign's recordings (audited)", ['Recordings'], {
+    params: CampaignIdParams,
+    body: HoldBody,
+    response: { 200: Type.Object({ campaignid: Type.Integer(), held: Type.Boolean() }), 400: opsError('Body malformed'), 404: opsError('Not a campaign id') },
+  }),
+  holds: ops('The legal holds in force', ['Recordings'], {
+    response: { 200: Type.Object({ holds: Type.Array(Type.Object({ scope: Type.Union([Type.Literal('call'), Type.Literal('campaign')]), ref: Type.String(), setBy: Type.String(), setAt: Datetime, reason: Nullable(Type.String()) })) }) },
+  }),
+  audit: ops('The recordings audit trail, newest first: listens, downloads, deletions and hold changes', ['Recordings'], {
+    querystring: Type.Object({ callId: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
+    response: {
+      200: Type.Object({
+        entries: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            at: Datetime,
+            actor: Type.String({ description: 'User name, operator-token, local, retention, or "link <ip>" for a signed link' }),
+            action: Type.Union(['listen', 'download', 'delete', 'hold', 'release'].map((a) => Type.Literal(a))),
+            via: Type.String({ description: 'ui, ops, signed-link or retention' }),
+            callId: Nullable(Type.String()),
+            campaignId: Nullable(Type.Integer()),
+            recordingKey: Nullable(Type.String()),
+            detail: Nullable(Type.String()),
+          }),
+        ),
+      }),
+      400: opsError('limit out of range'),
+    },
   }),
 };

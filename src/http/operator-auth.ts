@@ -30,6 +30,8 @@ export interface OperatorAuthDeps {
   token: string | null;
   /** Role of the session behind this request, if the web UI signed one in. */
   sessionRole?(request: FastifyRequest): OperatorRole | null;
+  /** User name of that session (for audit trails), or null. */
+  sessionUser?(request: FastifyRequest): string | null;
   /** Defaults to enabled for the loopback names only. */
   local?: LocalOperatorTrust;
 }
@@ -82,7 +84,7 @@ function isLocalCommandLine(request: FastifyRequest, trust: LocalOperatorTrust):
   return true;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
+export function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1] ?? '');
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -13,11 +13,8 @@ import { docsPage } from './docs-page.ts';
 import { documented, serviceSchemas } from './api-schemas.ts';
 import { openApiDocument, recordRoutes } from './openapi.ts';
 import { registerOperatorRoutes, type OperatorRouteDeps } from './operator-routes.ts';
-import { registerRecordingRoutes } from './recording-routes.ts';
+import { registerRecordingRoutes, type RecordingRouteDeps } from './recording-routes.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { RecordingStore } from '../ports/recording-store.ts';
-import type { LinkSigner } from '../recordings/signed-links.ts';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -30,7 +27,7 @@ export interface HttpDeps {
   publicUrl: string;
   contract: ContractRouteDeps;
   operator: OperatorRouteDeps;
-  recordings: { signer: LinkSigner; recordings: RecordingStore; clock: Clock };
+  recordings: RecordingRouteDeps;
   metrics: Metrics;
   readiness(): Promise<ReadinessReport>;
   /** Further routes (web UI, desktop API) registered by their own modules. */

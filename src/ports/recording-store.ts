@@ -20,4 +20,6 @@ export interface RecordingStore {
   save(callId: string, contentType: string, data: RecordingData): Promise<StoredRecording>;
   /** Metadata and an absolute file path for range-serving, or null when absent. */
   locate(key: string): Promise<{ path: string; contentType: string; size: number } | null>;
+  /** Deletes a recording (retention); false when it was absent already. Stores that cannot delete leave it out. */
+  remove?(key: string): Promise<boolean>;
 }

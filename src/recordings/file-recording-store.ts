@@ -85,6 +85,17 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
         throw error;
       }
     },
+
+    async remove(key) {
+      if (!isStoreKey(key)) return false;
+      try {
+        await unlink(join(root, key));
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    },
   };
 }
 

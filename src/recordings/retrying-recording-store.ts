@@ -40,6 +40,7 @@ export function createRetryingRecordingStore(inner: RecordingStore, options: Ret
 
   return {
     locate: (key) => inner.locate(key),
+    ...(inner.remove ? { remove: (key: string) => inner.remove!(key) } : {}),
 
     async save(callId, contentType, data): Promise<StoredRecording> {
       const replayable = typeof data === 'function' || data instanceof Uint8Array;

@@ -6,6 +6,7 @@ import { complianceMigration } from './migrations/002-compliance.ts';
 import { heartbeatMigration } from './migrations/003-heartbeat.ts';
 import { sessionsMigration } from './migrations/004-sessions.ts';
 import { reportRollupMigration } from './migrations/007-report-rollup.ts';
+import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -14,6 +15,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '003-heartbeat': heartbeatMigration(),
     '004-sessions': sessionsMigration(),
     '007-report-rollup': reportRollupMigration(),
+    '008-recording-audit': recordingAuditMigration(dialect),
   };
 }
 

@@ -50,6 +50,8 @@ export interface WebUiDeps {
 
 export interface WebUi {
   sessionRole(request: FastifyRequest): AccountRole | null;
+  /** The user name behind a request that `sessionRole` accepts (audit trails), or null. */
+  sessionUser(request: FastifyRequest): string | null;
   register(app: FastifyInstance): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
 
   return {
     sessionRole: (request) => auth.sessionRole(request),
+    sessionUser: (request) => (auth.sessionRole(request) ? (auth.sessionOf(request)?.username ?? null) : null),
 
     async register(app) {
       if (deps.accounts.demo) {
