@@ -81,7 +81,7 @@ export function complianceDialPolicy(deps: ComplianceDeps): ComplianceDialPolicy
       return gate;
     },
 
-    async checkContact(contact, campaign, profile, now): Promise<ContactDecision> {
+    async checkContact(contact, campaign, profile, now, options = {}): Promise<ContactDecision> {
       const rules = ruleSets.get(profile.ruleSet);
       const problem = profileProblem(profile, ruleSets);
       // The gate already holds such campaigns back; never dial past it.
@@ -105,7 +105,7 @@ export function complianceDialPolicy(deps: ComplianceDeps): ComplianceDialPolicy
       }
 
       let dncCheckedAt: number | null = null;
-      if (rules.checkDnc) {
+      if (rules.checkDnc || options.alwaysCheckDnc) {
         const entry = await dnc.get(contact.dialNumber);
         dncCheckedAt = now;
         if (entry) return { kind: 'dnc', reason: `dnc (source: ${entry.source})` };

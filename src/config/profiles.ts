@@ -3,7 +3,7 @@ import type { Profile } from '../domain/profile.ts';
 import { ConfigError } from './config-error.ts';
 import { readEnum, readHours, readInt, readNumber, readOptionalString, readString } from './readers.ts';
 
-const DIAL_MODES = ['progressive', 'power', 'predictive'] as const;
+const DIAL_MODES = ['progressive', 'power', 'predictive', 'preview'] as const;
 const PURPOSES = ['advertising', 'care'] as const;
 
 export const BUILTIN_DEFAULT_PROFILE: Profile = {
@@ -21,6 +21,7 @@ export const BUILTIN_DEFAULT_PROFILE: Profile = {
   ruleSet: 'none',
   requireBrandCallerId: false,
   maxChannels: 0,
+  previewAutoDialSeconds: 0,
 };
 
 export function readProfile(setting: string, raw: unknown, base: Profile): Profile {
@@ -50,5 +51,6 @@ export function readProfile(setting: string, raw: unknown, base: Profile): Profi
     requireBrandCallerId: r.requireBrandCallerId === undefined ? base.requireBrandCallerId : Boolean(r.requireBrandCallerId),
     maxChannels: readInt(`${setting}.maxChannels`, r.maxChannels, base.maxChannels, 0, 100000),
     recordingRetentionDays: readInt(`${setting}.recordingRetentionDays`, r.recordingRetentionDays, base.recordingRetentionDays ?? 0, 0, 36500),
+    previewAutoDialSeconds: readInt(`${setting}.previewAutoDialSeconds`, r.previewAutoDialSeconds, base.previewAutoDialSeconds, 0, 600),
   };
 }

@@ -3,7 +3,10 @@
  * `typeid` uses the default profile.
  */
 
-export type DialMode = 'progressive' | 'power' | 'predictive';
+/** `preview`: the dialer offers a contact to an agent, who calls it or skips it (src/engine/preview-offers.ts). */
+export type DialMode = 'progressive' | 'power' | 'predictive' | 'preview';
+/** The modes in which the dialer places legs by itself, paced (src/engine/pacer.ts). */
+export type PacedDialMode = Exclude<DialMode, 'preview'>;
 export type CallPurpose = 'advertising' | 'care';
 
 /** A daily calling window in local time, `HH:MM`–`HH:MM`; `to` < `from` spans midnight. */
@@ -39,6 +42,8 @@ export interface Profile {
   maxChannels: number;
   /** Recordings of this profile's calls are deleted this many days after the call ended, unless held (0 = kept). */
   recordingRetentionDays?: number;
+  /** `preview` mode: seconds after which an offered contact is dialled by itself (0 = only when the agent presses Call). */
+  previewAutoDialSeconds: number;
 }
 
 export function profileForType(profiles: readonly Profile[], typeId: number | null, fallback: Profile): Profile {

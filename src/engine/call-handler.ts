@@ -65,6 +65,7 @@ export class CallHandler {
 
   /** Queues a progress write behind the call's earlier writes; retried until it lands. */
   private writeProgress(call: LiveCall, progress: AttemptProgress): void {
+    if (call.manual) return; // a manual call's row is written once, at its end
     void this.ctx.queue
       .run(`write:${call.callId}`, () =>
         this.ctx.writes.run(`call ${progress.state}`, () => this.ctx.deps.store.progressAttempt(call.callId, progress), { callId: call.callId }),
@@ -100,7 +101,8 @@ export class CallHandler {
 
   /** Gives an answered customer an agent now, or starts the hold clock (the 2-second rule). */
   private connectOrHold(call: LiveCall): void {
-    const agent = this.ctx.agents.pick(call.group);
+    // A preview or manual call goes to the agent who placed it, or to no one.
+    const agent = call.reservedFor !== undefined ? this.reservedAgent(call) : this.ctx.agents.pick(call.group);
     if (agent) {
       this.connect(call, agent);
       return;
@@ -117,6 +119,12 @@ export class CallHandler {
         );
       });
     });
+  }
+
+  /** The agent a reserved call was placed for, while its phone is up and it waits for this call. */
+  private reservedAgent(call: LiveCall): AgentStatus | undefined {
+    const agent = this.ctx.agents.get(call.reservedFor!);
+    return agent && agent.online && agent.shift.state === 'reserved' && agent.callId === call.callId ? agent : undefined;
   }
 
   private connect(call: LiveCall, agent: AgentStatus): void {
@@ -183,6 +191,7 @@ export class CallHandler {
     // while this call is being written is not offered to them (which would fail and take
     // the agent out of rotation).
     call.waitingSince = null;
+    if (call.manual) return this.onManualEnded(call, cause, at, detail);
     const { store, settings, recordingUrl } = this.ctx.deps;
     const campaign = this.ctx.campaigns.get(call.campaignId);
     const profile = campaign
@@ -242,14 +251,34 @@ export class CallHandler {
       waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
     });
     this.ctx.deps.onCallbackQueued();
-    if (call.agentCode) {
-      const agent = this.ctx.agents.get(call.agentCode);
-      if (agent && agent.callId === call.callId) {
-        if (connected) this.startWrapUp(agent, endedAt);
-        else this.shift(agent.agentCode, { type: 'bridge-failed' }, endedAt);
-      }
-    }
+    this.releaseAgent(call, connected, endedAt);
     this.hooks.callEnded(call.campaignId);
+    this.hooks.capacityChanged();
+  }
+
+  /** The agent of an ended call (or the one a preview or manual call was placed for): wrap-up after a conversation, otherwise free again. */
+  private releaseAgent(call: LiveCall, connected: boolean, endedAt: number): void {
+    const code = call.agentCode ?? call.reservedFor;
+    if (!code) return;
+    const agent = this.ctx.agents.get(code);
+    if (!agent || agent.callId !== call.callId) return;
+    if (connected) this.startWrapUp(agent, endedAt);
+    else this.shift(agent.agentCode, { type: 'bridge-failed' }, endedAt);
+  }
+
+  /** A manual call ended: its row in the manual-call log; no campaign attempt, no CRM report. */
+  private async onManualEnded(call: LiveCall, cause: HangupCause, at: number, detail: string | null): Promise<void> {
+    const connected = call.connectedAt !== null;
+    const status: ReportedStatus = dispositionOf({ answered: call.answeredAt !== null, connectedToAgent: connected, cause });
+    const endedAt = Math.max(at, call.startedAt);
+    const log = this.ctx.deps.manualCalls;
+    const end = { callId: call.callId, status, endedAt, answeredAt: call.answeredAt, connectedAt: call.connectedAt, cause: detail ? `${cause}: ${detail}` : cause };
+    if (log) await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('manual call end', () => log.end(end), { callId: call.callId }));
+    call.state = 'ended';
+    this.ctx.live.remove(call.callId);
+    this.ctx.log({ callId: call.callId, agentCode: call.reservedFor }).info({ status, cause }, 'manual call ended');
+    this.ctx.events.emit('call:ended', { callId: call.callId, campaignId: 0, contactId: 0, status, agentCode: connected ? call.agentCode : null, at: endedAt, waitedMs: null });
+    this.releaseAgent(call, connected, endedAt);
     this.hooks.capacityChanged();
   }
 
@@ -289,6 +318,7 @@ export class CallHandler {
   /** An agent became available: first the customers already waiting, then new calls. */
   agentFreed(group: string): void {
     for (const call of this.ctx.live.waiting(group)) {
+      if (call.reservedFor !== undefined) continue; // waits for its own agent only
       const agent = this.ctx.agents.pick(group);
       if (!agent) break;
       this.connect(call, agent);

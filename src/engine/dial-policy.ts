@@ -22,8 +22,11 @@ export interface CampaignGate {
 export interface DialPolicy {
   /** May this campaign place calls now at all (hours that apply to every contact)? */
   campaignGate(campaign: CampaignRecord, profile: Profile, now: number): CampaignGate | null;
-  /** Checked just before each dial. */
-  checkContact(contact: ContactRecord, campaign: CampaignRecord, profile: Profile, now: number): Promise<ContactDecision>;
+  /**
+   * Checked just before each dial (and before a preview offer). `alwaysCheckDnc`: consult the
+   * do-not-call list whatever the rule set says (manual dial).
+   */
+  checkContact(contact: ContactRecord, campaign: CampaignRecord, profile: Profile, now: number, options?: { alwaysCheckDnc?: boolean }): Promise<ContactDecision>;
   /** Whether campaigns of this profile are screened at receipt at all (saves reading their contacts). */
   screensAtReceipt?(profile: Profile): boolean;
   /** Checked when a campaign is received: contacts that must never be dialled. */

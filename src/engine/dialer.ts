@@ -20,11 +20,24 @@ import { subscriberKey } from '../domain/phone-number.ts';
 import type { TimerHandle } from '../ports/clock.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { GroupSnapshot } from './pacer.ts';
+import type { PreviewOffers } from './preview-offers.ts';
 import { isStoreUnavailable } from '../ports/store.ts';
+import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 const PASS_RETRY_FIRST_MS = 1_000;
 const PASS_RETRY_MAX_MS = 10_000;
+
+/** What a leg placed for one agent only (preview Call, manual dial) needs. */
+export interface ReservedLeg {
+  profile: Profile;
+  contact: ContactRecord;
+  audit: Record<string, unknown> | null;
+  /** The agent, already reserved for this call. */
+  agentCode: string;
+  /** A manual call's id: recorded in the manual-call log instead of as a campaign attempt. */
+  manualCallId?: string;
+}
 
 interface CampaignSlot {
   campaign: CampaignRecord;
@@ -44,6 +57,8 @@ export class Dialer {
   private failedPasses = 0;
   /** Placements whose attempt write failed: committed or not is unknown until read back. */
   private unconfirmed = new Set<string>();
+  /** Preview offers (set by the engine once both exist). */
+  previews: PreviewOffers | null = null;
 
   constructor(
     private ctx: EngineContext,
@@ -144,8 +159,12 @@ export class Dialer {
       byGroup.set(profile.agentGroup, list);
     }
 
-    for (const [group, slots] of byGroup) {
-      const pacer = pacers[slots[0]!.profile.dialMode];
+    for (const [group, all] of byGroup) {
+      const previews = all.filter((s) => s.profile.dialMode === 'preview');
+      if (previews.length > 0) await this.offerPreviews(group, previews, now);
+      const slots = all.filter((s) => s.profile.dialMode !== 'preview');
+      if (slots.length === 0) continue;
+      const pacer = pacers[slots[0]!.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
       let want = pacer.callsToPlace(this.snapshot(group, now, slots), slots[0]!.profile);
       const recheck = pacer.recheckAt?.(group, now) ?? null;
       if (recheck !== null) nextWake = Math.min(nextWake, Math.max(recheck, now + 1));
@@ -168,26 +187,11 @@ export class Dialer {
           slot.exhausted = true;
           continue;
         }
-        const decision = await policy.checkContact(contact, slot.campaign, slot.profile, now);
-        // The campaign may have been closed or expired while the policy was deciding (a DNC
-        // lookup, a frequency-cap query); checked again with no await before the leg is claimed.
-        if (slot.campaign.state !== 'running') {
-          slot.exhausted = true;
-          continue;
-        }
-        if (decision.kind === 'postpone') {
-          await store.postponeContact(contact.campaignId, contact.contactId, decision.until, decision.reason);
-          this.ctx.events.emit('contact:skipped', { campaignId: contact.campaignId, contactId: contact.contactId, reason: decision.reason, at: now });
-          this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).info({ reason: decision.reason, until: decision.until }, 'contact waits');
-          continue;
-        }
-        if (decision.kind === 'dnc') {
-          await this.reportDnc(contact, now);
-          continue;
-        }
+        const audit = await this.screen(slot, contact, now);
+        if (audit === false) continue;
         slot.assigned++;
         want--;
-        await this.place(slot, contact, decision.audit, now);
+        await this.place(slot, contact, audit, now);
       }
     }
 
@@ -199,6 +203,69 @@ export class Dialer {
       }
     }
     if (nextWake !== Infinity) this.schedule(nextWake - now);
+  }
+
+  /**
+   * The compliance checks before a contact is dialled or offered: the contact's audit record
+   * when it may be called now, false when it was postponed, reported as DNC, or its campaign
+   * stopped meanwhile.
+   */
+  private async screen(slot: CampaignSlot, contact: ContactRecord, now: number): Promise<Record<string, unknown> | null | false> {
+    const decision = await this.ctx.deps.policy.checkContact(contact, slot.campaign, slot.profile, now);
+    // The campaign may have been closed or expired while the policy was deciding (a DNC
+    // lookup, a frequency-cap query); checked again with no await before the leg is claimed.
+    if (slot.campaign.state !== 'running') {
+      slot.exhausted = true;
+      return false;
+    }
+    return this.applyDecision(contact, decision, now);
+  }
+
+  /** Acts on a policy decision: postpones or reports the contact (false), or gives its audit record. */
+  async applyDecision(contact: ContactRecord, decision: ContactDecision, now: number): Promise<Record<string, unknown> | null | false> {
+    if (decision.kind === 'postpone') {
+      await this.ctx.deps.store.postponeContact(contact.campaignId, contact.contactId, decision.until, decision.reason);
+      this.ctx.events.emit('contact:skipped', { campaignId: contact.campaignId, contactId: contact.contactId, reason: decision.reason, at: now });
+      this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).info({ reason: decision.reason, until: decision.until }, 'contact waits');
+      return false;
+    }
+    if (decision.kind === 'dnc') {
+      await this.reportDnc(contact, now);
+      return false;
+    }
+    return decision.audit;
+  }
+
+  /**
+   * Preview campaigns: each ready agent of the group is offered one due contact that passed
+   * the compliance checks; the agent calls or skips it (preview-offers.ts). Fairest campaign
+   * first, counting offers with live calls.
+   */
+  private async offerPreviews(group: string, slots: CampaignSlot[], now: number): Promise<void> {
+    const previews = this.previews;
+    if (!previews) return;
+    const agents = this.ctx.agents.available(group).sort((a, b) => a.since - b.since);
+    for (const agent of agents) {
+      for (;;) {
+        if (!this.ctx.agents.isAvailable(agent) || previews.has(agent.agentCode)) break;
+        const slot = this.fairest(slots, (id) => previews.countCampaign(id));
+        if (!slot) return;
+        const contact = await this.nextCandidate(slot, agents.length, now);
+        if (!contact) continue;
+        if (previews.isOffered(contact.campaignId, contact.contactId) || slot.campaign.state !== 'running') continue;
+        const audit = await this.screen(slot, contact, now);
+        if (audit === false) continue;
+        // The agent may have been taken (a call, a pause, sign-out) while the checks ran.
+        if (!this.ctx.agents.isAvailable(agent) || previews.isOffered(contact.campaignId, contact.contactId)) break;
+        previews.offer(agent.agentCode, slot.campaign, slot.profile, contact, this.ctx.deps.clock.now());
+        break;
+      }
+    }
+  }
+
+  /** Places a leg for one agent only (preview Call, manual dial); the agent is already reserved. Resolves with the call id. */
+  async placeReserved(leg: ReservedLeg): Promise<string> {
+    return this.place({ profile: leg.profile }, leg.contact, leg.audit, this.ctx.deps.clock.now(), leg);
   }
 
   /** Reads back the attempts whose write failed: one that was committed after all is ended as not placed. */
@@ -228,12 +295,12 @@ export class Dialer {
   }
 
   /** The campaign of the group with the fewest calls up (counting this pass), that still has candidates. */
-  private fairest(slots: CampaignSlot[]): CampaignSlot | undefined {
+  private fairest(slots: CampaignSlot[], extraLoad: (campaignId: number) => number = () => 0): CampaignSlot | undefined {
     let best: CampaignSlot | undefined;
     let bestLoad = Infinity;
     for (const s of slots) {
       if (s.exhausted) continue;
-      const load = this.ctx.live.countCampaign(s.campaign.id);
+      const load = this.ctx.live.countCampaign(s.campaign.id) + extraLoad(s.campaign.id);
       if (load < bestLoad) {
         best = s;
         bestLoad = load;
@@ -250,13 +317,15 @@ export class Dialer {
     }
     while (slot.candidates.length > 0) {
       const c = slot.candidates.shift()!;
-      if (!this.ctx.live.isCalling(subscriberKey(c.dialNumber))) return c;
+      const subscriber = subscriberKey(c.dialNumber);
+      // Not while the number is on a call, or offered to an agent for preview.
+      if (!this.ctx.live.isCalling(subscriber) && !this.previews?.isOfferedNumber(subscriber)) return c;
     }
     slot.exhausted = true;
     return undefined;
   }
 
-  private async reportDnc(contact: ContactRecord, now: number): Promise<void> {
+  async reportDnc(contact: ContactRecord, now: number): Promise<void> {
     const payload = dncUpdatePayload(contact, now, this.ctx.deps.settings.timeZone);
     if (await this.ctx.deps.store.finalizeWithoutCall(contact.campaignId, contact.contactId, 'dnc', payload, now)) {
       this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).info('contact on a do-not-call list: not dialled');
@@ -266,10 +335,18 @@ export class Dialer {
     }
   }
 
-  private async place(slot: CampaignSlot, contact: ContactRecord, audit: Record<string, unknown> | null, now: number): Promise<void> {
+  private async place(
+    slot: Pick<CampaignSlot, 'profile'>,
+    contact: ContactRecord,
+    audit: Record<string, unknown> | null,
+    now: number,
+    reserved?: ReservedLeg,
+  ): Promise<string> {
     const { store, telephony } = this.ctx.deps;
-    const attemptNo = contact.attempts + 1;
-    const callId = attemptCallId(contact.campaignId, contact.contactId, attemptNo);
+    const manual = reserved?.manualCallId !== undefined;
+    const attemptNo = manual ? 0 : contact.attempts + 1;
+    const callId = reserved?.manualCallId ?? attemptCallId(contact.campaignId, contact.contactId, attemptNo);
+    const agent = reserved ? this.ctx.agents.get(reserved.agentCode) : undefined;
     const call = {
       callId,
       campaignId: contact.campaignId,
@@ -278,7 +355,7 @@ export class Dialer {
       phoneNumber: contact.phoneNumber,
       dialNumber: contact.dialNumber,
       subscriber: subscriberKey(contact.dialNumber),
-      group: slot.profile.agentGroup,
+      group: agent?.group ?? slot.profile.agentGroup,
       state: 'dialing' as const,
       startedAt: now,
       ringingAt: null,
@@ -288,11 +365,18 @@ export class Dialer {
       stationId: null,
       waitingSince: null,
       hangupRequested: false,
+      ...(reserved ? { reservedFor: reserved.agentCode } : {}),
+      ...(manual ? { manual: true } : {}),
     };
     // Claim the number before the first await so no other pass can dial it meanwhile.
     this.ctx.live.add(call);
+    // The agent waits for this call (its customer is bridged to it alone).
+    if (agent) agent.callId = callId;
     try {
-      await store.beginAttempt({ callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, dialNumber: contact.dialNumber, startedAt: now, audit });
+      if (manual) {
+        const log = this.ctx.deps.manualCalls!;
+        await log.begin({ callId, agentCode: reserved!.agentCode, stationId: agent?.stationId ?? null, dialNumber: contact.dialNumber, startedAt: now, audit });
+      } else await store.beginAttempt({ callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, dialNumber: contact.dialNumber, startedAt: now, audit });
     } catch (error) {
       // Not placed. The number stays claimed until the attempt is read back (see settleUnconfirmed),
       // and the pass stops here: the next one comes after a back-off.
@@ -321,5 +405,6 @@ export class Dialer {
         log.warn({ err: String((error as Error)?.message ?? error) }, 'call could not be placed');
         this.onLegFailed(callId, String((error as Error)?.message ?? error));
       });
+    return callId;
   }
 }

@@ -6,6 +6,7 @@ import type { CampaignRecord } from '../domain/campaign.ts';
 import { profileForType, type Profile } from '../domain/profile.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { ManualCallLog } from '../ports/manual-calls.ts';
 import type { Store } from '../ports/store.ts';
 import type { AgentRef, TelephonyDriver } from '../ports/telephony.ts';
 import { AgentPool } from './agent-pool.ts';
@@ -43,6 +44,8 @@ export interface EngineDeps {
   recordingUrl(key: string, now: number): string;
   /** Called after a callback row was written, so delivery starts at once. */
   onCallbackQueued(): void;
+  /** Where manual calls are kept; without it agents cannot dial by hand. */
+  manualCalls?: ManualCallLog;
 }
 
 export class EngineContext {

@@ -19,6 +19,11 @@ export interface EngineEventMap {
   'call:connected': { callId: string; campaignId: number; contactId: number; agentCode: string; at: number };
   'call:ended': { callId: string; campaignId: number; contactId: number; status: ReportedStatus; agentCode: string | null; at: number; waitedMs: number | null };
   'contact:skipped': { campaignId: number; contactId: number; reason: string; at: number };
+  /** A preview contact was offered to an agent (`ended`: called, skipped or withdrawn). */
+  'preview:offered': { agentCode: string; campaignId: number; contactId: number; at: number };
+  'preview:ended': { agentCode: string; campaignId: number; contactId: number; outcome: 'called' | 'skipped' | 'withdrawn'; reason: string | null; at: number };
+  /** An agent's manual call request: placed (with its call id) or refused with the reason. */
+  'manual:requested': { agentCode: string; number: string; callId: string | null; refused: string | null; at: number };
   'agent:state': { agentCode: string; activity: AgentActivity; at: number };
   'callback:queued': { campaignId: number };
   'driver:state': { state: 'up' | 'down'; reason?: string };

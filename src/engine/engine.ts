@@ -14,6 +14,9 @@ import { EngineContext, type EngineDeps } from './engine-context.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { LiveCall } from './live-calls.ts';
 import { PlacementGuard } from './placement-guard.ts';
+import type { AgentDialResult } from './agent-dial-result.ts';
+import { ManualDial } from './manual-dial.ts';
+import { PreviewOffers, type PreviewHooks, type PreviewOffer } from './preview-offers.ts';
 import { Reconciler } from './reconciler.ts';
 
 /** The shift's answer to an agent's intent; `unknown-agent` when the agent is not on the floor. */
@@ -46,6 +49,14 @@ export interface Engine {
   /** Ready again: ends wrap-up or a pause; during a call, cancels a pending pause. */
   readyAgent(agentCode: string): ShiftAnswer;
   hangupCall(callId: string): Promise<void>;
+  /** The contact offered to this agent in a preview campaign, if any (preview-offers.ts). */
+  previewOffer(agentCode: string): PreviewOffer | undefined;
+  /** Calls the offered contact (compliance checked again); the customer goes to this agent only. */
+  previewCall(agentCode: string): Promise<AgentDialResult>;
+  /** Passes on the offered contact with a reason (one of SKIP_REASONS) and optional text. */
+  previewSkip(agentCode: string, reason: unknown, note?: unknown): Promise<AgentDialResult>;
+  /** A ready agent dials a number by hand, under the compliance checks (manual-dial.ts). */
+  manualDial(agentCode: string, number: unknown): Promise<AgentDialResult>;
   /** Whether the engine's store writes land, and the last failure (readiness). */
   storeWrites(): WriteHealth;
   /** Resolves when the engine has no queued work (tests and simulations). */
@@ -75,6 +86,10 @@ export function createEngine(input: EngineDeps): Engine {
       dialer.schedule();
     },
   });
+  const shift: PreviewHooks['shift'] = (agentCode, input, at, callId) => calls.shift(agentCode, input, at, callId);
+  const previews = new PreviewOffers(ctx, { dialer, shift });
+  dialer.previews = previews;
+  const manual = new ManualDial(ctx, { dialer, previews, shift });
   const reconciler = new Reconciler(ctx, calls);
   let reconciling: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | undefined;
@@ -124,6 +139,7 @@ export function createEngine(input: EngineDeps): Engine {
       const adopted = await reconciler.adoptOpenAttempts();
       await deps.telephony.start((event) => calls.handle(event));
       if (adopted > 0) await reconciler.reconcileWithDriver();
+      await manual.closeLeftOpen();
       await ctx.queue.idle();
       lifecycle.arm();
       for (const agent of deps.settings.agents) {
@@ -135,6 +151,7 @@ export function createEngine(input: EngineDeps): Engine {
     stop(options = {}) {
       stopping ??= (async () => {
         dialer.stop();
+        previews.stop();
         placements.stop();
         if ((options.graceMs ?? 0) > 0) await drain(options.graceMs!);
         lifecycle.stopAll();
@@ -161,6 +178,8 @@ export function createEngine(input: EngineDeps): Engine {
     },
 
     async signOutAgent(agentCode, options = {}) {
+      // An offered contact is no call yet: it goes back to the queue.
+      previews.withdraw(agentCode, 'agent signing out');
       const known = ctx.agents.get(agentCode);
       if (known && !options.force) {
         const answer = answerOf(calls.shift(agentCode, { type: 'sign-out' }, deps.clock.now()));
@@ -178,6 +197,11 @@ export function createEngine(input: EngineDeps): Engine {
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);
     },
+
+    previewOffer: (agentCode) => previews.get(agentCode),
+    previewCall: (agentCode) => previews.call(agentCode),
+    previewSkip: (agentCode, reason, note) => previews.skip(agentCode, reason, note),
+    manualDial: (agentCode, number) => manual.dial(agentCode, number),
 
     storeWrites: () => ctx.writes.health(),
 

@@ -25,6 +25,10 @@ export interface LiveCall {
   /** Set while an answered customer waits for an agent (the 2-second rule). */
   waitingSince: number | null;
   hangupRequested: boolean;
+  /** The only agent this call may be bridged to: the one who called it (preview and manual dial). */
+  reservedFor?: string;
+  /** Dialled by hand: not a campaign attempt (campaign and contact 0), kept in the manual-call log, never reported to the CRM. */
+  manual?: boolean;
 }
 
 export class LiveCalls {

@@ -13,7 +13,7 @@
  * free up. A pacer may also ask to be consulted again at a given time (`recheckAt`), since an
  * agent about to leave wrap-up or a call about to reach its typical answer time raises no event.
  */
-import type { DialMode, Profile } from '../domain/profile.ts';
+import type { PacedDialMode, Profile } from '../domain/profile.ts';
 import type { AgentStatus } from './agent-pool.ts';
 import type { LiveCall } from './live-calls.ts';
 
@@ -58,7 +58,8 @@ export const powerPacer: Pacer = {
   callsToPlace: (s, profile) => Math.max(0, Math.floor(s.available * profile.powerRatio) - s.unconnected),
 };
 
-export type PacerRegistry = Record<DialMode, Pacer>;
+/** `preview` is not paced: its legs are placed when an agent calls an offered contact. */
+export type PacerRegistry = Record<PacedDialMode, Pacer>;
 
 export const defaultPacers: PacerRegistry = {
   progressive: progressivePacer,

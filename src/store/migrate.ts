@@ -4,6 +4,7 @@ import type { SqlDialectName } from './connect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { complianceMigration } from './migrations/002-compliance.ts';
 import { heartbeatMigration } from './migrations/003-heartbeat.ts';
+import { manualCallsMigration } from './migrations/006-manual-calls.ts';
 import { sessionsMigration } from './migrations/004-sessions.ts';
 import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
@@ -13,6 +14,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '001-initial': initialMigration(dialect),
     '002-compliance': complianceMigration(),
     '003-heartbeat': heartbeatMigration(),
+    '006-manual-calls': manualCallsMigration(),
     '004-sessions': sessionsMigration(),
     '007-report-rollup': reportRollupMigration(),
     '008-recording-audit': recordingAuditMigration(dialect),

@@ -26,7 +26,11 @@ import type { Store } from '../../src/ports/store.ts';
 import type { TelephonyEvent } from '../../src/ports/telephony.ts';
 import { createLinkSigner } from '../../src/recordings/signed-links.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { openSqlStore } from '../../src/store/sql-store.ts';
+import { openSqlDatabase } from '../../src/store/sql-store.ts';
+import { manualCallRepository } from '../../src/store/manual-call-repository.ts';
+import type { Database } from '../../src/store/schema.ts';
+import type { ManualCallLog } from '../../src/ports/manual-calls.ts';
+import type { Kysely } from 'kysely';
 import type { CustomerBehaviour } from '../../src/telephony/simulator/customer-behaviour.ts';
 import { createSimulatorDriver, type SimulatorDriver } from '../../src/telephony/simulator/simulator-driver.ts';
 import type { SimulatorConfig } from '../../src/telephony/simulator/simulator-config.ts';
@@ -64,8 +68,11 @@ export interface HarnessOptions {
   defaultProfile?: Partial<Profile>;
   profiles?: (Partial<Profile> & { name: string; typeIds: number[] })[];
   logger?: Logger;
-  /** Wraps the dial policy (profile calling hours) the engine asks before each call. */
-  policy?: (base: DialPolicy) => DialPolicy;
+  /**
+   * Wraps the dial policy (profile calling hours) the engine asks before each call; `db` is the
+   * SQL connection (null in memory), `track` makes the clock wait for an object's promises.
+   */
+  policy?: (base: DialPolicy, db: Kysely<Database> | null, track: <T extends object>(target: T) => T) => DialPolicy;
   storeDelay?: StoreDelay;
   /** Puts something between the engine and the store (fault injection); `store` stays the raw one. */
   wrapStore?: (store: Store) => Store;
@@ -94,6 +101,8 @@ export interface EngineHarness {
   driver: SimulatorDriver;
   /** The SQL database, for a restart on the same data. */
   database: TestDatabase | null;
+  /** Calls agents dialled by hand (SQL stores only). */
+  manualCalls: ManualCallLog | null;
   /** Every leg the engine asked the floor for, in order. */
   placed: PlacedCall[];
   hangups: { at: number; callId: string }[];
@@ -116,14 +125,18 @@ export interface EngineHarness {
 export async function startEngineHarness(options: HarnessOptions): Promise<EngineHarness> {
   let db: TestDatabase | null = null;
   let raw: Store;
+  let sqlDb: Kysely<Database> | null = null;
   if (options.dialect === 'memory') raw = createMemoryStore();
-  else if (options.database) raw = await openSqlStore(options.database.url);
   else {
-    db = await createTestDatabase(options.dialect);
-    raw = await openSqlStore(db.url);
+    if (!options.database) db = await createTestDatabase(options.dialect);
+    const opened = await openSqlDatabase((options.database ?? db)!.url);
+    raw = opened.store;
+    sqlDb = opened.db;
   }
   let crashed = false;
   const { store, pending } = trackedStore(options.wrapStore ? options.wrapStore(raw) : raw, options.storeDelay);
+  // Its writes are waited for like the store's (PostgreSQL does real I/O).
+  const manualCalls = sqlDb ? trackedWith(manualCallRepository(sqlDb), pending) : null;
   let floor: SimulatorDriver | undefined;
   let recordingStore: { store: RecordingStore; idle(): Promise<void> } | undefined;
   const clock = new VirtualClock(options.startAt ?? T0, {
@@ -186,10 +199,11 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     logger: options.logger ?? silentLogger,
     settings,
     profiles: { list: profiles, fallback: base },
-    policy: options.policy ? options.policy(basicDialPolicy(TIME_ZONE)) : basicDialPolicy(TIME_ZONE),
+    policy: options.policy ? options.policy(basicDialPolicy(TIME_ZONE), sqlDb, (target) => trackedWith(target, pending)) : basicDialPolicy(TIME_ZONE),
     pacers: defaultPacers,
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => {},
+    ...(manualCalls ? { manualCalls } : {}),
   });
   engine.events.on('campaign:finished', ({ campaignId, status, at }) => h.finished.set(campaignId, { status, at }));
   await engine.start();
@@ -204,6 +218,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     store: raw,
     driver: floor,
     database: db ?? options.database ?? null,
+    manualCalls,
     async sendCampaign(spec) {
       const fmt = (ms: number) => formatContractDatetime(ms, TIME_ZONE);
       const body = {
@@ -258,4 +273,24 @@ export function parseReported(text: string): number {
   const at = parseContractDatetime(text, TIME_ZONE);
   if (at === null) throw new Error(`not a contract datetime: ${JSON.stringify(text)}`);
   return at;
+}
+
+/** Wraps every method of `target` so the clock waits for the promises it returns. */
+function trackedWith<T extends object>(target: T, pending: Set<Promise<unknown>>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(target)) {
+    out[key] =
+      typeof value !== 'function'
+        ? value
+        : (...args: unknown[]) => {
+            const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (result instanceof Promise) {
+              pending.add(result);
+              const done = () => pending.delete(result);
+              result.then(done, done);
+            }
+            return result;
+          };
+  }
+  return out as T;
 }
