@@ -2,7 +2,10 @@
  * Screening at receipt (decision 3.12): right after a campaign is stored, its contacts whose
  * numbers must not be called are made final at once, each with its single `DNC`
  * updateCampaign written in the same transaction. The policy decides which
- * (`screenAtReceipt`); contacts are read page by page so large campaigns stay bounded.
+ * (`screenAtReceipt`); contacts are read page by page so large campaigns stay bounded. Pages
+ * follow the contacts' key (a page read by offset costs more the further it is), and each
+ * page's screened contacts are made final in one transaction: on PostgreSQL a transaction per
+ * contact, each waiting for its commit to reach the disk, took 24 s for 1,000 of 100,000.
  */
 import type { CampaignRecord } from '../domain/campaign.ts';
 import { dncUpdatePayload } from '../domain/callbacks.ts';
@@ -35,18 +38,18 @@ export function createReceiptScreening(deps: ReceiptScreeningDeps): (campaignId:
     const profile = deps.profileOf(campaign);
     if (policy.screensAtReceipt && !policy.screensAtReceipt(profile)) return 0;
     let finalized = 0;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await store.listContacts(campaignId, { limit: PAGE, offset });
+    let after: number | null = null;
+    for (;;) {
+      const page = await store.listContactsAfter(campaignId, after, PAGE);
       const pending = page.filter((c) => c.state === 'pending');
       if (pending.length > 0) {
         const now = clock.now();
         const screened = await policy.screenAtReceipt(campaign, profile, pending, now);
-        for (const c of pending) {
-          if (!screened.has(c.contactId)) continue;
-          if (await store.finalizeWithoutCall(campaignId, c.contactId, 'dnc', dncUpdatePayload(c, now, deps.timeZone), now)) finalized++;
-        }
+        const listed = pending.filter((c) => screened.has(c.contactId)).map((c) => ({ contactId: c.contactId, callback: dncUpdatePayload(c, now, deps.timeZone) }));
+        if (listed.length > 0) finalized += (await store.finalizeManyWithoutCall(campaignId, 'dnc', listed, now)).length;
       }
       if (page.length < PAGE) break;
+      after = page[page.length - 1]!.contactId;
     }
     if (finalized > 0) {
       deps.logger.info({ campaignId, contacts: finalized }, 'contacts on a do-not-call list at receipt: not dialled');

@@ -132,6 +132,8 @@ export interface CampaignStore {
 export interface ContactStore {
   getContact(campaignId: number, contactId: number): Promise<ContactRecord | undefined>;
   listContacts(campaignId: number, filter: { state?: ContactState; limit: number; offset?: number }): Promise<ContactRecord[]>;
+  /** Contacts in contact-id order after `afterContactId` (from the first when null): a large campaign read page by page along its key, each page as cheap as the first. */
+  listContactsAfter(campaignId: number, afterContactId: number | null, limit: number): Promise<ContactRecord[]>;
   /** Pending contacts whose next attempt is due, oldest due first (then CRM order). */
   dueContacts(campaignId: number, now: number, limit: number): Promise<ContactRecord[]>;
   /** Earliest `nextAttemptAt` among pending contacts, or null when none is pending. */
@@ -142,6 +144,8 @@ export interface ContactStore {
   postponeContact(campaignId: number, contactId: number, until: number, reason: string): Promise<void>;
   /** Makes a contact final without a call (DNC), writing its updateCampaign in the same transaction. */
   finalizeWithoutCall(campaignId: number, contactId: number, outcome: 'dnc', callback: UpdateCampaignPayload, at: number): Promise<boolean>;
+  /** `finalizeWithoutCall` for many contacts of one campaign in one transaction; resolves with the ids made final (those still pending), in the order given. */
+  finalizeManyWithoutCall(campaignId: number, outcome: 'dnc', contacts: readonly { contactId: number; callback: UpdateCampaignPayload }[], at: number): Promise<number[]>;
 }
 
 export interface AttemptStore {

@@ -7,6 +7,9 @@ import { insertCallback } from './outbox-writes.ts';
 import { contactFromRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
+/** Contact ids per UPDATE … IN (…) when many are made final at once. */
+const FINALIZE_CHUNK = 500;
+
 export function contactRepository(db: Kysely<Database>, dialect: SqlDialectName): ContactStore {
   return {
     async getContact(campaignId, contactId) {
@@ -22,6 +25,13 @@ export function contactRepository(db: Kysely<Database>, dialect: SqlDialectName)
     async listContacts(campaignId, { state, limit, offset = 0 }) {
       let q = db.selectFrom('contacts').selectAll().where('campaign_id', '=', campaignId).orderBy('seq').limit(limit).offset(offset);
       if (state) q = q.where('state', '=', state);
+      return (await q.execute()).map(contactFromRow);
+    },
+
+    async listContactsAfter(campaignId, afterContactId, limit) {
+      // Along the primary key (campaign_id, contact_id): no sort, no rows skipped over.
+      let q = db.selectFrom('contacts').selectAll().where('campaign_id', '=', campaignId).orderBy('contact_id').limit(limit);
+      if (afterContactId !== null) q = q.where('contact_id', '>', afterContactId);
       return (await q.execute()).map(contactFromRow);
     },
 
@@ -82,6 +92,53 @@ export function contactRepository(db: Kysely<Database>, dialect: SqlDialectName)
         if (Number(r.numUpdatedRows) === 0) return false;
         await insertCallback(trx, { campaignId, kind: 'update', idempotencyKey: callback.callid, payload: callback, at });
         return true;
+      });
+    },
+
+    async finalizeManyWithoutCall(campaignId, outcome, contacts, at) {
+      if (contacts.length === 0) return [];
+      // One transaction (one commit, one flush to disk) for a whole page of screened contacts.
+      return db.transaction().execute(async (trx) => {
+        if (!(await campaignOpenForWrites(trx, dialect, campaignId))) return [];
+        const made = new Set<number>();
+        for (let start = 0; start < contacts.length; start += FINALIZE_CHUNK) {
+          const chunk = contacts.slice(start, start + FINALIZE_CHUNK);
+          // Grouped by status so each UPDATE sets one value (every DNC callback says DNC).
+          for (const status of new Set(chunk.map((c) => c.callback.status))) {
+            const ids = chunk.filter((c) => c.callback.status === status).map((c) => c.contactId);
+            const rows = await trx
+              .updateTable('contacts')
+              .set({ state: 'final', outcome, last_status: status, next_attempt_at: null, wait_reason: null })
+              .where('campaign_id', '=', campaignId)
+              .where('contact_id', 'in', ids)
+              .where('state', '=', 'pending')
+              .returning('contact_id')
+              .execute();
+            for (const r of rows) made.add(Number(r.contact_id));
+          }
+          // The same rows insertCallback writes, in one statement per chunk.
+          const callbacks = chunk.filter((c) => made.has(c.contactId));
+          if (callbacks.length > 0) {
+            await trx
+              .insertInto('outbox')
+              .values(
+                callbacks.map((c) => ({
+                  campaign_id: campaignId,
+                  kind: 'update',
+                  idempotency_key: c.callback.callid,
+                  payload: JSON.stringify(c.callback),
+                  created_at: at,
+                  next_attempt_at: at,
+                  attempts: 0,
+                  state: 'pending',
+                  last_error: null,
+                  delivered_at: null,
+                })),
+              )
+              .execute();
+          }
+        }
+        return contacts.filter((c) => made.has(c.contactId)).map((c) => c.contactId);
       });
     },
   };

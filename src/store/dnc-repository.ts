@@ -2,9 +2,11 @@
  * The do-not-call list over Kysely (SQLite and PostgreSQL), sharing the store's connection.
  * Bulk imports write multi-row upserts in chunks inside one transaction, the statement text
  * built once per chunk length and reused with each chunk's parameters: a million numbers
- * take seconds on SQLite. Look-ups of many numbers go in chunks of `IN` lists on the key.
+ * take seconds on SQLite. Look-ups of many numbers go in chunks of `IN` lists on the key; on
+ * PostgreSQL, as one array parameter per 10,000 keys (`key = any($1)`): a statement costs about
+ * the same whatever its length, and 200 statements of 500 keys took seconds for a campaign.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely } from 'kysely';
 import { subscriberKeyOf } from '../domain/phone-number.ts';
 import type { DncEntry, DncImportResult, DncStore } from '../ports/dnc-store.ts';
 import type { Database } from './schema.ts';
@@ -19,11 +21,13 @@ export interface DncTable {
 /** Rows per insert statement (4 parameters each: well under SQLite's and PostgreSQL's limits). */
 const INSERT_CHUNK = 1000;
 const LOOKUP_CHUNK = 500;
+const POSTGRES_LOOKUP_CHUNK = 10_000;
 
 const entryOf = (r: DncTable): DncEntry => ({ key: r.key, number: r.number, source: r.source, addedAt: Number(r.added_at) });
 
 export function dncRepository(base: Kysely<Database>): DncStore {
   const db = base.withTables<{ dnc: DncTable }>();
+  const onPostgres = base.getExecutor().adapter instanceof PostgresAdapter;
 
   const upsertQuery = (trx: typeof db, rows: DncTable[]) =>
     trx
@@ -113,8 +117,14 @@ export function dncRepository(base: Kysely<Database>): DncStore {
       }
       const keys = [...byKey.keys()];
       const found = new Set<string>();
-      for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-        const rows = await db.selectFrom('dnc').select('key').where('key', 'in', keys.slice(i, i + LOOKUP_CHUNK)).execute();
+      const chunk = onPostgres ? POSTGRES_LOOKUP_CHUNK : LOOKUP_CHUNK;
+      for (let i = 0; i < keys.length; i += chunk) {
+        const part = keys.slice(i, i + chunk);
+        const rows = await db
+          .selectFrom('dnc')
+          .select('key')
+          .where(onPostgres ? sql<boolean>`key = any(${part}::text[])` : (eb) => eb('key', 'in', part))
+          .execute();
         for (const r of rows) for (const n of byKey.get(r.key) ?? []) found.add(n);
       }
       return found;

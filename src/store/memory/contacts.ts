@@ -15,6 +15,12 @@ export function memoryContacts(t: MemoryTables): ContactStore {
       return c ? contactRecord(c) : undefined;
     },
 
+    async listContactsAfter(campaignId, afterContactId, limit) {
+      const contacts = t.campaigns.get(campaignId)?.contacts ?? [];
+      const after = contacts.filter((c) => afterContactId === null || c.contactId > afterContactId).sort((a, b) => a.contactId - b.contactId);
+      return after.slice(0, limit).map(contactRecord);
+    },
+
     async listContacts(campaignId, { state, limit, offset = 0 }) {
       const contacts = t.campaigns.get(campaignId)?.contacts ?? [];
       return page(state === undefined ? contacts : contacts.filter((c) => c.state === state), limit, offset).map(contactRecord);
@@ -47,6 +53,18 @@ export function memoryContacts(t: MemoryTables): ContactStore {
       changeContact(found.entry, found.contact, { state: 'final', outcome, lastStatus: callback.status, nextAttemptAt: null, waitReason: null });
       t.outbox.write({ campaignId, kind: 'update', idempotencyKey: callback.callid, payload: callback, at });
       return true;
+    },
+
+    async finalizeManyWithoutCall(campaignId, outcome, contacts, at) {
+      const made: number[] = [];
+      for (const { contactId, callback } of contacts) {
+        const found = pendingContact(campaignId, contactId);
+        if (found === undefined || found.entry.row.state === 'finished') continue;
+        changeContact(found.entry, found.contact, { state: 'final', outcome, lastStatus: callback.status, nextAttemptAt: null, waitReason: null });
+        t.outbox.write({ campaignId, kind: 'update', idempotencyKey: callback.callid, payload: callback, at });
+        made.push(contactId);
+      }
+      return made;
     },
   };
 }

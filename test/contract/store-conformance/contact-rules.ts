@@ -124,6 +124,63 @@ export function contactRules(store: () => Store): void {
     expect(JSON.parse(callbacks[0]!.payload)).toEqual(payload);
   });
 
+  it('finalizeManyWithoutCall makes the pending ones of many contacts final as DNC in one go, one update callback each, and skips the rest', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(5, 1, 2, 3, 4));
+    await dial(s, 1, 1, 1, T0);
+    await call(s, 1, 2, 1, T0, 'ANSWERED', answered);
+    await s.postponeContact(1, 4, T0 + MINUTE, 'frequency-cap');
+    const at = T0 + 2 * SECOND;
+    const asked = [4, 1, 2, 404, 5].map((id) => ({ contactId: id, callback: dncFor(1, id, at) }));
+
+    expect(await s.finalizeManyWithoutCall(1, 'dnc', asked, at)).toEqual([4, 5]);
+    for (const id of [4, 5]) {
+      expect(await s.getContact(1, id)).toMatchObject({ state: 'final', outcome: 'dnc', lastStatus: 'DNC', attempts: 0, nextAttemptAt: null, waitReason: null });
+    }
+    expect(await s.getContact(1, 1)).toMatchObject({ state: 'dialing', outcome: null });
+    expect(await s.getContact(1, 3)).toMatchObject({ state: 'pending' });
+    const dnc = (await s.listCallbacks({ campaignId: 1, limit: 10 })).filter((c) => c.idempotencyKey.startsWith('dnc-'));
+    expect(dnc.map((c) => [c.idempotencyKey, c.kind, c.createdAt, c.nextAttemptAt, c.state])).toEqual([
+      ['dnc-1-4', 'update', at, at, 'pending'],
+      ['dnc-1-5', 'update', at, at, 'pending'],
+    ]);
+    expect(JSON.parse(dnc[0]!.payload)).toEqual(dncFor(1, 4, at));
+
+    // Again: nothing is pending any more, so nothing changes and no callback is added.
+    expect(await s.finalizeManyWithoutCall(1, 'dnc', asked, at + SECOND)).toEqual([]);
+    expect(await s.finalizeManyWithoutCall(1, 'dnc', [], at)).toEqual([]);
+    expect(await s.listCallbacks({ campaignId: 1, limit: 10 })).toHaveLength(3);
+  });
+
+  it('finalizeManyWithoutCall writes nothing once the campaign is finished', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1, 2));
+    await s.stopCampaign(1, 'closed', T0);
+    expect(await s.finishCampaign(1, 'closed', T0 + SECOND)).toMatchObject({ outcome: 'finished' });
+    expect(await s.finalizeManyWithoutCall(1, 'dnc', [1, 2].map((id) => ({ contactId: id, callback: dncFor(1, id, T0 + MINUTE) })), T0 + MINUTE)).toEqual([]);
+    expect(await s.getContact(1, 1)).toMatchObject({ state: 'pending' });
+    expect((await s.listCallbacks({ campaignId: 1, limit: 10 })).map((c) => c.kind)).toEqual(['finish']);
+  });
+
+  it('listContactsAfter reads a campaign page by page in contact-id order, each contact once', async () => {
+    const s = store();
+    const ids = [9, 3, 1_000_000, -4, 7, 0, 12, 8];
+    await createRunning(s, 1, contacts(...ids));
+    await createRunning(s, 2, contacts(5, 6));
+    const seen: number[][] = [];
+    let after: number | null = null;
+    for (let page = 0; page < 10; page++) {
+      const got = await s.listContactsAfter(1, after, 3);
+      seen.push(got.map((c) => c.contactId));
+      if (got.length < 3) break;
+      after = got[got.length - 1]!.contactId;
+    }
+    expect(seen).toEqual([[-4, 0, 3], [7, 8, 9], [12, 1_000_000]]);
+    const first = (await s.listContactsAfter(1, null, 1))[0];
+    expect(first).toEqual(await s.getContact(1, -4));
+    expect(await s.listContactsAfter(404, null, 3)).toEqual([]);
+  });
+
   it('finalizeWithoutCall refuses a contact that is dialing, final or unknown', async () => {
     const s = store();
     await createRunning(s, 1, contacts(1, 2));
