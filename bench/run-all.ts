@@ -6,6 +6,7 @@
 import { runCallbackDeliveryBench } from './callback-delivery.ts';
 import { runDialerBench } from './dialer.ts';
 import { runDncBench } from './dnc.ts';
+import { runReportsBench } from './reports.ts';
 import { runSendCampaignBench } from './send-campaign.ts';
 import { runStartupBench } from './startup.ts';
 
@@ -24,6 +25,8 @@ await section('callback delivery, 50,000 after an outage', async () => {
 });
 await section('dialer in virtual time, 10,000 contacts, 100 agents', async () => (await runDialerBench()).line);
 await section('do-not-call list, 1,000,000 numbers', async () => (await runDncBench(1_000_000, () => {})).line);
+await section('historical reports, 1,000,000 attempts (SQLite)', async () => (await runReportsBench({ dialect: 'sqlite', log: () => {} })).line);
+await section('historical reports, 1,000,000 attempts (PostgreSQL)', async () => (await runReportsBench({ dialect: 'postgres', log: () => {} })).line);
 await section('start-up: npx ccs status, npm start to /healthz', async () => (await runStartupBench(7)).line);
 
 process.stdout.write(`\n== summary (${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores)\n${lines.join('\n')}\n`);

@@ -93,24 +93,50 @@ export function reportRange(query: Pick<ReportQuery, 'from' | 'to'>, timeZone: s
   return { from: start(f), to: start({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }) };
 }
 
+/**
+ * The zone's offset from UTC when it is the same at every local midnight of [from, to) (no
+ * daylight-saving change in the range), so local days can be grouped in SQL; else null.
+ */
+function constantOffset(from: number, to: number, timeZone: string): number | null {
+  const days = Math.round((to - from) / 86_400_000);
+  if (days > 400 || (to - from) % 86_400_000 !== 0) return null;
+  const w = wallClockAt(from, timeZone);
+  const offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - from;
+  for (let d = 1; d <= days; d++) {
+    const t = wallClockAt(from + d * 86_400_000, timeZone);
+    if (t.hour !== w.hour || t.minute !== w.minute) return null;
+  }
+  return offset;
+}
+
 export async function runReport(store: ReportStore, query: ReportQuery, timeZone: string): Promise<Report> {
   const filter = { ...reportRange(query, timeZone), campaignIds: query.campaignIds, agentCodes: query.agentCodes };
   const has = (d: ReportDimension) => query.by.includes(d);
-  const timed = has('day') || has('hour');
+  const dayOffset = has('day') ? constantOffset(filter.from, filter.to, timeZone) : null;
+  const time = has('hour') || (has('day') && dayOffset === null) ? 'hour' : has('day') ? { dayOffsetMs: dayOffset! } : null;
   const [grouped, [total]] = await Promise.all([
-    store.sums(filter, { campaign: has('campaign'), agent: has('agent'), hour: timed }),
-    store.sums(filter, { campaign: false, agent: false, hour: false }),
+    store.sums(filter, { campaign: has('campaign'), agent: has('agent'), time }),
+    store.sums(filter, { campaign: false, agent: false, time: null }),
   ]);
+  // Many rows share an hour, and a wall-clock conversion costs tens of microseconds.
+  const labels = new Map<number, { day: string; hour: string }>();
+  const labelOf = (hour: number) => {
+    let l = labels.get(hour);
+    if (!l) {
+      const w = wallClockAt(hour, timeZone);
+      const day = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+      l = { day, hour: `${day} ${pad(w.hour)}:00` };
+      labels.set(hour, l);
+    }
+    return l;
+  };
   const rows = new Map<string, { key: Omit<ReportRow, keyof ReportFigures>; sums: ReportSums }>();
   for (const r of grouped) {
     const key: Omit<ReportRow, keyof ReportFigures> = {};
     if (has('campaign')) key.campaignId = r.campaignId!;
     if (has('agent')) key.agentCode = r.agentCode;
-    if (has('day')) key.day = localDate(r.hour!, timeZone);
-    if (has('hour')) {
-      const w = wallClockAt(r.hour!, timeZone);
-      key.hour = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:00`;
-    }
+    if (has('day')) key.day = time === 'hour' ? labelOf(r.time!).day : new Date(r.time!).toISOString().slice(0, 10);
+    if (has('hour')) key.hour = labelOf(r.time!).hour;
     const id = JSON.stringify(key);
     const row = rows.get(id) ?? rows.set(id, { key, sums: emptySums() }).get(id)!;
     addSums(row.sums, r);

@@ -10,18 +10,22 @@ export interface ReportFilter {
   agentCodes?: readonly string[];
 }
 
-/** Which keys the sums are grouped by; the hour is the UTC hour of the attempts' start. */
+/**
+ * Which keys the sums are grouped by. `time`: the UTC hour of the attempts' start, or the
+ * local day for a zone whose offset from UTC (`offsetMs`) is constant over the range.
+ */
 export interface ReportGrouping {
   campaign: boolean;
   agent: boolean;
-  hour: boolean;
+  time: null | 'hour' | { dayOffsetMs: number };
 }
 
 export interface ReportSumsRow extends ReportSums {
   campaignId: number | null;
   /** null: attempts no agent took (never bridged), or not grouped by agent. */
   agentCode: string | null;
-  hour: number | null;
+  /** Epoch ms of the hour (time 'hour'), or of the local day's start shifted to UTC midnight (time day). */
+  time: number | null;
 }
 
 export interface ReportStore {

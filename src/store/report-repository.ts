@@ -1,11 +1,24 @@
 /** Report sums over the rollup table (src/store/report-rollup.ts): a GROUP BY over hours, not attempts. */
 import { sql, type Kysely } from 'kysely';
 import { DISPOSITIONS } from '../domain/disposition.ts';
-import type { ReportStore, ReportSumsRow } from '../ports/report-store.ts';
+import type { ReportGrouping, ReportStore, ReportSumsRow } from '../ports/report-store.ts';
 import { STATUS_COLUMNS } from './report-rollup.ts';
 import type { Database } from './schema.ts';
 
 const num = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Distinct (agent, hour) pairs in a group: the hours an agent was taking calls. The key is
+ * (campaign, agent, hour), so within one campaign every row with an agent is a distinct pair
+ * and a plain count does; across campaigns one agent-hour may span rows and needs a distinct.
+ */
+function agentHours(by: ReportGrouping) {
+  if (by.campaign) return sql<number>`sum(case when agent_code <> '' then 1 else 0 end)`;
+  if (by.agent && by.time === 'hour') return sql<number>`max(case when agent_code <> '' then 1 else 0 end)`;
+  if (by.agent) return sql<number>`count(distinct case when agent_code <> '' then hour end)`;
+  if (by.time === 'hour') return sql<number>`count(distinct case when agent_code <> '' then agent_code end)`;
+  return sql<number>`count(distinct case when agent_code <> '' then agent_code || '@' || cast(hour as text) end)`;
+}
 
 export function reportRepository(db: Kysely<Database>): ReportStore {
   return {
@@ -20,14 +33,19 @@ export function reportRepository(db: Kysely<Database>): ReportStore {
           sql<number>`sum(talk_ms)`.as('talk_ms'),
           sql<number>`sum(hold_ms)`.as('hold_ms'),
           sql<number>`sum(wrapup_ms)`.as('wrapup_ms'),
-          // Distinct (agent, hour) pairs in the group: the hours an agent was taking calls.
-          sql<number>`count(distinct case when agent_code <> '' then agent_code || '@' || cast(hour as text) end)`.as('agent_hours'),
+          agentHours(by).as('agent_hours'),
         ]);
       if (filter.campaignIds?.length) q = q.where('campaign_id', 'in', [...filter.campaignIds]);
       if (filter.agentCodes?.length) q = q.where('agent_code', 'in', [...filter.agentCodes]);
       if (by.campaign) q = q.select('campaign_id').groupBy('campaign_id');
       if (by.agent) q = q.select('agent_code').groupBy('agent_code');
-      if (by.hour) q = q.select('hour').groupBy('hour');
+      if (by.time === 'hour') q = q.select(sql<number>`hour`.as('time')).groupBy('hour');
+      else if (by.time) {
+        // Local days as whole UTC days after shifting by the zone's (constant) offset; a literal
+        // so PostgreSQL sees the grouped expression repeated exactly.
+        const day = sql.raw(`(hour + ${Math.trunc(by.time.dayOffsetMs)}) / 86400000`);
+        q = q.select(sql<number>`${day}`.as('time')).groupBy(day);
+      }
       const rows = (await q.execute()) as Record<string, unknown>[];
       return rows
         .filter((r) => num(r.attempts) > 0)
@@ -35,7 +53,7 @@ export function reportRepository(db: Kysely<Database>): ReportStore {
           (r): ReportSumsRow => ({
             campaignId: by.campaign ? num(r.campaign_id) : null,
             agentCode: by.agent && r.agent_code !== '' ? String(r.agent_code) : null,
-            hour: by.hour ? num(r.hour) : null,
+            time: by.time === null ? null : by.time === 'hour' ? num(r.time) : num(r.time) * 86_400_000,
             attempts: num(r.attempts),
             dispositions: Object.fromEntries(DISPOSITIONS.map((d) => [d, num(r[STATUS_COLUMNS[d]])])) as ReportSumsRow['dispositions'],
             talkMs: num(r.talk_ms),

@@ -44,7 +44,7 @@ describe.runIf(chromiumAvailable())('Reports page', () => {
     await page.click('[data-testid=rep-show]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=rep-row]').length === 3);
 
-    const cells = await page.$$eval('[data-testid=rep-row]', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
+    const cells = await page.$$eval('[data-testid=rep-row]', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 4).map((td) => td.textContent)));
     expect(cells).toEqual([
       ['A01', '2', '2', '05:00'],
       ['A02', '1', '1', '05:00'],

@@ -116,6 +116,20 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
     expect(empty.total).toMatchObject({ attempts: 0, occupancy: null, abandonRate: null });
   });
 
+  it('groups local days the same in SQL (constant offset) and from hours (a daylight-saving change in the range)', async () => {
+    const reports = await seeded();
+    const paris = 'Europe/Paris';
+    const days = (from: string) => runReport(reports, { from, to: '2025-06-03', by: ['campaign', 'day'], campaignIds: [], agentCodes: [] }, paris);
+    const summer = await days('2025-06-01'); // CEST throughout: grouped by day in SQL
+    const acrossChange = await days('2025-03-29'); // CET → CEST on 30 March: grouped by hour, folded into days
+    expect(acrossChange.rows).toEqual(summer.rows);
+    expect(summer.rows.map((r) => [r.campaignId, r.day, r.attempts])).toEqual([
+      [1, '2025-06-02', 5],
+      [1, '2025-06-03', 1],
+      [2, '2025-06-02', 3],
+    ]);
+  });
+
   it('the rollup kept at each end equals the rollup rebuilt from the attempts', async () => {
     const reports = await seeded();
     const q = query({ from: '2025-06-01', to: '2025-06-03', by: 'campaign,agent,hour' });
