@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, options: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
+export async function api<T>(path: string, options: { method?: 'GET' | 'POST'; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -30,6 +30,7 @@ export async function api<T>(path: string, options: { method?: 'GET' | 'POST'; b
     method,
     headers,
     credentials: 'same-origin',
+    ...(options.keepalive ? { keepalive: true } : {}),
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();

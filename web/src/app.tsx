@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { AgentDesktop } from './agent/agent-desktop.tsx';
 import { LiveRegion } from './announce.ts';
-import { api, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from './api.ts';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler, type SessionInfo } from './api.ts';
 import { I18n, initialLang, saveLang, translator, useI18n, type Lang } from './i18n.ts';
 import { LoginPage } from './login-page.tsx';
 import { navigate, usePath } from './router.ts';
@@ -44,8 +44,15 @@ export function App() {
     }
   }, [session, path]);
 
+  const [signOutRefused, setSignOutRefused] = useState<string | null>(null);
   const signOut = async () => {
-    await api('/ui/logout', { method: 'POST' }).catch(() => undefined);
+    setSignOutRefused(null);
+    const refused = await api('/ui/logout', { method: 'POST' }).then(
+      () => null,
+      (err: unknown) => (err instanceof ApiError && err.status === 409 ? err : null),
+    );
+    // An agent in a call or its wrap-up stays signed in (CCS refuses, and says why).
+    if (refused) return setSignOutRefused(i18n.t(`deskError.${refused.code}`, refused.message));
     setCsrfToken(null);
     setSession((s) => (s ? { ...s, user: null, csrfToken: null } : s));
     navigate('/login');
@@ -67,7 +74,14 @@ export function App() {
     <I18n.Provider value={i18n}>
       <div class="shell">
         <TopBar user={user ?? null} onSignOut={signOut} />
-        <main class="page">{page}</main>
+        <main class="page">
+          {signOutRefused && (
+            <p class="error" role="alert" data-testid="sign-out-refused">
+              {signOutRefused}
+            </p>
+          )}
+          {page}
+        </main>
         <LiveRegion />
       </div>
     </I18n.Provider>

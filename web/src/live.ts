@@ -8,25 +8,93 @@ export interface LiveEvent {
 
 /** Subscribes while mounted; returns whether the stream is connected. */
 export function useLiveEvents(onEvent: (event: LiveEvent) => void): boolean {
+  return useLiveStream(onEvent).connected;
+}
+
+/** Without a beat (sent every 2 s) for this long, the service is asked whether it is there. */
+const BEAT_SILENCE_MS = 3500;
+const PING_TIMEOUT_MS = 1500;
+
+/** Whether CCS answers at all (its liveness check), within a short time. */
+async function serviceAnswers(): Promise<boolean> {
+  const abort = new AbortController();
+  const timer = window.setTimeout(() => abort.abort(), PING_TIMEOUT_MS);
+  try {
+    return (await fetch('/healthz', { cache: 'no-store', signal: abort.signal })).ok;
+  } catch {
+    return false;
+  } finally {
+    window.clearTimeout(timer);
+  }
+}
+
+/**
+ * The live stream, watched: `lost` turns true within about 5 s of the service going away (the
+ * stream fails or its beats stop, and the liveness check gets no answer) and false again when
+ * it answers; the stream is then reopened if the browser gave up on it.
+ */
+export function useLiveStream(onEvent: (event: LiveEvent) => void): { connected: boolean; lost: boolean } {
   const [connected, setConnected] = useState(false);
+  const [lost, setLost] = useState(false);
   const handler = useRef(onEvent);
   handler.current = onEvent;
   useEffect(() => {
-    const source = new EventSource('/ui/events');
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
-    source.onmessage = (message) => {
-      try {
-        const event = JSON.parse(message.data) as LiveEvent;
-        if (event.type === 'hello') setConnected(true);
-        handler.current(event);
-      } catch {
-        /* ignore malformed */
+    let source: EventSource | null = null;
+    let lastSign = Date.now();
+    let checking = false;
+    let isLost = false;
+    let stopped = false;
+    const open = () => {
+      source?.close();
+      const s = new EventSource('/ui/events');
+      source = s;
+      s.onopen = () => ((lastSign = Date.now()), setConnected(true));
+      s.onerror = () => {
+        setConnected(false);
+        void check();
+      };
+      s.addEventListener('beat', () => (lastSign = Date.now()));
+      s.onmessage = (message) => {
+        lastSign = Date.now();
+        try {
+          const event = JSON.parse(message.data) as LiveEvent;
+          if (event.type === 'hello') setConnected(true);
+          handler.current(event);
+        } catch {
+          /* ignore malformed */
+        }
+      };
+    };
+    const check = async () => {
+      if (checking || stopped) return;
+      checking = true;
+      const up = await serviceAnswers();
+      checking = false;
+      if (stopped) return;
+      if (!up) {
+        isLost = true;
+        setLost(true);
+        return;
+      }
+      if (isLost || source?.readyState === EventSource.CLOSED || Date.now() - lastSign > BEAT_SILENCE_MS) {
+        // Back (or the stream stalled): a fresh stream; its hello makes the page catch up.
+        isLost = false;
+        setLost(false);
+        lastSign = Date.now();
+        open();
       }
     };
-    return () => source.close();
+    open();
+    const watch = window.setInterval(() => {
+      if (isLost || Date.now() - lastSign > BEAT_SILENCE_MS) void check();
+    }, 1000);
+    return () => {
+      stopped = true;
+      window.clearInterval(watch);
+      source?.close();
+    };
   }, []);
-  return connected;
+  return { connected, lost };
 }
 
 /** Calls `fn` at most once per `ms`, trailing call included (for refetch on bursts of events). */

@@ -17,6 +17,9 @@ import { createService, type Service } from '../../../src/service.ts';
 export interface UiService {
   service: Service;
   url: string;
+  /** Stops the service (as for a restart); `start` brings it back on the same port and database. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   /** Sends a campaign through the contract API (POST /api/sendCampaign). */
   sendCampaign(id: number, contacts: { id: number; phonenumber: string; linkedit?: string }[]): Promise<unknown>;
   close(): Promise<void>;
@@ -54,11 +57,26 @@ export async function startUiService(options: { crmUrl: string; env?: Record<str
     },
     dir,
   );
-  const service = await createService(config, { logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
+  const create = () => createService(config, { logger: silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
+  let service = await create();
+  let running = true;
   const url = await service.start();
   return {
-    service,
+    get service() {
+      return service;
+    },
     url,
+    async stop() {
+      if (!running) return;
+      running = false;
+      await service.stop();
+    },
+    async start() {
+      if (running) return;
+      service = await create();
+      await service.start();
+      running = true;
+    },
     async sendCampaign(id, contacts) {
       const now = options.clock?.now() ?? Date.now();
       const response = await fetch(`${url}/api/sendCampaign`, {
@@ -76,7 +94,7 @@ export async function startUiService(options: { crmUrl: string; env?: Record<str
       return body;
     },
     async close() {
-      await service.stop();
+      if (running) await service.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

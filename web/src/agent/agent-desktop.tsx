@@ -5,13 +5,14 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { announce } from '../announce.ts';
 import { api, ApiError } from '../api.ts';
 import { useI18n } from '../i18n.ts';
-import { useLiveEvents } from '../live.ts';
+import { useLiveStream } from '../live.ts';
 import { errorText, fill } from '../value-texts.ts';
 import { useDeskKeys } from './desk-keys.ts';
 import { useIncomingCallAlert } from './incoming-alert.ts';
 import { CallPanel } from './call-panel.tsx';
 import { CrmPane } from './crm-pane.tsx';
 import { DeskSignIn } from './desk-sign-in.tsx';
+import { flushNotes } from './note-autosave.ts';
 import { StatusPanel } from './status-panel.tsx';
 import type { DeskState } from './types.ts';
 import { WrapUp } from './wrap-up.tsx';
@@ -41,6 +42,8 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
 
   const act = useCallback(async (path: string, body?: unknown) => {
     setError(null);
+    // Whatever the agent does next, the note typed so far is stored first.
+    await flushNotes();
     try {
       const s = await api<DeskState>(path, { method: 'POST', body: body ?? {} });
       offset.current = s.serverNow - Date.now();
@@ -55,7 +58,8 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
   useEffect(() => {
     void refresh();
   }, []);
-  const connected = useLiveEvents(() => void refresh());
+  // `lost`: CCS is not answering (restart, network): the desk says so and rejoins by itself.
+  const { connected, lost } = useLiveStream(() => void refresh());
   // After a reconnect, catch up on what happened meanwhile.
   useEffect(() => {
     if (connected) void refresh();
@@ -87,6 +91,12 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
           <h1>{t('desk.title')}</h1>
           <LiveBadge connected={connected} />
         </div>
+        {lost && (
+          <div class="service-lost" role="alert" data-testid="service-lost">
+            <strong>{t('desk.serviceLost')}</strong>
+            <span>{t('desk.serviceLostHint')}</span>
+          </div>
+        )}
         {error && (
           <p class="error" role="alert" data-testid="desk-error">
             {error}
@@ -107,7 +117,15 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         )}
       </aside>
       <section class="desk-main">
-        <CrmPane call={state.call} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+        {lost && !state.call ? (
+          <div class="crm-empty" data-testid="crm-lost">
+            <div class="big-icon">⚠</div>
+            <h2>{t('desk.serviceLost')}</h2>
+            <p class="muted">{t('desk.serviceLostHint')}</p>
+          </div>
+        ) : (
+          <CrmPane call={state.call} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+        )}
       </section>
     </div>
   );

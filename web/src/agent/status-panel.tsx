@@ -13,8 +13,10 @@ export function StatusPanel(props: { state: DeskState; serverNow(): number; act(
   const [reason, setReason] = useState<(typeof REASONS)[number]>('break');
   const { desk, agent } = props.state;
   const state = agent?.state ?? 'offline';
-  const inCall = state === 'talking' || state === 'reserved';
   const pauseReason = agent?.pauseReason ? t(`pause.${agent.pauseReason}`, agent.pauseReason) : null;
+  // Pause asked for during the call: taken when the call and its wrap-up are over.
+  const after = agent?.pauseAfterCall ?? null;
+  const afterReason = after?.reason ? t(`pause.${after.reason}`, after.reason) : null;
 
   return (
     <div class="card stack">
@@ -33,6 +35,17 @@ export function StatusPanel(props: { state: DeskState; serverNow(): number; act(
           {agent ? duration((props.serverNow() - agent.since) / 1000) : ''}
         </span>
       </div>
+      {after && (
+        <div class="row between pause-after" data-testid="pause-after-call">
+          <span>
+            {t('desk.pauseAfterCall')}
+            {afterReason && ` · ${afterReason}`}
+          </span>
+          <button type="button" class="link" onClick={() => props.act('/ui/agent/ready')} data-testid="cancel-pause-after-call">
+            {t('desk.cancelPauseAfterCall')}
+          </button>
+        </div>
+      )}
       <div class="controls">
         <button type="button" class="primary" disabled={state !== 'paused' && state !== 'wrap-up'} onClick={() => props.act('/ui/agent/ready')} data-testid="ready">
           {t('desk.ready')}
@@ -42,11 +55,12 @@ export function StatusPanel(props: { state: DeskState; serverNow(): number; act(
             <option value={r}>{t(`pause.${r}`)}</option>
           ))}
         </select>
-        <button type="button" disabled={state === 'paused' || state === 'offline'} onClick={() => props.act('/ui/agent/pause', { reason })} data-testid="pause">
+        <button type="button" disabled={state === 'paused'} onClick={() => props.act('/ui/agent/pause', { reason })} data-testid="pause">
           {t('desk.pause')}
         </button>
       </div>
-      <button type="button" class="ghost" disabled={inCall} onClick={() => props.act('/ui/agent/sign-out')} data-testid="desk-sign-out">
+      {/* Refused by CCS during a call or its wrap-up, with the reason shown. */}
+      <button type="button" class="ghost" onClick={() => props.act('/ui/agent/sign-out')} data-testid="desk-sign-out">
         {t('desk.signOut')}
       </button>
     </div>

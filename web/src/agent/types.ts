@@ -18,7 +18,15 @@ export interface DeskCall {
 
 export interface DeskState {
   desk: { agentCode: string; stationId: string } | null;
-  agent: { state: AgentState; pauseReason: string | null; since: number; callsTaken: number; wrapUpEndsAt?: number | null } | null;
+  agent: {
+    state: AgentState;
+    pauseReason: string | null;
+    /** Pause asked for during the call, taken when it (and its wrap-up) is over. */
+    pauseAfterCall?: { reason: string | null } | null;
+    since: number;
+    callsTaken: number;
+    wrapUpEndsAt?: number | null;
+  } | null;
   call: DeskCall | null;
   serverNow: number;
 }

@@ -1,22 +1,20 @@
 // Wrap-up: an optional note kept with the attempt, then back to ready. The note can be typed
-// during the call already; it is saved when the agent saves it or presses "Save & ready".
+// during the call already; it saves itself as it is typed (note-autosave.ts).
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n.ts';
+import { flushNotes, useNoteAutosave } from './note-autosave.ts';
 import type { AgentState, DeskCall } from './types.ts';
 
 export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path: string, body?: unknown): Promise<boolean> }) {
   const { t } = useI18n();
   const [note, setNote] = useState(props.call.note ?? '');
-  const [saved, setSaved] = useState(false);
+  const saving = useNoteAutosave(props.call.callId, note, props.call.note ?? '');
+  const saved = saving === 'saved' && note.trim() !== '';
   const ended = props.call.endedAt !== null;
 
-  const save = async () => {
-    const ok = await props.act('/ui/agent/note', { callId: props.call.callId, note });
-    setSaved(ok);
-    return ok;
-  };
+  const save = () => flushNotes();
   const saveAndReady = async () => {
-    if (note.trim() && !(await save())) return;
+    await flushNotes();
     await props.act('/ui/agent/ready');
   };
 
@@ -25,11 +23,21 @@ export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path
       {ended && <h3>{t('desk.wrapUp')}</h3>}
       <label>
         {t('desk.note')}
-        <textarea rows={ended ? 4 : 2} maxLength={2000} value={note} onInput={(e) => (setNote(e.currentTarget.value), setSaved(false))} data-testid="note" />
+        <textarea rows={ended ? 4 : 2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} data-testid="note" />
       </label>
       {saved && (
         <p class="ok" data-testid="note-saved">
           {t('desk.noteSaved')}
+        </p>
+      )}
+      {(saving === 'saving' || saving === 'unsaved') && (
+        <p class="muted" data-testid="note-saving">
+          {t('desk.noteSaving')}
+        </p>
+      )}
+      {saving === 'failed' && (
+        <p class="error" data-testid="note-not-saved">
+          {t('desk.noteNotSaved')}
         </p>
       )}
       {ended && (
