@@ -10,6 +10,7 @@ import { navigate, usePath } from './router.ts';
 import { CampaignPage } from './supervisor/campaign-page.tsx';
 import { Dashboard } from './supervisor/dashboard.tsx';
 import { ReportsPage } from './supervisor/reports-page.tsx';
+import { RecordingsPage } from './supervisor/recordings-page.tsx';
 
 const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
 
@@ -67,6 +68,7 @@ export function App() {
     else if (path.startsWith('/agent')) page = <AgentDesktop user={user} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/campaigns/')) page = <CampaignPage id={Number(path.split('/')[3])} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/reports')) page = <ReportsPage timeZone={session.timeZone} />;
+    else if (path.startsWith('/supervisor/recordings')) page = <RecordingsPage />;
     else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
   }
 

@@ -115,6 +115,9 @@ export function Dashboard(props: { timeZone: string }) {
           <a href="/supervisor/reports" onClick={(e) => (e.preventDefault(), navigate('/supervisor/reports'))} data-testid="open-reports">
             {t('rep.open')}
           </a>
+          <a href="/supervisor/recordings" onClick={(e) => (e.preventDefault(), navigate('/supervisor/recordings'))} data-testid="open-recordings">
+            {t('recs.open')}
+          </a>
           {telephonyDown && <span class="pill bad">{t('sup.telephonyDown')}</span>}
           <LiveBadge connected={connected} />
         </div>
