@@ -4,9 +4,11 @@
  * queries answer 400 in the /ops error shape, and the command line prints an aligned table,
  * --json, --csv, and one-line errors.
  */
+import { Value } from '@sinclair/typebox/value';
 import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { reportSchemas } from '../../src/http/api-schemas.ts';
 import { seedReportFloor } from '../support/report-floor.ts';
 import { startService, type RunningService } from '../support/service-harness.ts';
 
@@ -36,6 +38,9 @@ describe('reports through /ops and ccs report', () => {
       [null, 5, 0, 0],
     ]);
     expect(r.json.total).toMatchObject({ attempts: 8, reached: 3, talkSeconds: 600, abandonRate: 0.4, occupancy: 0.0833 });
+    expect(Value.Check(reportSchemas.json.response[200], r.json)).toBe(true);
+    const byHour = (await svc.request('GET', '/ops/reports?from=2025-06-01&to=2025-06-03&by=campaign,agent,hour')).json;
+    expect(Value.Check(reportSchemas.json.response[200], byHour)).toBe(true);
   });
 
   it('exports the same figures as CSV and as XLSX', async () => {
