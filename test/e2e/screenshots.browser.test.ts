@@ -1,7 +1,8 @@
 /**
  * The pictures in docs/screenshots/, taken on a busy simulated floor: six virtual agents and a
  * desktop agent work two campaigns for 25 minutes of virtual time, then one campaign is closed
- * and both screens are captured at 1366×768 while the desktop agent is on a call.
+ * and the desk, the dashboard and a campaign page are captured at 1366×768 and 390×844, in
+ * Vietnamese and English, while the desktop agent is on a call.
  * Runs only with UPDATE_SCREENSHOTS=1 (npm run screenshots:web).
  */
 import type { Browser } from 'playwright-core';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock/virtual-clock.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
-import { screenshot, signedInPage } from './support/pages.ts';
+import { screenshot, signedInPage, VIEWPORT } from './support/pages.ts';
 import { startUiService, type UiService } from './support/ui-service.ts';
 
 const contacts = (campaign: number, count: number, crmUrl: string) =>
@@ -78,11 +79,20 @@ describe.runIf(process.env.UPDATE_SCREENSHOTS === '1' && chromiumAvailable())('s
     await agent.waitForSelector('[data-testid=crm-frame]');
     await agent.waitForTimeout(1500);
     await supervisor.waitForTimeout(1500);
-    await screenshot(agent, 'agent-desktop', { docs: true });
-    await screenshot(supervisor, 'supervisor-dashboard', { docs: true });
-    await agent.click('[data-testid=lang-en]');
-    await supervisor.click('[data-testid=lang-en]');
-    await screenshot(agent, 'agent-desktop-en', { docs: true });
-    await screenshot(supervisor, 'supervisor-dashboard-en', { docs: true });
+    const campaign = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor');
+    await campaign.goto('/supervisor/campaigns/5101');
+    await campaign.waitForSelector('[data-testid=attempts-table]');
+    // Each page in both languages, on a laptop (1366×768) and on a phone (390×844).
+    for (const lang of ['vi', 'en'] as const) {
+      for (const [size, viewport] of [['', VIEWPORT], ['-390', { width: 390, height: 844 }]] as const) {
+        const suffix = `${lang === 'en' ? '-en' : ''}${size}`;
+        for (const [page, name] of [[agent, 'agent-desktop'], [supervisor, 'supervisor-dashboard'], [campaign, 'campaign-page']] as const) {
+          await page.click(`[data-testid=lang-${lang}]`);
+          await page.setViewportSize(viewport);
+          await page.waitForTimeout(300);
+          await screenshot(page, `${name}${suffix}`, { docs: true });
+        }
+      }
+    }
   }, 300_000);
 });

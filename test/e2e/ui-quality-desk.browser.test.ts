@@ -28,6 +28,7 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
   }, 120_000);
 
   afterAll(async () => {
+    await page?.context().close();
     await browser?.close();
     await ccs?.close();
     await crm?.close();
@@ -64,22 +65,24 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     }
   };
 
-  it('an agent’s call, wrap-up and shortcuts: chime and title, announcements, countdown, R/P/H, no violations', async () => {
+  // One agent's shift, step by step: each step checks one rule and leaves the desk for the next.
+  let page: Page;
+  const found: Record<string, string[]> = {};
+  let title = '';
+
+  it('the desk has one h1, and Pause stays inside its card with the Vietnamese labels', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN', ...AXE_CONTEXT });
     await context.addInitScript(hiddenTabWithTonesCounted);
-    const page = await context.newPage();
+    page = await context.newPage();
     await page.goto('/login');
     await page.fill('input[name=username]', 'agent1');
     await page.fill('input[name=password]', 'agent1');
     await page.click('[data-testid=login-submit]');
     await page.waitForSelector('[data-testid=desk-sign-in]');
-    const found: Record<string, string[]> = {};
     found['sign-in vi'] = await seriousA11yViolations(page);
     await page.click('[data-testid=desk-sign-in-submit]');
     await page.waitForSelector('[data-testid=agent-state][data-state=ready]');
-    expect(await page.locator('h1').count()).toBe(1);
-
-    // Pause stays inside its card with the Vietnamese labels.
+    expect(await page.locator('h1').allTextContents()).toEqual(['Bàn làm việc điện thoại viên']);
     const fits = await page.$eval('[data-testid=pause]', (button) => {
       const card = button.closest('.card')!.getBoundingClientRect();
       const box = button.getBoundingClientRect();
@@ -87,9 +90,10 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     });
     expect(fits).toBe(true);
     await scanBothLanguages(page, found, 'idle');
-    const title = await page.title();
+    title = await page.title();
+  }, 60_000);
 
-    // A call arrives while the tab is hidden: a chime, the title flashes, the reader hears it.
+  it('an incoming call chimes (WebAudio), flashes the hidden tab’s title and is announced to screen readers', async () => {
     await ccs.sendCampaign(CAMPAIGN, [
       { id: 1, phonenumber: '0955000001', linkedit: `${crm.url}/contact/1` },
       { id: 2, phonenumber: '0955000002', linkedit: `${crm.url}/contact/2` },
@@ -100,8 +104,9 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     await eventually('the title back between flashes', async () => (await page.title()) === title, 5000);
     await eventually('the call announced', async () => (await announced(page)) === 'Trạng thái của bạn: Đang đàm thoại. Cuộc gọi đến: 0955000001.');
     await scanBothLanguages(page, found, 'call');
+  }, 60_000);
 
-    // H hangs up; wrap-up counts down and is announced.
+  it('H hangs up; wrap-up shows a countdown that moves, and is announced', async () => {
     await page.locator('body').press('h');
     await page.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
     const countdown = page.locator('[data-testid=wrap-up-countdown]');
@@ -112,14 +117,16 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     await eventually('wrap-up announced', async () => (await announced(page)) === 'Trạng thái của bạn: Xử lý sau cuộc gọi.');
     await scanBothLanguages(page, found, 'wrap-up');
     await screenshot(page, 'desk-wrap-up-countdown');
+  }, 60_000);
 
-    // Typing R, P or H in the note is typing, not a shortcut.
+  it('R, P and H typed in the note are text, not shortcuts', async () => {
     await page.fill('[data-testid=note]', '');
     await page.locator('[data-testid=note]').pressSequentially('rph');
     expect(await page.inputValue('[data-testid=note]')).toBe('rph');
     expect(await state(page)).toBe('wrap-up');
+  }, 30_000);
 
-    // P pauses (with the chosen reason), R makes the agent ready and the next call comes in.
+  it('P pauses with the chosen reason, R makes the agent ready and the next call comes in', async () => {
     await page.locator('[data-testid=desk-keys]').click();
     await page.keyboard.press('p');
     await page.waitForSelector('[data-testid=agent-state][data-state=paused]');
@@ -127,18 +134,21 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     await page.keyboard.press('r');
     await page.waitForSelector('[data-testid=agent-state][data-state=talking]', { timeout: 15_000 });
     expect(await page.textContent('[data-testid=call-phone]')).toBe('0955000002');
+  }, 60_000);
 
-    // At 390 px the desk is one column: the controls and Hang up are on the screen.
+  it('at 390 px the desk is one column with Ready, Pause and Hang up on the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     for (const id of ['hangup', 'pause', 'ready']) {
       const box = await page.locator(`[data-testid=${id}]`).boundingBox();
       expect(box!.x + box!.width, id).toBeLessThanOrEqual(390);
     }
+    await page.setViewportSize(VIEWPORT);
+  }, 30_000);
 
+  it('axe-core finds no serious or critical violation on the desk: signing in, idle, on a call and in wrap-up, in Vietnamese and English', () => {
     expect(found).toEqual({ 'sign-in vi': [], 'idle en': [], 'idle vi': [], 'call en': [], 'call vi': [], 'wrap-up en': [], 'wrap-up vi': [] });
-    await context.close();
-  }, 90_000);
+  });
 
   it('a request that cannot reach CCS reads as a sentence, not "TypeError: Failed to fetch"', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN' });

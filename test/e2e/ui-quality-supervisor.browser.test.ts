@@ -146,20 +146,11 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
     await page.context().close();
   }, 60_000);
 
-  it('nothing is cut off: the answer-rate axis reads 100%, the agents table fits its card', async () => {
+  it('the answer-rate chart’s axis label reads 100%, not ".00%": every label lies inside the chart', async () => {
     const page = await supervisorPage();
     const now = Date.now();
     await page.route(path('/ui/supervisor/call-rates'), (route) =>
       json(route, { minutes: Array.from({ length: 30 }, (_, i) => ({ at: now - (30 - i) * 60_000, counts: { ANSWERED: i % 3, 'NO ANSWER': 1 }, total: (i % 3) + 1 })) }),
-    );
-    await page.route(path('/ops/agents'), (route) =>
-      json(route, {
-        agents: [
-          { agentcode: 'Agent/1001', station_id: '1001', group: 'default', state: 'paused', pauseReason: 'desktop-disconnected', secondsInState: 4000, callid: null, callsTaken: 128 },
-          { agentcode: 'Agent/1002', station_id: '1002', group: 'default', state: 'wrap-up', pauseReason: null, secondsInState: 12, callid: null, callsTaken: 97 },
-          { agentcode: 'Agent/1003', station_id: '1003', group: 'default', state: 'talking', pauseReason: null, secondsInState: 75, callid: 'x', callsTaken: 110 },
-        ],
-      }),
     );
     await page.goto('/supervisor');
     await page.waitForSelector('[data-testid=chart-answer-rate]');
@@ -175,8 +166,29 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
       { text: '50%', inside: true },
       { text: '100%', inside: true },
     ]);
-    const agents = await page.$eval('[data-testid=agents]', (card) => ({ card: card.clientWidth, table: card.querySelector('table')!.scrollWidth }));
-    expect(agents.table).toBeLessThanOrEqual(agents.card);
+    await page.context().close();
+  }, 60_000);
+
+  it('the agents table fits its card: no column cut off with a long pause reason in Vietnamese', async () => {
+    const page = await supervisorPage();
+    await page.route(path('/ops/agents'), (route) =>
+      json(route, {
+        agents: [
+          { agentcode: 'Agent/1001', station_id: '1001', group: 'default', state: 'paused', pauseReason: 'desktop-disconnected', secondsInState: 4000, callid: null, callsTaken: 128 },
+          { agentcode: 'Agent/1002', station_id: '1002', group: 'default', state: 'wrap-up', pauseReason: null, secondsInState: 12, callid: null, callsTaken: 97 },
+          { agentcode: 'Agent/1003', station_id: '1003', group: 'default', state: 'talking', pauseReason: null, secondsInState: 75, callid: 'x', callsTaken: 110 },
+          { agentcode: 'Agent/1004', station_id: '1004', group: 'default', state: 'reserved', pauseReason: null, secondsInState: 5, callid: 'y', callsTaken: 1234 },
+        ],
+      }),
+    );
+    await page.goto('/supervisor');
+    await page.waitForSelector('[data-testid="agent-row-Agent/1001"]');
+    // Every cell ends inside the card's content box (not in its padding, not scrolled away).
+    const overflow = await page.$eval('[data-testid=agents]', (card) => {
+      const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
+      return [...card.querySelectorAll('th, td')].filter((cell) => cell.getBoundingClientRect().right > inner + 0.5).map((cell) => cell.textContent);
+    });
+    expect(overflow).toEqual([]);
     await page.context().close();
   }, 60_000);
 
@@ -194,32 +206,56 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
     await page.context().close();
   }, 60_000);
 
-  it('one h1 per page, named charts, and "Close campaign": Escape cancels, focus returns to the button, then to the campaign', async () => {
-    await ccs.sendCampaign(4403, [{ id: 1, phonenumber: '0944000031' }]);
+  it('each supervisor page has one h1', async () => {
     const page = await supervisorPage();
     await page.goto('/supervisor');
-    await page.waitForSelector('[data-testid=chart-calls], [data-testid=charts] p');
-    expect(await page.locator('h1').count()).toBe(1);
+    await page.waitForSelector('[data-testid=supervisor-dashboard]');
+    expect(await page.locator('h1').allTextContents()).toEqual(['Bảng giám sát']);
+    await page.goto(`/supervisor/campaigns/${REAL}`);
+    await page.waitForSelector('[data-testid=campaign-page]');
+    expect(await page.locator('h1').allTextContents()).toEqual([`Chiến dịch #${REAL}`]);
+    await page.context().close();
+  }, 60_000);
+
+  it('the charts have accessible names saying what they show and their totals', async () => {
+    const page = await supervisorPage();
     const now = Date.now();
     await page.route(path('/ui/supervisor/call-rates'), (route) => json(route, { minutes: [{ at: now - 60_000, counts: { ANSWERED: 2, BUSY: 1 }, total: 3 }] }));
-    await page.reload();
+    await page.goto('/supervisor');
     await page.waitForSelector('[data-testid=chart-answer-rate]');
-    for (const chart of ['chart-calls', 'chart-answer-rate']) {
-      expect(await page.getAttribute(`[data-testid=${chart}]`, 'aria-label'), chart).toMatch(/^Biểu đồ .+: .+/);
-    }
-    expect(await page.getAttribute('[data-testid=chart-answer-rate]', 'aria-label')).toContain('66.7%');
+    expect(await page.getAttribute('[data-testid=chart-calls]', 'aria-label')).toBe('Biểu đồ cột, số cuộc gọi mỗi phút theo trạng thái, 1 phút gần nhất: 3 cuộc, 2 cuộc nghe máy.');
+    expect(await page.getAttribute('[data-testid=chart-answer-rate]', 'aria-label')).toBe('Biểu đồ đường, tỉ lệ nghe máy mỗi phút, 1 phút gần nhất: tổng cộng 66.7%.');
+    await page.context().close();
+  }, 60_000);
 
-    await page.click('[data-testid=close-4403]');
-    await page.waitForSelector('[data-testid=close-confirm-4403]');
+  it('Escape cancels the "Close campaign" confirmation and focus returns to the button', async () => {
+    const page = await supervisorPage();
+    await page.goto('/supervisor');
+    await page.click(`[data-testid=close-${REAL}]`);
+    await page.waitForSelector(`[data-testid=close-confirm-${REAL}]`);
     await page.keyboard.press('Escape');
-    expect(await page.locator('[data-testid=close-confirm-4403]').count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('close-4403');
+    expect(await page.locator(`[data-testid=close-confirm-${REAL}]`).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(`close-${REAL}`);
+    expect(await page.getAttribute(`[data-testid=campaign-row-${REAL}] [data-testid=campaign-state]`, 'data-state')).toBe('running');
+    await page.context().close();
+  }, 60_000);
 
+  it('after "Close campaign" focus moves to the campaign (not lost on the page) and the close is announced', async () => {
+    await ccs.sendCampaign(4403, [{ id: 1, phonenumber: '0944000031' }]);
+    await ccs.sendCampaign(4404, [{ id: 1, phonenumber: '0944000041' }]);
+    const page = await supervisorPage();
+    await page.goto('/supervisor');
     await page.click('[data-testid=close-4403]');
     await page.click('[data-testid=close-confirm-4403]');
     await page.waitForSelector('[data-testid=campaign-row-4403] [data-state=finished]');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('campaign-link-4403');
     expect(await page.textContent('[data-testid=announcer]')).toBe('Đã yêu cầu đóng chiến dịch #4403.');
+    // On the campaign's own page, focus goes to its title.
+    await page.goto('/supervisor/campaigns/4404');
+    await page.click('[data-testid=close-4404]');
+    await page.click('[data-testid=close-confirm-4404]');
+    await page.waitForSelector('[data-testid=campaign-state][data-state=finished]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('page-title');
     await page.context().close();
   }, 60_000);
 
