@@ -46,6 +46,7 @@ import { registerReportRoutes } from './http/report-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
 import { openSqlDatabase } from './store/sql-store.ts';
+import { dispositionRepository } from './store/disposition-repository.ts';
 import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
@@ -121,6 +122,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const { db } = opened;
   const store = overrides.wrapStore ? overrides.wrapStore(opened.store) : opened.store;
   const dnc = dncRepository(db);
+  const callbacks = dispositionRepository(db, opened.dialect);
   const recordingCatalog = recordingCatalogRepository(db);
   // A write that fails (full disk, read-only folder) is tried again before the call is reported.
   const recordingHealth = new RecordingHealth();
@@ -159,6 +161,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       maxCallsPerSecond: config.dialer.maxCallsPerSecond,
       abandonHoldSeconds: config.dialer.abandonHoldSeconds,
       maxWrapUpSeconds: config.dialer.maxWrapUpSeconds,
+      crmExtraFields: config.crm.extraFields,
+      callbackGraceSeconds: config.dialer.callbackGraceSeconds,
       agents: config.agents.map((a) => ({ agentCode: a.agentCode, stationId: a.stationId, group: a.group, ...(a.endpoint ? { endpoint: a.endpoint } : {}) })),
       record: true,
     },
@@ -167,6 +171,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     pacers: { ...defaultPacers, ...pacing.pacers, ...overrides.pacers },
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => outbox?.wake(),
+    callbacks,
   });
 
   pacing.observe(engine.events);
@@ -195,7 +200,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db) });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), callbacks });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
 

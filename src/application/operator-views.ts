@@ -75,6 +75,9 @@ export function createOperatorViews(deps: ViewDeps) {
     cause: a.cause,
     recording: a.recordingKey ? deps.recordingUrl(a.recordingKey, deps.now()) : null,
     note: a.note,
+    disposition: a.disposition ?? null,
+    dispositionBy: a.dispositionBy ?? null,
+    dispositionAt: t(a.dispositionAt ?? null),
     audit: a.audit,
   });
 

@@ -28,6 +28,9 @@ export const AUDIT_COLUMNS = [
   'recent_attempts',
   'caller_id',
   'allowed_because',
+  'disposition',
+  'disposition_by',
+  'disposition_at',
 ] as const;
 
 export const AUDIT_HEADER = csvRow(AUDIT_COLUMNS);
@@ -62,5 +65,8 @@ export function auditRow(a: AttemptRecord, timeZone: string): string {
     recent,
     str(audit.callerId),
     str(audit.allowedBecause),
+    a.disposition ?? '',
+    a.dispositionBy ?? '',
+    local(a.dispositionAt),
   ]);
 }

@@ -32,6 +32,8 @@ export interface Config {
     maxAgeMs: number;
     hmacSecret: string | null;
     concurrency: number;
+    /** Adds `disposition` and `note` to updateCampaign (off: the contract's 13 fields exactly). */
+    extraFields: boolean;
   };
   api: {
     /** When set, CRM endpoints require header `X-API-Key` with this value. */
@@ -76,6 +78,8 @@ export interface Config {
     abandonHoldSeconds: number;
     /** Seconds a human agent may stay in wrap-up before returning to ready on their own. */
     maxWrapUpSeconds: number;
+    /** Seconds a personal callback is kept for its agent before anyone may take it. */
+    callbackGraceSeconds: number;
   };
   profiles: Profile[];
   defaultProfile: Profile;

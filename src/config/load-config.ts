@@ -136,6 +136,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxAgeMs: readNumber('CCS_CRM_MAX_AGE_HOURS', pick('CCS_CRM_MAX_AGE_HOURS', crm.maxAgeHours), 168, 0.001, 24 * 365) * 3600_000,
       hmacSecret: readOptionalString('CCS_CRM_HMAC_SECRET', pick('CCS_CRM_HMAC_SECRET', crm.hmacSecret)),
       concurrency: readInt('CCS_CRM_CONCURRENCY', pick('CCS_CRM_CONCURRENCY', crm.concurrency), 64, 1, 1024),
+      extraFields: readBoolean('CCS_CRM_EXTRA_FIELDS', pick('CCS_CRM_EXTRA_FIELDS', crm.extraFields), false),
     },
     api: {
       key: readOptionalString('CCS_API_KEY', pick('CCS_API_KEY', file.api?.key)),
@@ -172,6 +173,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxCallsPerSecond: readNumber('CCS_MAX_CALLS_PER_SECOND', pick('CCS_MAX_CALLS_PER_SECOND', dialer.maxCallsPerSecond), 20, 0.01, 10_000),
       abandonHoldSeconds: readNumber('CCS_ABANDON_HOLD_SECONDS', pick('CCS_ABANDON_HOLD_SECONDS', dialer.abandonHoldSeconds), 2, 0, 2),
       maxWrapUpSeconds: readInt('CCS_MAX_WRAPUP_SECONDS', pick('CCS_MAX_WRAPUP_SECONDS', dialer.maxWrapUpSeconds), 120, 0, 86_400),
+      callbackGraceSeconds: readInt('CCS_CALLBACK_GRACE_SECONDS', pick('CCS_CALLBACK_GRACE_SECONDS', dialer.callbackGraceSeconds), 300, 0, 86_400),
     },
     profiles,
     defaultProfile,

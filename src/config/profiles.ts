@@ -1,6 +1,7 @@
 /** Campaign profiles from the config file (decision 3.10), each completed from the default profile. */
 import type { Profile } from '../domain/profile.ts';
 import { ConfigError } from './config-error.ts';
+import { readDispositions } from './disposition-config.ts';
 import { readEnum, readHours, readInt, readNumber, readOptionalString, readString } from './readers.ts';
 
 const DIAL_MODES = ['progressive', 'power', 'predictive', 'preview'] as const;
@@ -51,6 +52,12 @@ export function readProfile(setting: string, raw: unknown, base: Profile): Profi
     requireBrandCallerId: r.requireBrandCallerId === undefined ? base.requireBrandCallerId : Boolean(r.requireBrandCallerId),
     maxChannels: readInt(`${setting}.maxChannels`, r.maxChannels, base.maxChannels, 0, 100000),
     recordingRetentionDays: readInt(`${setting}.recordingRetentionDays`, r.recordingRetentionDays, base.recordingRetentionDays ?? 0, 0, 36500),
+    ...optional('dispositions', readDispositions(`${setting}.dispositions`, r.dispositions, base.dispositions)),
     previewAutoDialSeconds: readInt(`${setting}.previewAutoDialSeconds`, r.previewAutoDialSeconds, base.previewAutoDialSeconds, 0, 600),
   };
+}
+
+/** Leaves an absent optional field out (the profile then uses its defaults). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -80,6 +80,10 @@ export interface AttemptRecord {
   recordingKey: string | null;
   note: string | null;
   audit: Record<string, unknown> | null;
+  /** The agent's wrap-up disposition code, who gave it and when (stores without it leave these out). */
+  disposition?: string | null;
+  dispositionAt?: number | null;
+  dispositionBy?: string | null;
 }
 
 export interface CampaignCounts {

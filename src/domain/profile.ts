@@ -3,6 +3,8 @@
  * `typeid` uses the default profile.
  */
 
+import type { DispositionSettings } from './wrap-up-codes.ts';
+
 /** `preview`: the dialer offers a contact to an agent, who calls it or skips it (src/engine/preview-offers.ts). */
 export type DialMode = 'progressive' | 'power' | 'predictive' | 'preview';
 /** The modes in which the dialer places legs by itself, paced (src/engine/pacer.ts). */
@@ -44,6 +46,8 @@ export interface Profile {
   recordingRetentionDays?: number;
   /** `preview` mode: seconds after which an offered contact is dialled by itself (0 = only when the agent presses Call). */
   previewAutoDialSeconds: number;
+  /** Wrap-up dispositions; absent: the defaults for the purpose (src/domain/wrap-up-codes.ts). */
+  dispositions?: DispositionSettings;
 }
 
 export function profileForType(profiles: readonly Profile[], typeId: number | null, fallback: Profile): Profile {

@@ -153,6 +153,8 @@ export class CampaignLifecycle {
     if (!c) return;
     if (c.state === 'running') {
       if (this.ctx.live.countCampaign(id) > 0) return;
+      // A call in wrap-up may still reopen a contact (retry, callback): its disposition comes first.
+      if (this.ctx.finishHeld(id)) return;
       if ((await this.ctx.deps.store.countOpenContacts(id)) > 0) return;
       await this.finish(id, 'completed');
     } else if (c.state === 'stopping') {

@@ -21,6 +21,7 @@ import type { TimerHandle } from '../ports/clock.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { GroupSnapshot } from './pacer.ts';
 import type { PreviewOffers } from './preview-offers.ts';
+import type { CallbackOffers } from './callback-offers.ts';
 import { isStoreUnavailable } from '../ports/store.ts';
 import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -59,6 +60,8 @@ export class Dialer {
   private unconfirmed = new Set<string>();
   /** Preview offers (set by the engine once both exist). */
   previews: PreviewOffers | null = null;
+  /** Scheduled callbacks (set by the engine when the store keeps them). */
+  callbacks: CallbackOffers | null = null;
 
   constructor(
     private ctx: EngineContext,
@@ -160,6 +163,8 @@ export class Dialer {
     }
 
     for (const [group, all] of byGroup) {
+      // Personal callbacks first: offered to their own agents, kept from the others.
+      if (this.callbacks) nextWake = Math.min(nextWake, await this.callbacks.pass(all, now, this, this.previews));
       const previews = all.filter((s) => s.profile.dialMode === 'preview');
       if (previews.length > 0) await this.offerPreviews(group, previews, now);
       const slots = all.filter((s) => s.profile.dialMode !== 'preview');
@@ -319,6 +324,7 @@ export class Dialer {
       const c = slot.candidates.shift()!;
       const subscriber = subscriberKey(c.dialNumber);
       // Not while the number is on a call, or offered to an agent for preview.
+      if (this.callbacks?.isKept(c.campaignId, c.contactId)) continue; // a personal callback in its grace
       if (!this.ctx.live.isCalling(subscriber) && !this.previews?.isOfferedNumber(subscriber)) return c;
     }
     slot.exhausted = true;

@@ -4,6 +4,7 @@
  */
 import type { CampaignRecord } from '../domain/campaign.ts';
 import { profileForType, type Profile } from '../domain/profile.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ManualCallLog } from '../ports/manual-calls.ts';
@@ -29,6 +30,10 @@ export interface EngineSettings {
   agents: (AgentRef & { group: string })[];
   /** Record answered calls. */
   record: boolean;
+  /** updateCampaign carries `disposition` and `note` (held for the disposition up to the wrap-up limit). */
+  crmExtraFields?: boolean;
+  /** How long a personal callback is kept for its agent before anyone may take it (default 300). */
+  callbackGraceSeconds?: number;
 }
 
 export interface EngineDeps {
@@ -44,6 +49,8 @@ export interface EngineDeps {
   recordingUrl(key: string, now: number): string;
   /** Called after a callback row was written, so delivery starts at once. */
   onCallbackQueued(): void;
+  /** Where dispositions and scheduled callbacks are kept; without it there are none. */
+  callbacks?: CallbackStore;
   /** Where manual calls are kept; without it agents cannot dial by hand. */
   manualCalls?: ManualCallLog;
 }
@@ -57,6 +64,8 @@ export class EngineContext {
   readonly writes: DurableWrites;
   /** Campaigns not yet finished, by id. */
   readonly campaigns = new Map<number, CampaignRecord>();
+  /** Whether something still holds a campaign's `completed` finish (a call awaiting its disposition). */
+  finishHeld: (campaignId: number) => boolean = () => false;
   private groups: Map<string, string>;
 
   constructor(readonly deps: EngineDeps) {

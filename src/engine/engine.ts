@@ -18,6 +18,8 @@ import type { AgentDialResult } from './agent-dial-result.ts';
 import { ManualDial } from './manual-dial.ts';
 import { PreviewOffers, type PreviewHooks, type PreviewOffer } from './preview-offers.ts';
 import { Reconciler } from './reconciler.ts';
+import { CallbackOffers } from './callback-offers.ts';
+import { WrapUpDispositions } from './wrap-up-dispositions.ts';
 
 /** The shift's answer to an agent's intent; `unknown-agent` when the agent is not on the floor. */
 export type ShiftAnswer = { ok: true } | { ok: false; refusal: ShiftRefusal | 'unknown-agent' };
@@ -57,6 +59,8 @@ export interface Engine {
   previewSkip(agentCode: string, reason: unknown, note?: unknown): Promise<AgentDialResult>;
   /** A ready agent dials a number by hand, under the compliance checks (manual-dial.ts). */
   manualDial(agentCode: string, number: unknown): Promise<AgentDialResult>;
+  /** Wrap-up dispositions and scheduled callbacks (wrap-up-dispositions.ts). */
+  readonly dispositions: WrapUpDispositions;
   /** Whether the engine's store writes land, and the last failure (readiness). */
   storeWrites(): WriteHealth;
   /** Resolves when the engine has no queued work (tests and simulations). */
@@ -70,9 +74,15 @@ export function createEngine(input: EngineDeps): Engine {
   const ctx = new EngineContext(deps);
   let dialer: Dialer;
   const lifecycle = new CampaignLifecycle(ctx, () => dialer.schedule());
+  const dispositions = new WrapUpDispositions(ctx, deps.callbacks, {
+    maybeFinish: (campaignId) => void lifecycle.maybeFinish(campaignId),
+    schedule: () => dialer.schedule(),
+  });
+  ctx.finishHeld = (campaignId) => dispositions.holdsFinish(campaignId);
   const calls = new CallHandler(ctx, {
     capacityChanged: () => dialer.schedule(),
     callEnded: (campaignId) => void lifecycle.maybeFinish(campaignId),
+    callEnding: (callId, campaignId, agentCode, endedAt) => dispositions.callEnding(callId, campaignId, agentCode, endedAt),
   });
   dialer = new Dialer(
     ctx,
@@ -89,6 +99,7 @@ export function createEngine(input: EngineDeps): Engine {
   const shift: PreviewHooks['shift'] = (agentCode, input, at, callId) => calls.shift(agentCode, input, at, callId);
   const previews = new PreviewOffers(ctx, { dialer, shift });
   dialer.previews = previews;
+  if (deps.callbacks) dialer.callbacks = new CallbackOffers(ctx, deps.callbacks);
   const manual = new ManualDial(ctx, { dialer, previews, shift });
   const reconciler = new Reconciler(ctx, calls);
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -198,6 +209,7 @@ export function createEngine(input: EngineDeps): Engine {
       await deps.telephony.hangup(callId);
     },
 
+    dispositions,
     previewOffer: (agentCode) => previews.get(agentCode),
     previewCall: (agentCode) => previews.call(agentCode),
     previewSkip: (agentCode, reason, note) => previews.skip(agentCode, reason, note),

@@ -210,6 +210,9 @@ const AttemptView = Type.Object({
   cause: Nullable(Type.String()),
   recording: Nullable(Type.String({ description: 'Signed link to the recording' })),
   note: Nullable(Type.String()),
+  disposition: Nullable(Type.String({ description: "The agent's wrap-up disposition code" })),
+  dispositionBy: Nullable(Type.String()),
+  dispositionAt: Nullable(Datetime),
   audit: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 

@@ -77,6 +77,8 @@ export interface AttemptEnd {
   recordingKey: string | null;
   contact: ContactAfterAttempt;
   callback: UpdateCampaignPayload;
+  /** The update is held until then for the agent's disposition (CRM extra fields); absent: due at once. */
+  deliverAfter?: number;
 }
 
 export type CallbackKind = 'update' | 'finish';

@@ -112,6 +112,7 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
           idempotencyKey: end.callback.callid,
           payload: end.callback,
           at: end.endedAt,
+          ...(end.deliverAfter !== undefined ? { dueAt: end.deliverAfter } : {}),
         });
         return true;
       });

@@ -4,8 +4,9 @@ import type { SqlDialectName } from './connect.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { complianceMigration } from './migrations/002-compliance.ts';
 import { heartbeatMigration } from './migrations/003-heartbeat.ts';
-import { manualCallsMigration } from './migrations/006-manual-calls.ts';
 import { sessionsMigration } from './migrations/004-sessions.ts';
+import { dispositionsCallbacksMigration } from './migrations/005-dispositions-callbacks.ts';
+import { manualCallsMigration } from './migrations/006-manual-calls.ts';
 import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
 
@@ -14,8 +15,9 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '001-initial': initialMigration(dialect),
     '002-compliance': complianceMigration(),
     '003-heartbeat': heartbeatMigration(),
-    '006-manual-calls': manualCallsMigration(),
     '004-sessions': sessionsMigration(),
+    '005-dispositions-callbacks': dispositionsCallbacksMigration(),
+    '006-manual-calls': manualCallsMigration(),
     '007-report-rollup': reportRollupMigration(),
     '008-recording-audit': recordingAuditMigration(dialect),
   };
@@ -23,7 +25,8 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
 
 export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialectName): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Unordered: numbers were handed out ahead, so a database may have run a later one before an earlier one was added.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

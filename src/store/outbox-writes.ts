@@ -9,6 +9,8 @@ export interface CallbackRow {
   idempotencyKey: string;
   payload: unknown;
   at: number;
+  /** First due then instead of at `at` (an update held for its disposition). */
+  dueAt?: number;
 }
 
 export async function insertCallback(trx: Kysely<Database>, row: CallbackRow): Promise<void> {
@@ -20,7 +22,7 @@ export async function insertCallback(trx: Kysely<Database>, row: CallbackRow): P
       idempotency_key: row.idempotencyKey,
       payload: JSON.stringify(row.payload),
       created_at: row.at,
-      next_attempt_at: row.at,
+      next_attempt_at: row.dueAt ?? row.at,
       attempts: 0,
       state: 'pending',
       last_error: null,

@@ -1,4 +1,5 @@
 /** Row ⇄ record mapping shared by the SQL repositories. */
+import type { Selectable } from 'kysely';
 import type { AttemptRecord, CampaignRecord, ContactRecord } from '../domain/campaign.ts';
 import type { CallbackRecord } from '../ports/store.ts';
 import type { AttemptsTable, CampaignsTable, ContactsTable, OutboxTable } from './schema.ts';
@@ -43,7 +44,7 @@ export function contactFromRow(r: ContactsTable): ContactRecord {
   };
 }
 
-export function attemptFromRow(r: AttemptsTable): AttemptRecord {
+export function attemptFromRow(r: Selectable<AttemptsTable>): AttemptRecord {
   return {
     callId: r.call_id,
     campaignId: r.campaign_id,
@@ -63,6 +64,9 @@ export function attemptFromRow(r: AttemptsTable): AttemptRecord {
     recordingKey: r.recording_key,
     note: r.note,
     audit: fromJson(r.audit),
+    disposition: r.disposition ?? null,
+    dispositionAt: r.disposition_at === null || r.disposition_at === undefined ? null : Number(r.disposition_at),
+    dispositionBy: r.disposition_by ?? null,
   };
 }
 

@@ -16,6 +16,8 @@ import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { createSessionStore, type SessionRecords } from '../auth/session-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import { registerDesktopRoutes } from '../http/desktop-routes.ts';
+import { registerDispositionRoutes } from '../http/disposition-routes.ts';
+import type { CallbackStore } from '../ports/callback-store.ts';
 import { createSessionAuth, parseCookies } from '../http/session-auth.ts';
 import { registerSessionRoutes } from '../http/session-routes.ts';
 import { registerSupervisorRoutes } from '../http/supervisor-routes.ts';
@@ -46,6 +48,8 @@ export interface WebUiDeps {
   absentAfterMs?: number;
   /** Where sessions are kept across restarts (the database); in memory only without. */
   sessionRecords?: SessionRecords;
+  /** Scheduled callbacks ("My callbacks", the supervisor's list); none without. */
+  callbacks?: CallbackStore;
 }
 
 export interface WebUi {
@@ -151,6 +155,17 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       registerDesktopRoutes(app, { auth, desktop });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });
+      registerDispositionRoutes(app, {
+        auth,
+        dispositions: deps.engine.dispositions,
+        engine: deps.engine,
+        callbacks: deps.callbacks,
+        store: deps.store,
+        clock,
+        timeZone: deps.timeZone,
+        agentCodeOf: (session) => desktop.agentCodeOf(session),
+        deskState: (session) => desktop.state(session),
+      });
       registerWebRoutes(app, { auth, distDir: deps.distDir ?? DEFAULT_DIST_DIR });
     },
   };

@@ -28,6 +28,8 @@ import { createLinkSigner } from '../../src/recordings/signed-links.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { openSqlDatabase } from '../../src/store/sql-store.ts';
 import { manualCallRepository } from '../../src/store/manual-call-repository.ts';
+import { dispositionRepository } from '../../src/store/disposition-repository.ts';
+import type { CallbackStore } from '../../src/ports/callback-store.ts';
 import type { Database } from '../../src/store/schema.ts';
 import type { ManualCallLog } from '../../src/ports/manual-calls.ts';
 import type { Kysely } from 'kysely';
@@ -103,6 +105,8 @@ export interface EngineHarness {
   database: TestDatabase | null;
   /** Calls agents dialled by hand (SQL stores only). */
   manualCalls: ManualCallLog | null;
+  /** Dispositions and scheduled callbacks (SQL stores only). */
+  callbacks: CallbackStore | null;
   /** Every leg the engine asked the floor for, in order. */
   placed: PlacedCall[];
   hangups: { at: number; callId: string }[];
@@ -137,6 +141,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
   const { store, pending } = trackedStore(options.wrapStore ? options.wrapStore(raw) : raw, options.storeDelay);
   // Its writes are waited for like the store's (PostgreSQL does real I/O).
   const manualCalls = sqlDb ? trackedWith(manualCallRepository(sqlDb), pending) : null;
+  const callbackStore = sqlDb && options.dialect !== 'memory' ? trackedWith(dispositionRepository(sqlDb, options.dialect), pending) : null;
   let floor: SimulatorDriver | undefined;
   let recordingStore: { store: RecordingStore; idle(): Promise<void> } | undefined;
   const clock = new VirtualClock(options.startAt ?? T0, {
@@ -204,6 +209,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => {},
     ...(manualCalls ? { manualCalls } : {}),
+    ...(callbackStore ? { callbacks: callbackStore } : {}),
   });
   engine.events.on('campaign:finished', ({ campaignId, status, at }) => h.finished.set(campaignId, { status, at }));
   await engine.start();
@@ -219,6 +225,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     driver: floor,
     database: db ?? options.database ?? null,
     manualCalls,
+    callbacks: callbackStore,
     async sendCampaign(spec) {
       const fmt = (ms: number) => formatContractDatetime(ms, TIME_ZONE);
       const body = {

@@ -16,6 +16,7 @@ import { flushNotes } from './note-autosave.ts';
 import { StatusPanel } from './status-panel.tsx';
 import type { DeskState } from './types.ts';
 import { WrapUp } from './wrap-up.tsx';
+import { MyCallbacks } from './my-callbacks.tsx';
 import { WrapUpCountdown } from './wrap-up-countdown.tsx';
 
 export interface DeskUser {
@@ -109,7 +110,8 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
             <StatusPanel state={state} serverNow={serverNow} act={act} />
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
             {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} />}
-            {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} />}
+            {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} desk={state.desk ? { agentCode: state.desk.agentCode, timeZone: props.timeZone, serverNow } : undefined} />}
+            <MyCallbacks refreshKey={`${state.agent?.state ?? ''}|${state.call?.callId ?? ''}|${state.call?.endedAt ?? ''}`} act={act} />
             <p class="keys muted" data-testid="desk-keys">
               {t('desk.keys')}
             </p>

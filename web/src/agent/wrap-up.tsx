@@ -1,11 +1,18 @@
 // Wrap-up: an optional note kept with the attempt, then back to ready. The note can be typed
 // during the call already; it saves itself as it is typed (note-autosave.ts).
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n.ts';
 import { flushNotes, useNoteAutosave } from './note-autosave.ts';
 import type { AgentState, DeskCall } from './types.ts';
+import { DispositionPicker } from './disposition-picker.tsx';
 
-export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path: string, body?: unknown): Promise<boolean> }) {
+export function WrapUp(props: {
+  call: DeskCall;
+  agentState: AgentState;
+  act(path: string, body?: unknown): Promise<boolean>;
+  /** The desk's agent, the service's zone and clock: the disposition picker needs them. */
+  desk?: { agentCode: string; timeZone: string; serverNow(): number };
+}) {
   const { t } = useI18n();
   const [note, setNote] = useState(props.call.note ?? '');
   const saving = useNoteAutosave(props.call.callId, note, props.call.note ?? '');
@@ -13,8 +20,11 @@ export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path
   const ended = props.call.endedAt !== null;
 
   const save = () => flushNotes();
+  // The disposition picker's save: a required code missing, or a refused callback, keeps the agent here.
+  const submitDisposition = useRef<() => Promise<boolean>>(async () => true);
   const saveAndReady = async () => {
     await flushNotes();
+    if (!(await submitDisposition.current())) return;
     await props.act('/ui/agent/ready');
   };
 
@@ -39,6 +49,15 @@ export function WrapUp(props: { call: DeskCall; agentState: AgentState; act(path
         <p class="error" data-testid="note-not-saved">
           {t('desk.noteNotSaved')}
         </p>
+      )}
+      {ended && props.desk && (
+        <DispositionPicker
+          call={props.call}
+          agentCode={props.desk.agentCode}
+          timeZone={props.desk.timeZone}
+          serverNow={props.desk.serverNow}
+          register={(submit) => (submitDisposition.current = submit)}
+        />
       )}
       {ended && (
         <div class="row gap">

@@ -1,5 +1,6 @@
 // One campaign: its progress and close action, its contacts and its attempts (status, agent,
 // durations, the agent's note, and a player on the attempt's signed recording link).
+import { CallbacksList } from './callbacks-list.tsx';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
 import { api, ApiError } from '../api.ts';
@@ -127,6 +128,7 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
         </button>
       </div>
       <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} />}</section>
+      <CallbacksList campaignId={props.id} />
     </div>
   );
 }
@@ -216,6 +218,7 @@ function Attempts(props: { attempts: AttemptView[] }) {
           <th class="num">{t('sup.talk')}</th>
           <th>{t('sup.recording')}</th>
           <th>{t('sup.note')}</th>
+          <th>{t('disp.column')}</th>
         </tr>
       </thead>
       <tbody>
@@ -233,6 +236,7 @@ function Attempts(props: { attempts: AttemptView[] }) {
             <td class="note-cell" data-testid="attempt-note">
               {a.note ?? ''}
             </td>
+            <td data-testid="attempt-disposition">{a.disposition ?? ''}</td>
           </tr>
         ))}
       </tbody>

@@ -13,6 +13,7 @@ import { CampaignsTable } from './campaigns-table.tsx';
 import { CallCharts } from './charts.tsx';
 import { CrmHealth } from './crm-health.tsx';
 import { AgentsPanel, LiveCallsPanel } from './floor-panels.tsx';
+import { CallbacksList } from './callbacks-list.tsx';
 import type { AgentView, CallbackView, CampaignView, LiveCallView, MinuteCounts, OutboxStats } from './types.ts';
 
 export interface FloorData {
@@ -142,6 +143,7 @@ export function Dashboard(props: { timeZone: string }) {
         <CallCharts minutes={rates} timeZone={props.timeZone} />
         {crm && <CrmHealth data={crm} onReplayed={() => void loadCrm()} />}
       </div>
+      <CallbacksList />
     </div>
   );
 }

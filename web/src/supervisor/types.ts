@@ -90,6 +90,8 @@ export interface AttemptView {
   duration: number | null;
   recording: string | null;
   note: string | null;
+  /** The agent's wrap-up disposition code. */
+  disposition?: string | null;
 }
 
 export interface MinuteCounts {
