@@ -45,6 +45,7 @@ import { registerComplianceRoutes } from './http/compliance-routes.ts';
 import { registerReportRoutes } from './http/report-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
+import { manualCallRepository } from './store/manual-call-repository.ts';
 import { openSqlDatabase } from './store/sql-store.ts';
 import { dispositionRepository } from './store/disposition-repository.ts';
 import { sessionRepository } from './store/session-repository.ts';
@@ -122,6 +123,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const { db } = opened;
   const store = overrides.wrapStore ? overrides.wrapStore(opened.store) : opened.store;
   const dnc = dncRepository(db);
+  const manualCalls = manualCallRepository(db);
   const callbacks = dispositionRepository(db, opened.dialect);
   const recordingCatalog = recordingCatalogRepository(db);
   // A write that fails (full disk, read-only folder) is tried again before the call is reported.
@@ -171,6 +173,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     pacers: { ...defaultPacers, ...pacing.pacers, ...overrides.pacers },
     recordingUrl: (key, now) => signer.urlFor(key, now),
     onCallbackQueued: () => outbox?.wake(),
+    manualCalls,
     callbacks,
   });
 
@@ -222,7 +225,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     extensions: [
       web.register,
       (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
-      (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, store, clock, timeZone: config.timeZone, status: complianceStatus }),
+      (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, manualCalls, store, clock, timeZone: config.timeZone, status: complianceStatus }),
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
     ],

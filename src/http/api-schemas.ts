@@ -352,8 +352,13 @@ export const complianceSchemas = {
   }),
   get: ops('Look a number up on the do-not-call list', ['Compliance'], { params: NumberParams, response: { 200: DncEntryView, 404: opsError('Not listed') } }),
   remove: ops('Remove a number from the do-not-call list', ['Compliance'], { params: NumberParams, response: { 200: Type.Object({ removed: Type.String() }), 404: opsError('Not listed') } }),
-  audit: ops("The auditor's CSV of a campaign's call attempts", ['Compliance'], {
-    querystring: Type.Object({ campaignId: Type.Integer({ minimum: 1 }) }),
+  audit: ops("The auditor's CSV of a campaign's call attempts, or (manual=true) of the calls agents dialled by hand", ['Compliance'], {
+    querystring: Type.Object({
+      campaignId: Type.Optional(Type.Integer({ minimum: 1, description: 'The campaign (required unless manual=true)' })),
+      manual: Type.Optional(Type.Boolean({ description: 'Manual calls instead: placed and refused, with campaign and contact empty' })),
+      from: Type.Optional(Type.String({ description: 'Manual calls started at or after this local time (YYYY-mm-dd HH:MM:SS); default 31 days ago' })),
+      to: Type.Optional(Type.String({ description: 'Manual calls started before this local time; default now' })),
+    }),
     response: { 200: csv('One row per attempt, with the compliance checks it passed'), 400: opsError('campaignId missing'), 404: opsError('No such campaign') },
   }),
   status: ops('Rule sets, profiles, and whether each active campaign may dial now (and why not)', ['Compliance'], {

@@ -5,12 +5,14 @@
  * the rest of the operator API, before any body is read.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUDIT_HEADER, auditRow } from '../compliance/audit-csv.ts';
 import { campaignGateAt } from '../compliance/campaign-checks.ts';
 import { blockedCampaigns, profileCompliance, type ComplianceStatusDeps } from '../compliance/compliance-status.ts';
 import { DNC_EXPORT_HEADER, dncExportRow, parseDncCsv, parseDncJson } from '../compliance/dnc-csv.ts';
-import { formatContractDatetime } from '../domain/local-time.ts';
+import { formatContractDatetime, parseContractDatetime } from '../domain/local-time.ts';
+import { manualAuditRow } from '../compliance/manual-audit-csv.ts';
+import type { ManualCallLog } from '../ports/manual-calls.ts';
 import { profileForType } from '../domain/profile.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DncEntry, DncStore } from '../ports/dnc-store.ts';
@@ -21,6 +23,8 @@ import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
 export interface ComplianceRouteDeps {
   auth: OperatorAuthDeps;
   dnc: DncStore;
+  /** Calls agents dialled by hand: `?manual=true` lists them in the audit CSV. */
+  manualCalls?: ManualCallLog;
   store: Store;
   clock: Clock;
   timeZone: string;
@@ -89,7 +93,9 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
     });
 
     scope.get('/ops/audit/attempts.csv', documented(complianceSchemas.audit), async (request, reply) => {
-      const id = Number((request.query as Record<string, string | undefined>).campaignId);
+      const query = request.query as Record<string, string | undefined>;
+      if (query.manual !== undefined) return manualCallsCsv(query, reply);
+      const id = Number(query.campaignId);
       if (!Number.isSafeInteger(id) || id <= 0) return reply.code(400).send(badRequest('campaignId (a positive integer) is required.'));
       if (!(await store.getCampaign(id))) return reply.code(404).send({ error: { code: 'not-found', message: 'No such campaign.' } });
       async function* rows() {
@@ -105,6 +111,29 @@ export function registerComplianceRoutes(app: FastifyInstance, deps: ComplianceR
         .header('content-disposition', `attachment; filename="audit-campaign-${id}.csv"`)
         .send(Readable.from(rows()));
     });
+
+    /** Manual calls (placed and refused) started in [from, to), local contract datetimes; default the last 31 days. */
+    async function manualCallsCsv(query: Record<string, string | undefined>, reply: FastifyReply) {
+      const log = deps.manualCalls;
+      if (query.manual !== 'true' && query.manual !== '1') return reply.code(400).send(badRequest('manual must be true.'));
+      const now = clock.now();
+      const from = query.from === undefined ? now - 31 * 86_400_000 : parseContractDatetime(query.from, timeZone);
+      const to = query.to === undefined ? now + 1000 : parseContractDatetime(query.to, timeZone);
+      if (from === null || to === null) return reply.code(400).send(badRequest('from and to are local times, YYYY-mm-dd HH:MM:SS.'));
+      async function* rows() {
+        yield AUDIT_HEADER;
+        if (!log) return;
+        for (let offset = 0; ; offset += PAGE) {
+          const page = await log.list({ from: from!, to: to!, limit: PAGE, offset });
+          for (const m of page) yield manualAuditRow(m, timeZone);
+          if (page.length < PAGE) return;
+        }
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="audit-manual-calls.csv"')
+        .send(Readable.from(rows()));
+    }
 
     scope.get('/ops/compliance', documented(complianceSchemas.status), async () => {
       const now = clock.now();

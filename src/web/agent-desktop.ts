@@ -24,6 +24,7 @@ import type { Engine, ShiftAnswer } from '../engine/engine.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import type { DeskOffer, DeskOutbound } from './agent-dialing.ts';
 import type { FrameProbe, ProbeResult } from './frame-probe.ts';
 
 export interface DeskCall {
@@ -60,10 +61,12 @@ export interface DeskState {
     pauseAfterCall: { reason: string | null } | null;
     since: number;
     callsTaken: number;
-    /** In wrap-up: when the wrap-up timer returns the agent to ready (for the countdown). */
-    wrapUpEndsAt: number | null;
   } | null;
   call: DeskCall | null;
+  /** Preview: the contact offered before any call (agent-dialing.ts). */
+  offer?: DeskOffer | null;
+  /** A preview or manual leg placed for this agent and not connected yet (or the last one's outcome). */
+  outbound?: DeskOutbound | null;
   serverNow: number;
 }
 
@@ -82,6 +85,8 @@ export interface AgentDesktopDeps {
   notify(agentCode: string): void;
   /** Keeps the desk a session holds with the session (so it survives a restart). */
   remember?(sessionId: string, desk: DeskHold | null): void;
+  /** The agent's preview offer and outbound leg (agent-dialing.ts). */
+  dialing?: { view(agentCode: string): Pick<DeskState, 'offer' | 'outbound'> };
 }
 
 const AGENT_CODE = /^[A-Za-z0-9/_.@-]{1,40}$/;
@@ -105,7 +110,7 @@ interface Holder {
 export function agentStateOf(a: AgentStatus | undefined): DeskState['agent'] {
   if (!a) return null;
   const { state, pause, pauseAfterCall } = a.shift;
-  return { state, pauseReason: state === 'paused' ? (pause?.reason ?? null) : null, pauseAfterCall: pauseAfterCall ? { reason: pauseAfterCall.reason } : null, since: a.since, callsTaken: a.callsTaken, wrapUpEndsAt: state === 'wrap-up' ? (a.wrapUpEndsAt ?? null) : null };
+  return { state, pauseReason: state === 'paused' ? (pause?.reason ?? null) : null, pauseAfterCall: pauseAfterCall ? { reason: pauseAfterCall.reason } : null, since: a.since, callsTaken: a.callsTaken };
 }
 
 export function createAgentDesktop(deps: AgentDesktopDeps) {
@@ -196,6 +201,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
         desk: holder ? { agentCode: holder.agentCode, stationId: holder.stationId } : null,
         agent: holder ? agentStateOf(agentOf(holder.agentCode)) : null,
         call: holder ? (calls.get(holder.agentCode) ?? null) : null,
+        ...(holder && deps.dialing ? deps.dialing.view(holder.agentCode) : {}),
         serverNow: clock.now(),
       };
     },

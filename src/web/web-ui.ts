@@ -26,6 +26,8 @@ import { registerWebRoutes } from '../http/web-routes.ts';
 import type { Clock, TimerHandle } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import { registerAgentDialRoutes } from '../http/agent-dial-routes.ts';
+import { createAgentDialing } from './agent-dialing.ts';
 import { agentStateOf, createAgentDesktop } from './agent-desktop.ts';
 import { createCallRateSeries } from './call-rate-series.ts';
 import { createFrameProbe, type FrameProbe } from './frame-probe.ts';
@@ -68,12 +70,23 @@ export function createWebUi(deps: WebUiDeps): WebUi {
   const absentAfterMs = deps.absentAfterMs ?? 60_000;
   // A beat every 2 s lets a desk notice within 5 s that the service is gone.
   const hub = createUiEventHub({ events: deps.engine.events, clock, heartbeatMs: 2000 });
+  const probe = deps.probe ?? createFrameProbe({ clock, allowHosts: deps.frameProbeHosts ?? [] });
+  const dialing = createAgentDialing({
+    engine: deps.engine,
+    store: deps.store,
+    clock,
+    logger,
+    probe,
+    publicOrigin: new URL(deps.publicUrl).origin,
+    notify: (agentCode) => hub.desk(agentCode),
+  });
   const desktop = createAgentDesktop({
     engine: deps.engine,
     store: deps.store,
     clock,
     logger,
-    probe: deps.probe ?? createFrameProbe({ clock, allowHosts: deps.frameProbeHosts ?? [] }),
+    probe,
+    dialing,
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
     remember: (sessionId, desk) => sessions.setDesk(sessionId, desk),
@@ -118,7 +131,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       if (deps.accounts.demo) {
         logger.warn('no accounts configured: the demo accounts are active (admin/admin, supervisor/supervisor, agent1/agent1 …); configure "accounts" before real use');
       }
-      const offs = [desktop.attach(), rates.attach(deps.engine.events)];
+      const offs = [desktop.attach(), dialing.attach(), rates.attach(deps.engine.events)];
       hub.attach();
       let sweeper: TimerHandle | null = null;
       const arm = () => {
@@ -153,6 +166,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         canEnd: (session) => desktop.canEnd(session),
       });
       registerDesktopRoutes(app, { auth, desktop });
+      registerAgentDialRoutes(app, { auth, desktop, dialing });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });
       registerDispositionRoutes(app, {

@@ -16,6 +16,8 @@ import { flushNotes } from './note-autosave.ts';
 import { StatusPanel } from './status-panel.tsx';
 import type { DeskState } from './types.ts';
 import { WrapUp } from './wrap-up.tsx';
+import { ManualDial } from './manual-dial.tsx';
+import { OutboundPanel, PreviewPanel } from './preview-panel.tsx';
 import { MyCallbacks } from './my-callbacks.tsx';
 import { WrapUpCountdown } from './wrap-up-countdown.tsx';
 
@@ -109,9 +111,12 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
           <>
             <StatusPanel state={state} serverNow={serverNow} act={act} />
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
-            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} />}
+            {!state.call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
+            {!state.call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}
+            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} />}
             {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} desk={state.desk ? { agentCode: state.desk.agentCode, timeZone: props.timeZone, serverNow } : undefined} />}
             <MyCallbacks refreshKey={`${state.agent?.state ?? ''}|${state.call?.callId ?? ''}|${state.call?.endedAt ?? ''}`} act={act} />
+            {!state.call && !state.offer && <ManualDial enabled={state.agent?.state === 'ready'} act={act} />}
             <p class="keys muted" data-testid="desk-keys">
               {t('desk.keys')}
             </p>
@@ -126,11 +131,29 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
             <p class="muted">{t('desk.serviceLostHint')}</p>
           </div>
         ) : (
-          <CrmPane call={state.call} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+          <CrmPane call={state.call ?? offerPage(state.offer)} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
         )}
       </section>
     </div>
   );
+}
+
+/** The offered contact's CRM page, shown like a call's (same framing rules) before any call. */
+function offerPage(offer: DeskState['offer']): DeskState['call'] {
+  if (!offer) return null;
+  return {
+    callId: `offer-${offer.campaignId}-${offer.contactId}`,
+    campaignId: offer.campaignId,
+    contactId: offer.contactId,
+    attemptNo: null,
+    phoneNumber: offer.phoneNumber,
+    linkedit: offer.linkedit,
+    framing: offer.framing,
+    connectedAt: offer.offeredAt,
+    endedAt: null,
+    status: null,
+    note: null,
+  };
 }
 
 export function LiveBadge(props: { connected: boolean }) {

@@ -2,13 +2,16 @@
 import { duration } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
+import { ContactHistory } from './contact-history.tsx';
 import type { DeskCall } from './types.ts';
 
-export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup(): void }) {
+export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup(): void; timeZone?: string }) {
   const { t } = useI18n();
   useTick(1000);
   const { call } = props;
   const ended = call.endedAt !== null;
+  // A call the agent dialled by hand belongs to no campaign.
+  const manual = call.campaignId === 0;
   const seconds = ((call.endedAt ?? props.serverNow()) - call.connectedAt) / 1000;
   return (
     <div class={`card stack call ${ended ? 'ended' : 'active'}`} data-testid="call-panel" data-callid={call.callId}>
@@ -22,12 +25,21 @@ export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup
         {call.phoneNumber}
       </div>
       <dl class="facts">
-        <dt>{t('desk.campaign')}</dt>
-        <dd data-testid="call-campaign">#{call.campaignId}</dd>
-        <dt>{t('desk.contact')}</dt>
-        <dd>#{call.contactId}</dd>
-        <dt>{t('desk.attempt')}</dt>
-        <dd data-testid="call-attempt">{call.attemptNo ?? '–'}</dd>
+        {manual ? (
+          <>
+            <dt>{t('desk.campaign')}</dt>
+            <dd data-testid="call-campaign">{t('manual.title')}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('desk.campaign')}</dt>
+            <dd data-testid="call-campaign">#{call.campaignId}</dd>
+            <dt>{t('desk.contact')}</dt>
+            <dd>#{call.contactId}</dd>
+            <dt>{t('desk.attempt')}</dt>
+            <dd data-testid="call-attempt">{call.attemptNo ?? '–'}</dd>
+          </>
+        )}
         {ended && call.status && (
           <>
             <dt>{t('sup.status')}</dt>
@@ -40,6 +52,7 @@ export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup
           {t('desk.hangup')}
         </button>
       )}
+      {!manual && props.timeZone && <ContactHistory campaignId={call.campaignId} contactId={call.contactId} timeZone={props.timeZone} exclude={call.callId} />}
     </div>
   );
 }

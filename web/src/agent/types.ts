@@ -28,5 +28,44 @@ export interface DeskState {
     wrapUpEndsAt?: number | null;
   } | null;
   call: DeskCall | null;
+  /** Preview: the contact offered before any call. */
+  offer?: DeskOffer | null;
+  /** A preview or manual leg placed for this agent, not connected yet (or the last one's outcome). */
+  outbound?: DeskOutbound | null;
   serverNow: number;
+}
+
+export interface DeskOffer {
+  campaignId: number;
+  contactId: number;
+  phoneNumber: string;
+  linkedit: string | null;
+  framing: 'allowed' | 'denied' | 'unknown' | 'checking';
+  attempts: number;
+  offeredAt: number;
+  autoDialAt: number | null;
+  skipReasons: string[];
+}
+
+export interface DeskOutbound {
+  callId: string;
+  kind: 'preview' | 'manual';
+  campaignId: number | null;
+  contactId: number | null;
+  phoneNumber: string;
+  startedAt: number;
+  state: 'dialing' | 'ringing' | 'answered' | 'ended';
+  status: string | null;
+}
+
+/** One earlier attempt of a contact (GET /ui/agent/contact-history). */
+export interface ContactAttempt {
+  callId: string;
+  attemptNo: number;
+  startedAt: number;
+  endedAt: number | null;
+  status: string | null;
+  agentCode: string | null;
+  note: string | null;
+  disposition: string | null;
 }
