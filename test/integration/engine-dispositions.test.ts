@@ -19,9 +19,12 @@ const B = 'Agent/7002';
 
 describe.each(DIALECTS)('dispositions and callbacks on %s', (dialect) => {
   let h: EngineHarness | undefined;
+  /** Harnesses crashed in a test, closed after the one that replaced them (the first owns the database). */
+  const crashed: EngineHarness[] = [];
   afterEach(async () => {
     await h?.close();
     h = undefined;
+    for (const c of crashed.splice(0)) await c.close();
   });
 
   async function deskFloor(options: Partial<HarnessOptions> = {}, agents = [A]): Promise<EngineHarness> {
@@ -68,6 +71,26 @@ describe.each(DIALECTS)('dispositions and callbacks on %s', (dialect) => {
     await h!.clock.advanceBy(SECOND);
     expect(h!.finished.get(80)?.status).toBe('completed');
     expect(await h!.finishPayload(80)).toEqual({ campaignid: 80, status: 'completed', contact_total: 1, contact_success: 1 });
+  });
+
+  it('a scheduled callback survives a restart: listed, still kept for its agent, and offered to it at its time', async () => {
+    await deskFloor();
+    await h!.sendCampaign({ id: 89, startsAt: T0, endsAt: T0 + 8 * HOUR, contacts: [{ id: 1, phone: '0912000111' }] });
+    await h!.clock.advanceBy(MINUTE);
+    const first = h!.placed[0]!.request.callId;
+    await h!.engine.dispositions.record({ agentCode: A, callId: first, code: 'call-back', callback: { at: T0 + HOUR, forAgent: A } });
+    const before = h!;
+    crashed.push(before);
+    await before.crash();
+
+    h = await startEngineHarness({ dialect, database: before.database!, startAt: T0 + 30 * MINUTE, sim: { agents: 0 }, fallback: answers(5, 30), settings: { maxWrapUpSeconds: 120, callbackGraceSeconds: 300 } });
+    expect(await h.callbacks!.listScheduledCallbacks({ agentCode: A, limit: 10 })).toMatchObject([{ callId: first, state: 'scheduled', dueAt: T0 + HOUR, agentCode: A }]);
+    await h.engine.signInAgent({ agentCode: B, stationId: '702' });
+    await h.engine.signInAgent({ agentCode: A, stationId: '701' });
+    await h.clock.advanceTo(T0 + HOUR + SECOND);
+    expect(h.engine.previewOffer(A)).toMatchObject({ campaignId: 89, contactId: 1 });
+    expect(h.engine.previewOffer(B)).toBeUndefined();
+    expect(h.placed).toHaveLength(0);
   });
 
   it('a personal callback whose agent is away goes to anyone after the grace, not before', async () => {
