@@ -75,7 +75,7 @@ export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?:
 
 export interface AgentDesktopDeps {
   engine: Pick<Engine, 'events' | 'agents' | 'liveCalls' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'>;
-  store: Pick<Store, 'getContact' | 'setAttemptNote'>;
+  store: Pick<Store, 'getContact' | 'setAttemptNote' | 'getAttempt'>;
   clock: Clock;
   logger: Logger;
   probe: FrameProbe;
@@ -94,6 +94,8 @@ const STATION = /^[A-Za-z0-9_.@-]{1,20}$/;
 const MAX_NOTE = 2000;
 /** Calls per agent a late note may still be saved to (an autosave landing after the next call connected). */
 const RECENT_CALLS = 5;
+/** After a restart, a note may still be saved to the agent's own call ended this recently. */
+const LATE_NOTE_MS = 3600_000;
 
 const MESSAGES: Partial<Record<DeskError, string>> = {
   'in-call': 'You cannot end your shift during a call.',
@@ -318,11 +320,17 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
 
     /**
      * Keeps a note with one of the agent's own recent calls (the desk saves as the agent types;
-     * a save may land after wrap-up ended or the next call connected).
+     * a save may land after wrap-up ended, the next call connected, or CCS restarted).
      */
     async note(session: DeskSession, callId: unknown, note: unknown): Promise<DeskResult> {
       const holder = holderOf(session);
-      if (!holder || typeof callId !== 'string' || !(recent.get(holder.agentCode) ?? []).includes(callId)) return { ok: false, error: 'no-call' };
+      if (!holder || typeof callId !== 'string') return { ok: false, error: 'no-call' };
+      if (!(recent.get(holder.agentCode) ?? []).includes(callId)) {
+        // Typed while CCS restarted: the attempt itself says whose call it was.
+        const attempt = await deps.store.getAttempt(callId).catch(() => undefined);
+        const own = attempt?.agentCode === holder.agentCode && (attempt.endedAt === null || clock.now() - attempt.endedAt <= LATE_NOTE_MS);
+        if (!own) return { ok: false, error: 'no-call' };
+      }
       if (typeof note !== 'string') return { ok: false, error: 'invalid' };
       const text = note.trim().slice(0, MAX_NOTE);
       if (!(await deps.store.setAttemptNote(callId, text))) return { ok: false, error: 'no-call' };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/clock/virtual-clock.ts';
 import type { DeskHold } from '../../../src/auth/session-store.ts';
 import type { ShiftStep } from '../../../src/domain/agent-shift.ts';
+import type { AttemptRecord } from '../../../src/domain/campaign.ts';
 import { AgentPool } from '../../../src/engine/agent-pool.ts';
 import type { ShiftAnswer } from '../../../src/engine/engine.ts';
 import { EngineEvents } from '../../../src/engine/engine-events.ts';
@@ -20,6 +21,7 @@ function floor(online: string[] = []) {
   const notified: string[] = [];
   const notes: [string, string][] = [];
   const remembered: [string, DeskHold | null][] = [];
+  const attempts = new Map<string, AttemptRecord>();
   const events = new EngineEvents();
   const answer = (step: ShiftStep | undefined): ShiftAnswer => (!step ? { ok: false, refusal: 'unknown-agent' } : step.ok ? { ok: true } : { ok: false, refusal: step.refusal });
   const desktop = createAgentDesktop({
@@ -41,6 +43,7 @@ function floor(online: string[] = []) {
     store: {
       getContact: async (campaignId, contactId) => ({ campaignId, contactId, seq: 1, phoneNumber: '0912345678', dialNumber: '0912345678', linkEdit: 'http://crm.test/c/1', state: 'dialing', outcome: null, attempts: 1, nextAttemptAt: null, lastStatus: null, waitReason: null, extra: null }),
       setAttemptNote: async (callId, note) => (notes.push([callId, note]), true),
+      getAttempt: async (callId) => attempts.get(callId),
     },
     clock,
     logger: silentLogger,
@@ -51,7 +54,7 @@ function floor(online: string[] = []) {
   });
   desktop.attach();
   const agents = { has: (code: string) => pool.get(code) !== undefined };
-  return { desktop, agents, pool, events, notified, notes, remembered };
+  return { desktop, agents, pool, events, notified, notes, remembered, attempts, clock };
 }
 
 let n = 0;
@@ -184,6 +187,32 @@ describe('agent desktop', () => {
     expect(after.desktop.state(restored).desk).toBeNull();
     await Promise.all([after.desktop.resume(restored), after.desktop.resume(restored)]);
     expect(after.desktop.state(restored)).toMatchObject({ desk: { agentCode: 'Agent/1001', stationId: '1001' }, agent: { state: 'paused', pauseReason: 'lunch' } });
+  });
+
+  it('forgets the desk of a browser whose agent the same user took over from another one', async () => {
+    const { desktop, remembered } = floor();
+    const first = session('lan', 'Agent/1001');
+    const second = session('lan', 'Agent/1001');
+    await desktop.signIn(first, {});
+    await desktop.signIn(second, {});
+    expect(remembered).toContainEqual([first.id, null]);
+    expect(remembered.at(-1)).toEqual([second.id, { agentCode: 'Agent/1001', stationId: '1001', pause: null }]);
+  });
+
+  it('after a restart, saves a late note to the agent’s own call ended within the hour, never to another agent’s or an older one', async () => {
+    const { desktop, attempts, notes, clock } = floor();
+    const lan = session('lan', 'Agent/1001');
+    await desktop.signIn(lan, {});
+    await clock.advanceBy(2 * 3600_000);
+    const attempt = (callId: string, agentCode: string, endedAt: number) =>
+      attempts.set(callId, { callId, agentCode, endedAt } as AttemptRecord);
+    attempt('c-mine', 'Agent/1001', clock.now() - 60_000);
+    attempt('c-old', 'Agent/1001', clock.now() - 2 * 3600_000);
+    attempt('c-theirs', 'Agent/1002', clock.now() - 60_000);
+    expect(await desktop.note(lan, 'c-mine', 'gọi lại sau')).toEqual({ ok: true });
+    expect(await desktop.note(lan, 'c-old', 'x')).toEqual({ ok: false, error: 'no-call' });
+    expect(await desktop.note(lan, 'c-theirs', 'x')).toEqual({ ok: false, error: 'no-call' });
+    expect(notes).toEqual([['c-mine', 'gọi lại sau']]);
   });
 
   it('forgets the desk when the agent ends the shift', async () => {
