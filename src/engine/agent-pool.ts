@@ -29,6 +29,8 @@ export interface AgentStatus {
   since: number;
   callId: string | null;
   autoWrapUpSeconds: number | null;
+  /** While in wrap-up: when its timer returns the agent to ready (the desktop shows a countdown). */
+  wrapUpEndsAt?: number;
   callsTaken: number;
 }
 

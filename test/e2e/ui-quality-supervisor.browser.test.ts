@@ -186,7 +186,7 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
     // Every cell ends inside the card's content box (not in its padding, not scrolled away).
     const overflow = await page.$eval('[data-testid=agents]', (card) => {
       const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
-      return [...card.querySelectorAll('th, td')].filter((cell) => cell.getBoundingClientRect().right > inner + 0.5).map((cell) => cell.textContent);
+      return Array.from(card.querySelectorAll('th, td')).filter((cell) => cell.getBoundingClientRect().right > inner + 0.5).map((cell) => cell.textContent);
     });
     expect(overflow).toEqual([]);
     await page.context().close();
