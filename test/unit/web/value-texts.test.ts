@@ -7,7 +7,7 @@ import { vi } from '../../../web/src/texts/vi.ts';
 import { callbackKindText, crmErrorText, dialModeText, errorText, groupText, outcomeText, waitReasonText } from '../../../web/src/value-texts.ts';
 
 const t = translator('vi');
-const viTexts = new Set(Object.values(vi));
+const viTexts = new Set<string>(Object.values(vi));
 
 describe('values from the server shown in words (Vietnamese)', () => {
   it('every delivery error the outbox records reads as a Vietnamese sentence, each kind its own', () => {
