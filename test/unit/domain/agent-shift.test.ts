@@ -44,21 +44,14 @@ const ROWS: [string, Shift, ShiftInput, Expect][] = [
   ['sign out in wrap-up: refused', shift('wrap-up'), signOut, { refused: 'in-wrap-up' }],
   // The floor: a call
   ['a customer is bridged to a ready agent: reserved', shift('ready'), { type: 'reserve' }, { to: 'reserved' }],
-  ['no customer is bridged to a paused agent', shift('paused', { pause: lunch }), { type: 'reserve' }, { refused: 'not-now' }],
-  ['no customer is bridged to an agent in wrap-up', shift('wrap-up'), { type: 'reserve' }, { refused: 'not-now' }],
-  ['no customer is bridged to an offline agent', shift('offline'), { type: 'reserve' }, { refused: 'not-now' }],
-  ['no customer is bridged to an agent on a call', shift('talking'), { type: 'reserve' }, { refused: 'not-now' }],
   ['the bridge comes up: talking', shift('reserved'), { type: 'connect' }, { to: 'talking' }],
-  ['connect without a reservation: refused', shift('ready'), { type: 'connect' }, { refused: 'not-now' }],
   ['the bridge fails: ready again', shift('reserved'), { type: 'bridge-failed' }, { to: 'ready' }],
   ['the bridge fails with a pause pending: paused', shift('reserved', { pauseAfterCall: meeting }), { type: 'bridge-failed' }, { to: 'paused', pause: meeting, pauseAfterCall: null }],
   ['the call ends: wrap-up', shift('talking'), { type: 'call-ended' }, { to: 'wrap-up' }],
   ['the call ends with a pause pending: wrap-up first, the pause still pending', shift('talking', { pauseAfterCall: meeting }), { type: 'call-ended' }, { to: 'wrap-up', pauseAfterCall: meeting }],
-  ['a call end while not talking: refused', shift('ready'), { type: 'call-ended' }, { refused: 'not-now' }],
   ['the wrap-up time runs out: ready', shift('wrap-up'), { type: 'wrap-up-timeout' }, { to: 'ready' }],
   ['the wrap-up time runs out with a pause pending: paused', shift('wrap-up', { pauseAfterCall: meeting }), { type: 'wrap-up-timeout' }, { to: 'paused', pause: meeting, pauseAfterCall: null }],
   ['the wrap-up time runs out with the phone down: offline', shift('wrap-up', { phoneUp: false }), { type: 'wrap-up-timeout' }, { to: 'offline' }],
-  ['a late wrap-up timer after ready: refused', shift('ready'), { type: 'wrap-up-timeout' }, { refused: 'not-now' }],
   // The floor: the phone
   ['the phone goes away while ready: offline', shift('ready'), { type: 'phone-offline' }, { to: 'offline', phoneUp: false }],
   ['the phone goes away while paused: offline, the pause remembered', shift('paused', { pause: lunch }), { type: 'phone-offline' }, { to: 'offline', pause: lunch }],
@@ -69,6 +62,25 @@ const ROWS: [string, Shift, ShiftInput, Expect][] = [
   ['the phone returns: ready', shift('offline', { phoneUp: false }), { type: 'phone-online' }, { to: 'ready', phoneUp: true }],
   ['the phone returns after a pause: paused again', shift('offline', { phoneUp: false, pause: lunch }), { type: 'phone-online' }, { to: 'paused', pause: lunch }],
   ['the phone returns during a call: still talking', shift('talking', { phoneUp: false }), { type: 'phone-online' }, { to: 'talking', phoneUp: true }],
+  ['the phone returns in wrap-up: still in wrap-up', shift('wrap-up', { phoneUp: false }), { type: 'phone-online' }, { to: 'wrap-up', phoneUp: true }],
+  ['the phone reports again while ready: nothing changes', shift('ready'), { type: 'phone-online' }, { to: 'ready' }],
+  ['the phone reports again while paused: still paused', shift('paused', { pause: lunch }), { type: 'phone-online' }, { to: 'paused', pause: lunch }],
+  ['the phone reports again while reserved: still reserved', shift('reserved'), { type: 'phone-online' }, { to: 'reserved' }],
+  ['the phone goes away again while offline: still offline', shift('offline', { phoneUp: false }), { type: 'phone-offline' }, { to: 'offline' }],
+  // A call's own events outside the state they belong to change nothing (late or stray events).
+  ...(
+    [
+      ['reserve', 'ready'],
+      ['connect', 'reserved'],
+      ['bridge-failed', 'reserved'],
+      ['call-ended', 'talking'],
+      ['wrap-up-timeout', 'wrap-up'],
+    ] as const
+  ).flatMap(([type, source]) =>
+    (['offline', 'ready', 'reserved', 'talking', 'wrap-up', 'paused'] as const)
+      .filter((state) => state !== source)
+      .map((state): [string, Shift, ShiftInput, Expect] => [`${type} while ${state}: refused, nothing changes`, shift(state), { type }, { refused: 'not-now' }]),
+  ),
 ];
 
 describe('agent shift', () => {
