@@ -13,7 +13,7 @@ import { toneWavChunks } from '../../src/recordings/wav.ts';
 import { attemptEnd, answered, contacts, dial, newCampaign, T0 } from '../contract/store-conformance/fixtures.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
-import { signedInPage } from './support/pages.ts';
+import { screenshot, signedInPage } from './support/pages.ts';
 import { startUiService, type UiService } from './support/ui-service.ts';
 
 /** Campaign 41: three answered calls (agents A01, A02, A01), each with an 8-second recording. */
@@ -78,14 +78,14 @@ describe.runIf(chromiumAvailable())('Recordings page', () => {
     await page.click('[data-testid=recs-play]');
     await page.waitForSelector(`[data-testid=recs-player][data-call="${target.callId}"]`);
     await page.waitForFunction(() => (document.querySelector('[data-testid=recs-audio]') as HTMLAudioElement).readyState >= 1);
-    const drawn = await page.$eval('[data-testid=recs-waveform]', (c) => {
-      const canvas = c as HTMLCanvasElement;
+    // The waveform is drawn once its peaks arrive: well over a thousand painted pixels.
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('[data-testid=recs-waveform]') as HTMLCanvasElement;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
-      return painted;
+      return painted > 1000;
     });
-    expect(drawn).toBeGreaterThan(1000);
     await page.$eval('[data-testid=recs-audio]', (a) => (a as HTMLAudioElement).play());
     await page.waitForFunction(() => (document.querySelector('[data-testid=recs-audio]') as HTMLAudioElement).currentTime > 0.3, undefined, { timeout: 10_000 });
 
@@ -98,6 +98,7 @@ describe.runIf(chromiumAvailable())('Recordings page', () => {
     expect(at).toBeGreaterThan(5.5);
     expect(at).toBeLessThan(6.5);
     await page.waitForFunction(() => document.querySelector('[data-testid=recs-position]')!.textContent!.startsWith('0:06'));
+    await screenshot(page, 'recordings-player');
 
     // Download: the file is the stored recording, byte for byte.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=recs-player-download]')]);
