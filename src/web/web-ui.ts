@@ -115,7 +115,9 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         continue;
       }
       const agent = agentStateOf(deps.engine.agents().find((a) => a.agentCode === code));
-      if (now - lastStreamAt.get(session.id)! >= absentAfterMs && agent?.state === 'ready') {
+      // A preview offer waiting for a desk that went away is withdrawn by the pause too.
+      const idle = agent?.state === 'ready' || (agent?.state === 'reserved' && deps.engine.previewOffer(code) !== undefined);
+      if (now - lastStreamAt.get(session.id)! >= absentAfterMs && idle) {
         logger.warn({ agentCode: code, username: session.username }, 'desktop went away: pausing the agent');
         desktop.pause(session, 'desktop-disconnected');
       }

@@ -101,6 +101,9 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     await agent.fill('[data-testid=skip-note]', 'số của người khác');
     await agent.click('[data-testid=skip-confirm]');
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="2"]');
+    // The skipped contact is no longer in front of the agent: its history is not given.
+    const foreign = await agent.evaluate(async (id) => (await fetch(`/ui/agent/contact-history?campaignId=${id}&contactId=1`)).status, CAMPAIGN);
+    expect(foreign).toBe(403);
     const skipped = await ccs.service.store.getContact(CAMPAIGN, 1);
     expect(skipped).toMatchObject({ state: 'pending', attempts: 0, waitReason: 'skipped by Agent/1001: wrong-data (số của người khác)' });
 
