@@ -19,6 +19,7 @@ const section = async (name: string, run: () => Promise<string>) => {
 };
 
 await section('sendCampaign, 100,000 contacts', async () => (await runSendCampaignBench()).line);
+await section('sendCampaign on PostgreSQL, 100,000 contacts', async () => (await runSendCampaignBench({ dialect: 'postgres' })).line);
 await section('callback delivery, 50,000 after an outage', async () => {
   const r = await runCallbackDeliveryBench({ log: () => {} });
   return `callback delivery: ${r.count} in ${(r.drainMs / 1000).toFixed(2)} s = ${Math.round(r.perSecond)}/s (baseline ${Math.round(r.baselinePerSecond)}/s, ratio ${r.ratio.toFixed(2)}; goal ≥ 3000/s)`;
