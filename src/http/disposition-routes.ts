@@ -6,6 +6,7 @@
  *               GET  /ui/agent/callbacks           "My callbacks": kept for me or made by me, and the one offered now
  *               POST /ui/agent/callback-call       { campaignId, contactId }: calls the callback offered to me
  *   supervisors GET  /ui/supervisor/callbacks?campaignId=   all callbacks
+ *               GET  /ui/supervisor/dispositions?campaignId=   a campaign's codes, how often each was given, successes
  * Only the caller's own calls: an agent code comes from the session's desk, never the request.
  * A callback shows `missed` once it can no longer happen: its campaign stopped or finished
  * before it was dialled.
@@ -149,6 +150,20 @@ export function registerDispositionRoutes(
       // The desk's own state, as every desk action answers.
       return deps.deskState(auth.sessionOf(request)!);
     });
+  });
+
+  app.get('/ui/supervisor/dispositions', { preHandler: auth.require(['supervisor', 'admin']) }, async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    const campaignId = Number(query(request).campaignId);
+    if (!Number.isSafeInteger(campaignId) || campaignId <= 0) return fail(reply, 'invalid', '"campaignId" must be a positive integer');
+    const settings = await dispositions.codesFor(campaignId);
+    const counts = new Map((deps.callbacks ? await deps.callbacks.dispositionCounts(campaignId) : []).map((c) => [c.code, c.count]));
+    // Codes no longer configured still count (given before a change of the config file).
+    const codes = [
+      ...settings.codes.map((c) => ({ ...c, count: counts.get(c.code) ?? 0 })),
+      ...[...counts].filter(([code]) => !settings.codes.some((c) => c.code === code)).map(([code, count]) => ({ code, label: { vi: code, en: code }, effect: null, success: false, count })),
+    ];
+    return { campaignId, codes, successes: codes.filter((c) => c.success && c.effect === 'final').reduce((n, c) => n + c.count, 0) };
   });
 
   app.get('/ui/supervisor/callbacks', { preHandler: auth.require(['supervisor', 'admin']) }, async (request, reply) => {

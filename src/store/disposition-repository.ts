@@ -177,6 +177,17 @@ export function dispositionRepository(base: Kysely<Database>, dialect: SqlDialec
       return rows.map(fromRow);
     },
 
+    async dispositionCounts(campaignId) {
+      const rows = await db
+        .selectFrom('attempts')
+        .select((eb) => ['disposition', eb.fn.countAll().as('n')])
+        .where('campaign_id', '=', campaignId)
+        .where('disposition', 'is not', null)
+        .groupBy('disposition')
+        .execute();
+      return rows.map((r) => ({ code: String(r.disposition), count: Number(r.n) })).sort((a, b) => a.code.localeCompare(b.code));
+    },
+
     async markCallbackDialled(callId, dialledCallId, at) {
       await db
         .updateTable('scheduled_callbacks')

@@ -44,6 +44,13 @@ type CatalogDb = Omit<Database, 'attempts'> & {
   recording_audit: Omit<RecordingAuditTable, 'id'> & { id: import('kysely').Generated<number> };
 };
 
+/**
+ * The attempts column holding the agent's wrap-up disposition code, once the store records
+ * one; null until then, and the search's `disposition` filter is refused as unavailable.
+ * (Hook: set it to the column's name when that migration lands.)
+ */
+const DISPOSITION_COLUMN: string | null = null;
+
 const auditRow = (a: NewRecordingAudit) => ({
   at: a.at,
   actor: a.actor,
@@ -79,8 +86,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
         'a.ended_at',
         'a.recording_key',
         'a.recording_deleted_at',
-        // The agent's wrap-up code (migration 005).
-        'a.disposition',
+        (DISPOSITION_COLUMN ? sql<string | null>`${sql.ref(`a.${DISPOSITION_COLUMN}`)}` : sql<string | null>`null`).as('disposition'),
         sql<boolean>`case when ${heldCall(eb.ref('a.call_id'))} then 1 else 0 end`.as('held_call'),
         sql<boolean>`case when ${heldCampaign(eb.ref('a.campaign_id'))} then 1 else 0 end`.as('held_campaign'),
       ])
@@ -95,7 +101,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
     dialNumber: r.dial_number,
     agentCode: r.agent_code,
     status: r.status,
-    disposition: r.disposition ?? null,
+    disposition: (r as { disposition: string | null }).disposition,
     startedAt: Number(r.started_at),
     answeredAt: r.answered_at === null ? null : Number(r.answered_at),
     endedAt: r.ended_at === null ? null : Number(r.ended_at),
@@ -110,7 +116,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
   const notHeld = (q: ReturnType<typeof entries>) => q.where((eb) => notHeldExpr(eb.ref('a.call_id'), eb.ref('a.campaign_id')));
 
   return {
-    dispositions: true,
+    dispositions: DISPOSITION_COLUMN !== null,
 
     async search(f) {
       let q = entries();
@@ -120,7 +126,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
       if (f.from !== undefined) q = q.where('a.started_at', '>=', f.from);
       if (f.to !== undefined) q = q.where('a.started_at', '<', f.to);
       if (f.status !== undefined) q = q.where('a.status', '=', f.status);
-      if (f.disposition !== undefined) q = q.where('a.disposition', '=', f.disposition);
+      if (f.disposition !== undefined && DISPOSITION_COLUMN) q = q.where(sql.ref(`a.${DISPOSITION_COLUMN}`), '=', f.disposition);
       if (!f.includeDeleted) q = q.where('a.recording_deleted_at', 'is', null);
       const rows = await q.orderBy('a.started_at', 'desc').orderBy('a.call_id').limit(f.limit).offset(f.offset ?? 0).execute();
       return rows.map(entryOf);

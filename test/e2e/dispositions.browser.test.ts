@@ -153,5 +153,14 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
       return codes.includes('call-back') && codes.includes('do-not-call');
     });
     await supervisor.waitForSelector(`[data-testid=supervisor-callbacks] [data-testid=callback-${CAMPAIGN}-1][data-state=dialled]`);
+    await supervisor.waitForSelector('[data-testid=disposition-count-call-back][data-count="1"]');
+    await supervisor.waitForSelector('[data-testid=disposition-count-do-not-call][data-count="1"]');
+    expect(await supervisor.textContent('[data-testid=disposition-successes]')).toBe('0');
+    // The audit CSV carries the codes too.
+    const csv = await supervisor.evaluate(async (id) => (await fetch(`/ops/audit/attempts.csv?campaignId=${id}`)).text(), CAMPAIGN);
+    const [header, ...rows] = csv.trim().split('\n');
+    const column = header!.split(',').indexOf('disposition');
+    expect(column).toBeGreaterThan(0);
+    expect(rows.map((r) => r.split(',')[column])).toEqual(expect.arrayContaining(['call-back', 'do-not-call']));
   }, 180_000);
 });

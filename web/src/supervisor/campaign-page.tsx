@@ -1,6 +1,7 @@
 // One campaign: its progress and close action, its contacts and its attempts (status, agent,
 // durations, the agent's note, and a player on the attempt's signed recording link).
 import { CallbacksList } from './callbacks-list.tsx';
+import { DispositionSummary } from './disposition-summary.tsx';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
 import { api, ApiError } from '../api.ts';
@@ -128,6 +129,7 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
         </button>
       </div>
       <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} />}</section>
+      <DispositionSummary campaignId={props.id} />
       <CallbacksList campaignId={props.id} />
     </div>
   );

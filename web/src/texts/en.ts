@@ -286,6 +286,8 @@ export const en: Record<TextKey, string> = {
   'disp.save': 'Save outcome',
   'disp.saved': 'Outcome saved: {label}.',
   'disp.pickFirst': 'Pick the call outcome before going ready.',
+  'disp.summary': 'Call outcomes given',
+  'disp.successes': 'Successful outcomes',
   'disp.column': 'Outcome',
   'dispError.unknown-call': 'This call was not found.',
   'dispError.invalid-code': 'Not an outcome of this campaign.',

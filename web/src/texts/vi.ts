@@ -285,6 +285,8 @@ export const vi = {
   'disp.save': 'Lưu kết quả',
   'disp.saved': 'Đã lưu kết quả: {label}.',
   'disp.pickFirst': 'Hãy chọn kết quả cuộc gọi trước khi sẵn sàng.',
+  'disp.summary': 'Kết quả cuộc gọi đã ghi',
+  'disp.successes': 'Kết quả thành công',
   'disp.column': 'Kết quả',
   'dispError.unknown-call': 'Không tìm thấy cuộc gọi này.',
   'dispError.invalid-code': 'Kết quả không hợp lệ cho chiến dịch này.',
