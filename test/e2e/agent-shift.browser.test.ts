@@ -3,20 +3,21 @@
  * floor: a wrap-up note survives the wrap-up timer, the state panel's Ready and a reload; Pause
  * during a call is a pause after it (the supervisor sees talking, then paused); the shift cannot
  * be ended during a call or its wrap-up (a message in Vietnamese and English); and a restart of
- * CCS with the desk open is noticed within 5 s, said loudly, and healed without a new sign-in,
- * the agent back on the floor and the supervisor still signed in.
+ * CCS with the desk open, or a network gone silent, is noticed within 5 s, said loudly, and
+ * healed without a new sign-in, the agent back on the floor and the supervisor still signed in.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
+import { startFreezableProxy } from './support/freezable-proxy.ts';
 import { markPage, signedInPage, stillSamePage } from './support/pages.ts';
 import { eventually, startUiService, type UiService } from './support/ui-service.ts';
 
 const state = (page: Page) => page.getAttribute('[data-testid=agent-state]', 'data-state');
 
-async function deskReady(browser: Browser, url: string): Promise<Page> {
-  const agent = await signedInPage(browser, url, 'agent1', 'agent1');
+async function deskReady(browser: Browser, url: string, user = 'agent1'): Promise<Page> {
+  const agent = await signedInPage(browser, url, user, user);
   await agent.waitForSelector('[data-testid=desk-sign-in]');
   await agent.click('[data-testid=desk-sign-in-submit]');
   await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
@@ -185,4 +186,20 @@ describe.runIf(chromiumAvailable())('a restart of CCS with the desk open', () =>
     await supervisor.context().close();
     await agent.context().close();
   }, 120_000);
+
+  it('notices within 5 s a network that goes silent (no error, nothing closed), and comes back when it returns', async () => {
+    const proxy = await startFreezableProxy(ccs.url);
+    try {
+      const agent = await deskReady(browser, proxy.url, 'agent2');
+      proxy.freeze();
+      await agent.waitForSelector('[data-testid=service-lost]', { timeout: 5000 });
+      proxy.thaw();
+      await agent.waitForSelector('[data-testid=service-lost]', { state: 'detached', timeout: 15_000 });
+      await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+      await agent.waitForSelector('[data-testid=live-badge].on');
+      await agent.context().close();
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });

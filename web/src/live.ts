@@ -12,8 +12,8 @@ export function useLiveEvents(onEvent: (event: LiveEvent) => void): boolean {
 }
 
 /** Without a beat (sent every 2 s) for this long, the service is asked whether it is there. */
-const BEAT_SILENCE_MS = 3500;
-const PING_TIMEOUT_MS = 1500;
+const BEAT_SILENCE_MS = 2800;
+const PING_TIMEOUT_MS = 1000;
 
 /** Whether CCS answers at all (its liveness check), within a short time. */
 async function serviceAnswers(): Promise<boolean> {
@@ -87,7 +87,7 @@ export function useLiveStream(onEvent: (event: LiveEvent) => void): { connected:
     open();
     const watch = window.setInterval(() => {
       if (isLost || Date.now() - lastSign > BEAT_SILENCE_MS) void check();
-    }, 1000);
+    }, 500);
     return () => {
       stopped = true;
       window.clearInterval(watch);
