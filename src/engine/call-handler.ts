@@ -28,6 +28,8 @@ export interface CallHandlerHooks {
   /** Capacity may have changed: run a dial pass. */
   capacityChanged(): void;
   callEnded(campaignId: number): void;
+  /** A connected call is ending: the wrap-up limit when its agent will give it a disposition, else null. */
+  callEnding?(callId: string, campaignId: number, agentCode: string, endedAt: number): number | null;
 }
 
 export class CallHandler {
@@ -230,7 +232,10 @@ export class CallHandler {
       recordingKey,
       contact: contactAfterAttempt(status, call.attemptNo, profile.retry, endedAt),
       callback: payload,
+      ...deliverAfter(connected && call.agentCode && settings.crmExtraFields ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null),
     };
+    // Without the extra fields the disposition still holds the campaign's finish (nothing else waits).
+    if (connected && call.agentCode && !settings.crmExtraFields) this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt);
     // After the call's progress writes; until it lands the call stays live (its agent, its
     // campaign's finish and its contact wait for it), however long the store is down.
     await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
@@ -356,4 +361,9 @@ export class CallHandler {
     for (const t of this.wrapTimers.values()) t.cancel();
     this.wrapTimers.clear();
   }
+}
+
+/** An update held for its disposition is first due at the wrap-up limit (it is released earlier when the disposition comes). */
+function deliverAfter(until: number | null): { deliverAfter?: number } {
+  return until === null ? {} : { deliverAfter: until };
 }
