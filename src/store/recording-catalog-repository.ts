@@ -17,6 +17,7 @@ import type {
   RecordingSearch,
 } from '../ports/recording-catalog.ts';
 import type { AttemptsTable, Database } from './schema.ts';
+import { translateStoreError } from './store-errors.ts';
 
 interface RecordingHoldsTable {
   scope: string;
@@ -43,13 +44,6 @@ type CatalogDb = Omit<Database, 'attempts'> & {
   recording_holds: RecordingHoldsTable;
   recording_audit: Omit<RecordingAuditTable, 'id'> & { id: import('kysely').Generated<number> };
 };
-
-/**
- * The attempts column holding the agent's wrap-up disposition code, once the store records
- * one; null until then, and the search's `disposition` filter is refused as unavailable.
- * (Hook: set it to the column's name when that migration lands.)
- */
-const DISPOSITION_COLUMN: string | null = null;
 
 const auditRow = (a: NewRecordingAudit) => ({
   at: a.at,
@@ -86,7 +80,8 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
         'a.ended_at',
         'a.recording_key',
         'a.recording_deleted_at',
-        (DISPOSITION_COLUMN ? sql<string | null>`${sql.ref(`a.${DISPOSITION_COLUMN}`)}` : sql<string | null>`null`).as('disposition'),
+        // The agent's wrap-up code (migration 005).
+        'a.disposition',
         sql<boolean>`case when ${heldCall(eb.ref('a.call_id'))} then 1 else 0 end`.as('held_call'),
         sql<boolean>`case when ${heldCampaign(eb.ref('a.campaign_id'))} then 1 else 0 end`.as('held_campaign'),
       ])
@@ -101,7 +96,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
     dialNumber: r.dial_number,
     agentCode: r.agent_code,
     status: r.status,
-    disposition: (r as { disposition: string | null }).disposition,
+    disposition: r.disposition ?? null,
     startedAt: Number(r.started_at),
     answeredAt: r.answered_at === null ? null : Number(r.answered_at),
     endedAt: r.ended_at === null ? null : Number(r.ended_at),
@@ -115,8 +110,8 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
   const notHeldExpr = (call: Expression<string>, campaign: Expression<number>) => sql<SqlBool>`not (${heldCall(call)} or ${heldCampaign(campaign)})`;
   const notHeld = (q: ReturnType<typeof entries>) => q.where((eb) => notHeldExpr(eb.ref('a.call_id'), eb.ref('a.campaign_id')));
 
-  return {
-    dispositions: DISPOSITION_COLUMN !== null,
+  const catalog: RecordingCatalog = {
+    dispositions: true,
 
     async search(f) {
       let q = entries();
@@ -126,7 +121,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
       if (f.from !== undefined) q = q.where('a.started_at', '>=', f.from);
       if (f.to !== undefined) q = q.where('a.started_at', '<', f.to);
       if (f.status !== undefined) q = q.where('a.status', '=', f.status);
-      if (f.disposition !== undefined && DISPOSITION_COLUMN) q = q.where(sql.ref(`a.${DISPOSITION_COLUMN}`), '=', f.disposition);
+      if (f.disposition !== undefined) q = q.where('a.disposition', '=', f.disposition);
       if (!f.includeDeleted) q = q.where('a.recording_deleted_at', 'is', null);
       const rows = await q.orderBy('a.started_at', 'desc').orderBy('a.call_id').limit(f.limit).offset(f.offset ?? 0).execute();
       return rows.map(entryOf);
@@ -227,4 +222,16 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
       );
     },
   };
+  // A lost connection or a full disk answers 503 (try later), as for the rest of the store.
+  for (const [name, method] of Object.entries(catalog)) {
+    if (typeof method !== 'function') continue;
+    (catalog as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>).apply(catalog, args);
+      } catch (error) {
+        throw translateStoreError(error);
+      }
+    };
+  }
+  return catalog;
 }
