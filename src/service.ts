@@ -203,7 +203,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), callbacks });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
 

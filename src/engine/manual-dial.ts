@@ -16,6 +16,8 @@ import type { EngineContext } from './engine-context.ts';
 import type { PreviewOffers } from './preview-offers.ts';
 
 const DAY_MS = 86_400_000;
+/** Every manual call's id starts so (campaign attempts are `ccs-<campaign>-…`). */
+export const MANUAL_CALL_PREFIX = 'ccs-manual-';
 
 export interface ManualDialHooks {
   dialer: Dialer;
@@ -43,7 +45,7 @@ export class ManualDial {
     if (!agent || agent.shift.state !== 'ready' || !this.hooks.shift(agentCode, { type: 'reserve' }, now)?.ok) {
       return refused('not-ready', 'press Ready first: only a ready agent can dial');
     }
-    const callId = `ccs-manual-${now}-${++this.seq}`;
+    const callId = `${MANUAL_CALL_PREFIX}${now}-${++this.seq}`;
     const record = { callId, agentCode, stationId: agent.stationId, dialNumber, startedAt: now, audit: null as Record<string, unknown> | null };
     const free = () => {
       const a = this.ctx.agents.get(agentCode);

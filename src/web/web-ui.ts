@@ -28,6 +28,8 @@ import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
 import { registerAgentDialRoutes } from '../http/agent-dial-routes.ts';
 import { createAgentDialing } from './agent-dialing.ts';
+import { MANUAL_CALL_PREFIX } from '../engine/manual-dial.ts';
+import type { ManualCallLog } from '../ports/manual-calls.ts';
 import { agentStateOf, createAgentDesktop } from './agent-desktop.ts';
 import { createCallRateSeries } from './call-rate-series.ts';
 import { createFrameProbe, type FrameProbe } from './frame-probe.ts';
@@ -39,6 +41,8 @@ export interface WebUiDeps {
   timeZone: string;
   engine: Engine;
   store: Store;
+  /** Manual calls: the desk's note of a manual call is kept there. */
+  manualCalls?: ManualCallLog;
   clock: Clock;
   logger: Logger;
   /** Where the built bundle lives; defaults to dist/web of this checkout. */
@@ -80,9 +84,14 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
   });
+  // A manual call has no attempt row: its wrap-up note goes to the manual-call log.
+  const manualCalls = deps.manualCalls;
+  const deskStore: Store = manualCalls
+    ? { ...deps.store, setAttemptNote: (callId, note) => (callId.startsWith(MANUAL_CALL_PREFIX) ? manualCalls.setNote(callId, note) : deps.store.setAttemptNote(callId, note)) }
+    : deps.store;
   const desktop = createAgentDesktop({
     engine: deps.engine,
-    store: deps.store,
+    store: deskStore,
     clock,
     logger,
     probe,

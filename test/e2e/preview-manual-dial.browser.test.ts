@@ -67,6 +67,9 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     expect(await agent.textContent('[data-testid=call-campaign]')).toBe('Gọi thủ công');
     await agent.click('[data-testid=hangup]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
+    // Its note is kept, though the call belongs to no campaign.
+    await agent.fill('[data-testid=note]', 'Khách gọi nhầm số');
+    await agent.waitForSelector('[data-testid=note-saved]');
     await agent.click('[data-testid=save-and-ready]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
