@@ -70,7 +70,8 @@ export function parseRecordingSearch(query: Record<string, unknown>, timeZone: s
   if (number !== undefined) {
     const digits = number.replace(/[\s.\-()]/g, '');
     if (!/^\+?\d{1,20}$/.test(digits)) return 'number must be digits (part of the dialled number).';
-    search.number = digits.replace(/^\+/, '');
+    // Numbers are stored as dialled (+84…); a Vietnamese number typed as 0… or +84… matches on the digits after its prefix.
+    search.number = digits.replace(/^\+84(?=\d)/, '').replace(/^0(?=\d)/, '').replace(/^\+/, '');
   }
   for (const [name, end] of [['from', false], ['to', true]] as const) {
     const v = text(name);

@@ -2,10 +2,13 @@
  * Searching recordings through /ops/recordings, on SQLite and PostgreSQL: each filter
  * (campaign, agent, part of the number, local dates, call status) narrows the answer to the
  * calls it names; calls without a recording never appear; bad filters answer 400 and name the
- * filter; the waveform of a stored WAV comes back as peaks with its duration.
+ * filter; the waveform of a stored WAV comes back as peaks with its duration. The agent's
+ * wrap-up disposition (written as the desk writes it) is shown and filtered on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toneWavChunks } from '../../../src/recordings/wav.ts';
+import { dispositionRepository } from '../../../src/store/disposition-repository.ts';
+import { openSqlDatabase } from '../../../src/store/sql-store.ts';
 import { attemptEnd, answered, contacts, dial, exhausted, newCampaign, T0 } from '../../contract/store-conformance/fixtures.ts';
 import { DIALECTS } from '../../support/databases.ts';
 import { startService, type RunningService } from '../../support/service-harness.ts';
@@ -35,6 +38,14 @@ describe.each(DIALECTS)('recording search, on %s', (dialect) => {
       await store.endAttempt({ ...attemptEnd(p.campaign, p.contact, callId, p.status, p.at, p.at + 30_000, p.status === 'ANSWERED' ? answered : exhausted), agentCode: p.agent, recordingKey: key });
       ids[p.name] = callId;
     }
+    // The agent gives the first call a disposition, through the same repository the desk uses.
+    const second = await openSqlDatabase(svc.service.config.databaseUrl);
+    try {
+      const saved = await dispositionRepository(second.db, second.dialect).recordDisposition({ callId: ids['c5-a01']!, code: 'SALE', by: 'A01', at: T0 + 60_000, reopen: null, callback: null, dnc: null, crmExtra: null });
+      expect(saved.outcome).toBe('saved');
+    } finally {
+      await second.store.close();
+    }
   });
   afterAll(async () => svc?.stop());
 
@@ -51,11 +62,15 @@ describe.each(DIALECTS)('recording search, on %s', (dialect) => {
     expect(await found('?agent=A01&campaignId=6')).toEqual([ids['c6-a01']]);
     // Contact 2 dials +84900000002: any part of it finds it.
     expect(await found('?number=900000002')).toEqual([ids['c5-a02']]);
+    expect(await found('?number=0900%20000%20002')).toEqual([ids['c5-a02']]);
+    expect(await found('?number=%2B84900000002')).toEqual([ids['c5-a02']]);
     expect(await found('?from=2025-06-03&to=2025-06-03')).toEqual([ids['c5-a02']]);
     expect(await found('?from=2025-06-03%2008:00:00')).toEqual([ids['c6-a01'], ids['c5-a02']]);
     expect(await found('?to=2025-06-02')).toEqual([ids['c5-a01']]);
     expect(await found('?status=abandoned')).toEqual([ids['c6-a01']]);
     expect(await found('?limit=1&offset=1')).toEqual([ids['c5-a02']]);
+    expect(await found('?disposition=SALE')).toEqual([ids['c5-a01']]);
+    expect(await found('?disposition=NOT-INTERESTED')).toEqual([]);
   });
 
   it('a view carries the call, its times in local time and where to play and download it', async () => {
@@ -65,6 +80,7 @@ describe.each(DIALECTS)('recording search, on %s', (dialect) => {
       campaignid: 5,
       agentCode: 'A01',
       status: 'ANSWERED',
+      disposition: 'SALE',
       startedAt: '2025-06-02 08:00:00',
       talkSeconds: 25,
       deleted: false,
