@@ -70,7 +70,7 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
   const found: Record<string, string[]> = {};
   let title = '';
 
-  it('the desk has one h1, and Pause stays inside its card with the Vietnamese labels', async () => {
+  it('Pause stays inside its card with the Vietnamese labels', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN', ...AXE_CONTEXT });
     await context.addInitScript(hiddenTabWithTonesCounted);
     page = await context.newPage();
@@ -82,7 +82,6 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     found['sign-in vi'] = await seriousA11yViolations(page);
     await page.click('[data-testid=desk-sign-in-submit]');
     await page.waitForSelector('[data-testid=agent-state][data-state=ready]');
-    expect(await page.locator('h1').allTextContents()).toEqual(['Bàn làm việc điện thoại viên']);
     const fits = await page.$eval('[data-testid=pause]', (button) => {
       const card = button.closest('.card')!.getBoundingClientRect();
       const box = button.getBoundingClientRect();
@@ -92,6 +91,10 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
     await scanBothLanguages(page, found, 'idle');
     title = await page.title();
   }, 60_000);
+
+  it('the desk has one h1', async () => {
+    expect(await page.locator('h1').allTextContents()).toEqual(['Bàn làm việc điện thoại viên']);
+  });
 
   it('an incoming call chimes (WebAudio), flashes the hidden tab’s title and is announced to screen readers', async () => {
     await ccs.sendCampaign(CAMPAIGN, [
@@ -138,7 +141,12 @@ describe.runIf(chromiumAvailable())('agent desktop: alerts, announcements, count
 
   it('at 390 px the desk is one column with Ready, Pause and Hang up on the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const layout = await page.evaluate(() => ({
+      width: Math.max(document.documentElement.scrollWidth, document.querySelector('.page')!.scrollWidth),
+      crmPane: Math.round(document.querySelector('.desk-main')!.getBoundingClientRect().width),
+    }));
+    // Nothing wider than the screen, and the CRM page gets the full width (below the side panel).
+    expect(layout).toEqual({ width: 390, crmPane: 390 });
     for (const id of ['hangup', 'pause', 'ready']) {
       const box = await page.locator(`[data-testid=${id}]`).boundingBox();
       expect(box!.x + box!.width, id).toBeLessThanOrEqual(390);
