@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeCampaign } from './application/close-campaign.ts';
 import { createOperatorViews } from './application/operator-views.ts';
 import { receiveCampaign } from './application/receive-campaign.ts';
+import { recordWrapUps } from './application/wrap-up-recorder.ts';
 import { systemClock } from './clock/system-clock.ts';
 import type { Config } from './config/config.ts';
 import { profileForType } from './domain/profile.ts';
@@ -178,6 +179,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
 
   pacing.observe(engine.events);
+  // Wrap-up times for reports, kept with the call each one followed.
+  recordWrapUps(engine.events, reportRepository(db), logger);
   const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth });
   const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });

@@ -30,4 +30,6 @@ export interface ReportSumsRow extends ReportSums {
 
 export interface ReportStore {
   sums(filter: ReportFilter, by: ReportGrouping): Promise<ReportSumsRow[]>;
+  /** Stores the wrap-up that followed an answered attempt (once; false when unknown or stored already). */
+  recordWrapUp(callId: string, wrapUpMs: number): Promise<boolean>;
 }

@@ -9,6 +9,7 @@ import { dispositionsCallbacksMigration } from './migrations/005-dispositions-ca
 import { manualCallsMigration } from './migrations/006-manual-calls.ts';
 import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
+import { attemptWrapUpMigration } from './migrations/009-attempt-wrapup.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '006-manual-calls': manualCallsMigration(),
     '007-report-rollup': reportRollupMigration(),
     '008-recording-audit': recordingAuditMigration(dialect),
+    '009-attempt-wrapup': attemptWrapUpMigration(),
   };
 }
 

@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { DISPOSITIONS } from '../domain/disposition.ts';
 import type { ReportGrouping, ReportStore, ReportSumsRow } from '../ports/report-store.ts';
-import { STATUS_COLUMNS } from './report-rollup.ts';
+import { addWrapUpToReportRollup, STATUS_COLUMNS } from './report-rollup.ts';
 import type { Database } from './schema.ts';
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -22,6 +22,8 @@ function agentHours(by: ReportGrouping) {
 
 export function reportRepository(db: Kysely<Database>): ReportStore {
   return {
+    recordWrapUp: (callId, wrapUpMs) => addWrapUpToReportRollup(db, callId, Math.round(wrapUpMs)),
+
     async sums(filter, by) {
       let q = db
         .selectFrom('report_hourly')

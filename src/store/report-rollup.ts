@@ -62,10 +62,40 @@ export async function addToReportRollup(trx: Transaction<Database> | Kysely<Data
 }
 
 /**
+ * The wrap-up after an answered attempt: kept on the attempt (once) and added to the attempt's
+ * rollup row, in one transaction.
+ */
+export async function addWrapUpToReportRollup(db: Kysely<Database>, callId: string, wrapUpMs: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('attempts')
+      .set({ wrapup_ms: wrapUpMs })
+      .where('call_id', '=', callId)
+      .where('state', '=', 'ended')
+      .where('agent_code', 'is not', null)
+      .where('wrapup_ms', 'is', null)
+      .returning(['campaign_id', 'agent_code', 'started_at'])
+      .executeTakeFirst();
+    if (!r) return false;
+    const startedAt = Number(r.started_at);
+    await trx
+      .updateTable('report_hourly')
+      .set({ wrapup_ms: sql`wrapup_ms + ${wrapUpMs}` })
+      .where('campaign_id', '=', Number(r.campaign_id))
+      .where('agent_code', '=', r.agent_code ?? '')
+      .where('hour', '=', startedAt - (startedAt % HOUR_MS))
+      .execute();
+    return true;
+  });
+}
+
+/**
  * Rebuilds the rollup from the ended attempts (the migration that creates it, and tools that
  * load attempts in bulk). Same rules as `addToReportRollup`.
  */
-export async function rebuildReportRollup(db: Kysely<any>): Promise<void> {
+export async function rebuildReportRollup(db: Kysely<any>, options: { wrapUpColumn?: boolean } = {}): Promise<void> {
+  // Migration 007 runs before migration 009 gives attempts their wrap-up column.
+  const wrapUp = options.wrapUpColumn === false ? sql`0` : sql`sum(coalesce(wrapup_ms, 0))`;
   await sql`delete from report_hourly`.execute(db);
   const count = (status: string) => sql`sum(case when status = ${status} then 1 else 0 end)`;
   // A literal, not a parameter: PostgreSQL must see the grouped expression repeated exactly.
@@ -74,7 +104,8 @@ export async function rebuildReportRollup(db: Kysely<any>): Promise<void> {
     insert into report_hourly (campaign_id, agent_code, hour, attempts, answered, no_answer, busy, failed, congestion, abandoned, talk_ms, hold_ms, wrapup_ms)
     select campaign_id, coalesce(agent_code, ''), ${hour}, count(*),
       ${count('ANSWERED')}, ${count('NO ANSWER')}, ${count('BUSY')}, ${count('FAILED')}, ${count('CONGESTION')}, ${count('ABANDONED')},
-      sum(case when status = 'ANSWERED' and connected_at is not null and ended_at > connected_at then ended_at - connected_at else 0 end), 0, 0
+      sum(case when status = 'ANSWERED' and connected_at is not null and ended_at > connected_at then ended_at - connected_at else 0 end), 0,
+      ${wrapUp}
     from attempts where state = 'ended'
     group by campaign_id, coalesce(agent_code, ''), ${hour}`.execute(db);
 }

@@ -59,6 +59,8 @@ export interface AttemptsTable {
   disposition: Generated<string | null>;
   disposition_at: Generated<number | null>;
   disposition_by: Generated<string | null>;
+  /** Wrap-up after the attempt, for reports (migration 009); absent from inserts. */
+  wrapup_ms: Generated<number | null>;
 }
 
 export interface OutboxTable {

@@ -8,7 +8,9 @@ import { Value } from '@sinclair/typebox/value';
 import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { settleMacrotasks, VirtualClock } from '../../src/clock/virtual-clock.ts';
 import { reportSchemas } from '../../src/http/api-schemas.ts';
+import { campaignBody } from '../support/campaigns.ts';
 import { seedReportFloor } from '../support/report-floor.ts';
 import { startService, type RunningService } from '../support/service-harness.ts';
 
@@ -116,4 +118,45 @@ describe('reports through /ops and ccs report', () => {
     expect(bad.err).toMatch(/^ccs: CCS answered 400: by must name campaign, agent, day, hour .*\n$/);
     expect(bad.err.split('\n')).toHaveLength(2);
   });
+});
+
+describe('wrap-up time on the simulated floor', () => {
+  let svc: RunningService;
+  afterAll(async () => svc?.stop());
+
+  it("a call answered by a simulated agent reports its talk and the agent's time in wrap-up (virtual time)", async () => {
+    const start = Date.UTC(2026, 0, 5, 2); // Monday 09:00 in Ho Chi Minh City
+    const clock = new VirtualClock(start, { settle: () => settleMacrotasks(4) });
+    svc = await startService(
+      'sqlite',
+      {
+        CCS_SIM_AGENTS: '1',
+        CCS_SIM_WRAPUP_SECONDS: '7',
+        CCS_SIM_ANSWER_RATE: '1',
+        CCS_SIM_BUSY_RATE: '0',
+        CCS_SIM_CONGESTION_RATE: '0',
+        CCS_SIM_FAIL_RATE: '0',
+        CCS_SIM_RING_SECONDS: '3',
+        CCS_SIM_TALK_SECONDS: '42',
+      },
+      { clock },
+    );
+    // The agent's wrap-up as the engine saw it (virtual time runs on while the call's end is written, so it lasts 7 s or a little more).
+    const wrapUp: number[] = [];
+    svc.service.engine.events.on('agent:state', (e) => wrapUp.push(e.activity === 'wrap-up' ? -e.at : e.at));
+    const sent = await svc.request('POST', '/api/sendCampaign', { body: campaignBody(77, { now: start, contacts: 1 }) });
+    expect(sent.json).toEqual({ campaignid: 77, status: 1 });
+    const total = async () => (await svc.request('GET', '/ops/reports?from=2026-01-05&to=2026-01-05&campaign=77')).json.total;
+    expect(await clock.runUntil(async () => (await total()).wrapUpSeconds > 0, 5 * 60_000, 500)).toBe(true);
+    const entered = wrapUp.findIndex((v) => v < 0);
+    const wrapUpMs = wrapUp[entered + 1]! + wrapUp[entered]!;
+    expect(wrapUpMs).toBeGreaterThanOrEqual(7000);
+    expect(await total()).toMatchObject({
+      attempts: 1,
+      reached: 1,
+      talkSeconds: 42,
+      wrapUpSeconds: Math.round(wrapUpMs / 1000),
+      occupancy: Math.round(((42_000 + wrapUpMs) / 3_600_000) * 10_000) / 10_000, // of one agent-hour
+    });
+  }, 60_000);
 });

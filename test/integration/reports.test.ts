@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseReportQuery, runReport, type ReportQuery } from '../../src/application/reports.ts';
+import { attemptCallId } from '../../src/domain/callbacks.ts';
 import { rebuildReportRollup } from '../../src/store/report-rollup.ts';
 import { reportRepository } from '../../src/store/report-repository.ts';
 import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
@@ -114,6 +115,23 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
     const empty = await runReport(reports, query({ from: '2025-06-04', to: '2025-06-04' }), TZ);
     expect(empty.rows).toEqual([]);
     expect(empty.total).toMatchObject({ attempts: 0, occupancy: null, abandonRate: null });
+  });
+
+  it('adds each wrap-up to its call once: wrap-up time and occupancy follow, and the rebuilt rollup keeps them', async () => {
+    const reports = await seeded();
+    expect(await reports.recordWrapUp(attemptCallId(1, 1, 1), 45_000)).toBe(true); // A01, 08:10
+    expect(await reports.recordWrapUp(attemptCallId(2, 1, 1), 15_000)).toBe(true); // A01, 08:30, other campaign
+    expect(await reports.recordWrapUp(attemptCallId(1, 1, 1), 45_000)).toBe(false); // once only
+    expect(await reports.recordWrapUp(attemptCallId(1, 2, 1), 10_000)).toBe(false); // no agent took it
+    expect(await reports.recordWrapUp('ccs-9-9-9', 10_000)).toBe(false); // unknown (a manual call)
+    const r = await runReport(reports, query({}), TZ);
+    expect(r.rows.map((row) => [row.campaignId, row.wrapUpSeconds, row.occupancy])).toEqual([
+      [1, 45, 0.0646], // (420 + 45) s over 2 agent-hours
+      [2, 15, 0.0542], // (180 + 15) s over 1 agent-hour
+    ]);
+    expect(r.total).toMatchObject({ wrapUpSeconds: 60, occupancy: 0.0917 }); // (600 + 60) s over 2 agent-hours
+    await rebuildReportRollup(opened.db);
+    expect(await runReport(reports, query({}), TZ)).toEqual(r);
   });
 
   it('groups local days the same in SQL (constant offset) and from hours (a daylight-saving change in the range)', async () => {

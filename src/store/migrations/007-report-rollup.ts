@@ -27,7 +27,7 @@ export function reportRollupMigration(): Migration {
         .addPrimaryKeyConstraint('report_hourly_pk', ['campaign_id', 'agent_code', 'hour'])
         .execute();
       await db.schema.createIndex('report_hourly_hour').on('report_hourly').columns(['hour']).execute();
-      await rebuildReportRollup(db);
+      await rebuildReportRollup(db, { wrapUpColumn: false });
     },
   };
 }
