@@ -8,16 +8,23 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
 import { startFreezableProxy } from './support/freezable-proxy.ts';
-import { markPage, signedInPage, stillSamePage } from './support/pages.ts';
+import { markPage, signedInPage, stillSamePage, VIEWPORT } from './support/pages.ts';
 import { eventually, startUiService, type UiService } from './support/ui-service.ts';
 
 const state = (page: Page) => page.getAttribute('[data-testid=agent-state]', 'data-state');
 
+/** An agent's desk, signed in and ready (its page can be scanned by axe-core). */
 async function deskReady(browser: Browser, url: string, user = 'agent1'): Promise<Page> {
-  const agent = await signedInPage(browser, url, user, user);
+  const context = await browser.newContext({ viewport: VIEWPORT, baseURL: url, locale: 'vi-VN', ...AXE_CONTEXT });
+  const agent = await context.newPage();
+  await agent.goto('/login');
+  await agent.fill('input[name=username]', user);
+  await agent.fill('input[name=password]', user);
+  await agent.click('[data-testid=login-submit]');
   await agent.waitForSelector('[data-testid=desk-sign-in]');
   await agent.click('[data-testid=desk-sign-in-submit]');
   await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
@@ -102,6 +109,7 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
     expect(await agent.textContent('[data-testid=agent-state]')).not.toContain('Họp');
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=talking]');
     expect(ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001')?.paused).toBe(false);
+    expect(await seriousA11yViolations(agent)).toEqual([]);
 
     // Ending the shift, at the desk or with the top bar's sign-out, is refused during the call.
     await agent.click('[data-testid=desk-sign-out]');
@@ -119,6 +127,7 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
     await agent.click('[data-testid=desk-sign-out]');
     await eventually('the English refusal', async () => (await agent.textContent('[data-testid=desk-error]')) === 'Finish the wrap-up of your call before ending your shift.');
     expect(await agent.textContent('[data-testid=pause-after-call]')).toContain('Pause after this call · Meeting');
+    expect(await seriousA11yViolations(agent)).toEqual([]);
     await agent.waitForSelector('[data-testid=agent-state][data-state=paused]');
     expect(await agent.textContent('[data-testid=agent-state]')).toContain('Meeting');
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=paused]');
@@ -164,6 +173,7 @@ describe.runIf(chromiumAvailable())('a restart of CCS with the desk open', () =>
     expect(await banner.getAttribute('role')).toBe('alert');
     expect(await banner.textContent()).toContain('Mất kết nối tới CCS: không cuộc gọi nào đến được với bạn.');
     expect(await agent.locator('[data-testid=crm-lost]').count()).toBe(1);
+    expect(await seriousA11yViolations(agent)).toEqual([]);
 
     await ccs.start();
     await agent.waitForSelector('[data-testid=service-lost]', { state: 'detached', timeout: 15_000 });
