@@ -24,7 +24,7 @@ export interface ReportFigures {
   talkSeconds: number;
   /** Not recorded yet (always 0): no hold events are stored. */
   holdSeconds: number;
-  /** Not recorded yet (always 0): the end of an agent's wrap-up is not stored. */
+  /** The agents' time in wrap-up after these attempts (from the call's end to ready, pause or the timer). */
   wrapUpSeconds: number;
   /** (talk + hold + wrap-up) / agent-hours × 3600 s; null without agent-hours. */
   occupancy: number | null;

@@ -431,7 +431,7 @@ const ReportFiguresView = Type.Object({
   reached: Type.Integer({ minimum: 0, description: 'Attempts bridged to an agent (ANSWERED): contacts reached' }),
   talkSeconds: Count,
   holdSeconds: Type.Integer({ minimum: 0, description: 'Not recorded yet: always 0' }),
-  wrapUpSeconds: Type.Integer({ minimum: 0, description: 'Not recorded yet: always 0' }),
+  wrapUpSeconds: Type.Integer({ minimum: 0, description: "Agents' time in wrap-up after these calls" }),
   occupancy: Ratio,
   abandonRate: Ratio,
   dispositions: Type.Record(Type.String(), Count, { description: 'Attempts per disposition: ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, ABANDONED' }),

@@ -167,7 +167,7 @@ export function ReportsPage(props: { timeZone: string }) {
                 <th scope="col">{t('rep.reached')}</th>
                 <th scope="col">{t('rep.talk')}</th>
                 <th scope="col" title={t('rep.notRecorded')}>{t('rep.hold')}</th>
-                <th scope="col" title={t('rep.notRecorded')}>{t('rep.wrapUp')}</th>
+                <th scope="col">{t('rep.wrapUp')}</th>
                 <th scope="col" title={t('rep.occupancyHelp')}>{t('rep.occupancy')}</th>
                 <th scope="col">{t('rep.abandonRate')}</th>
                 {DISPOSITIONS.map((d) => (
