@@ -61,6 +61,8 @@ export interface DeskState {
     pauseAfterCall: { reason: string | null } | null;
     since: number;
     callsTaken: number;
+    /** In wrap-up: when the wrap-up timer returns the agent to ready (for the countdown). */
+    wrapUpEndsAt: number | null;
   } | null;
   call: DeskCall | null;
   /** Preview: the contact offered before any call (agent-dialing.ts). */
@@ -112,7 +114,7 @@ interface Holder {
 export function agentStateOf(a: AgentStatus | undefined): DeskState['agent'] {
   if (!a) return null;
   const { state, pause, pauseAfterCall } = a.shift;
-  return { state, pauseReason: state === 'paused' ? (pause?.reason ?? null) : null, pauseAfterCall: pauseAfterCall ? { reason: pauseAfterCall.reason } : null, since: a.since, callsTaken: a.callsTaken };
+  return { state, pauseReason: state === 'paused' ? (pause?.reason ?? null) : null, pauseAfterCall: pauseAfterCall ? { reason: pauseAfterCall.reason } : null, since: a.since, callsTaken: a.callsTaken, wrapUpEndsAt: state === 'wrap-up' ? (a.wrapUpEndsAt ?? null) : null };
 }
 
 export function createAgentDesktop(deps: AgentDesktopDeps) {
