@@ -10,7 +10,7 @@
  *    the CRM (the contract reports attempts only); the reason is kept as the contact's wait
  *    reason and logged.
  * With `previewAutoDialSeconds` an offer the agent has not answered in time is called by
- * itself. An offer is withdrawn, the contact left due and the agent freed, when the agent
+ * itself; an unattended agent calls its offers after a short look (UNATTENDED_LOOK_MS). An offer is withdrawn, the contact left due and the agent freed, when the agent
  * pauses, signs out or loses its phone, and when the campaign stops.
  */
 import type { CampaignRecord, ContactRecord } from '../domain/campaign.ts';
@@ -39,6 +39,12 @@ export interface PreviewOffer {
 /** Why an agent skips a contact (the desk offers these, with free text). */
 export const SKIP_REASONS = ['not-now', 'wrong-data', 'already-handled', 'other'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/**
+ * An unattended agent (the simulated floor's virtual agents, `CCS_AGENTS`) has no one to read
+ * the preview: it calls the offer after this short look (or the profile's countdown if sooner).
+ */
+export const UNATTENDED_LOOK_MS = 2_000;
 
 /** A skipped contact is due again after the retry delay, and never sooner than this. */
 export const MIN_SKIP_DELAY_MS = 60_000;
@@ -112,7 +118,8 @@ export class PreviewOffers {
   /** Reserves the agent and shows it the contact. */
   offer(agentCode: string, campaign: CampaignRecord, profile: Profile, contact: ContactRecord, now: number): void {
     if (!this.hooks.shift(agentCode, { type: 'reserve' }, now)?.ok) return;
-    const autoDialAt = profile.previewAutoDialSeconds > 0 ? now + profile.previewAutoDialSeconds * 1000 : null;
+    let autoDialAt = profile.previewAutoDialSeconds > 0 ? now + profile.previewAutoDialSeconds * 1000 : null;
+    if (this.ctx.agents.get(agentCode)?.autoWrapUpSeconds != null) autoDialAt = Math.min(autoDialAt ?? Infinity, now + UNATTENDED_LOOK_MS);
     const offer: PreviewOffer = {
       agentCode,
       campaignId: contact.campaignId,

@@ -23,6 +23,11 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
     h = undefined;
   });
 
+  /** Agents at a desk (virtual agents of the floor are unattended and call their offers by themselves). */
+  const deskAgents = async (count: number) => {
+    for (let i = 1; i <= count; i++) await h!.engine.signInAgent({ agentCode: `Agent/900${i}`, stationId: `900${i}` });
+    await h!.clock.advanceBy(0);
+  };
   const agentState = (code: string) => h!.engine.agents().find((a) => a.agentCode === code)?.shift.state;
   const connectedTo = (callId: string) => {
     const e = h!.events.find((x) => x.type === 'connected' && x.callId === callId);
@@ -31,7 +36,8 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
 
   it('offers a due contact to each ready agent before any call, and Call bridges the customer to that agent only', async () => {
     const numbers = phoneNumbers(3, 100);
-    h = await startEngineHarness({ dialect, sim: { agents: 2 }, fallback: answers(5, 30), defaultProfile: { dialMode: 'preview' } });
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, fallback: answers(5, 30), defaultProfile: { dialMode: 'preview' } });
+    await deskAgents(2);
     await h.sendCampaign({ id: 70, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(numbers) });
     await h.clock.advanceBy(10 * SECOND);
 
@@ -61,7 +67,8 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
 
   it('Skip puts the contact back after the retry delay, spends no attempt, reports nothing, and offers the next contact', async () => {
     const numbers = phoneNumbers(2, 100);
-    h = await startEngineHarness({ dialect, sim: { agents: 1 }, defaultProfile: { dialMode: 'preview', retry: { maxAttempts: 3, delaySeconds: 600 } } });
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, defaultProfile: { dialMode: 'preview', retry: { maxAttempts: 3, delaySeconds: 600 } } });
+    await deskAgents(1);
     await h.sendCampaign({ id: 71, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(numbers) });
     await h.clock.advanceBy(SECOND);
     const offered = h.engine.previewOffer('Agent/9001')!;
@@ -88,7 +95,8 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
   });
 
   it('the countdown dials the offer by itself when the agent does neither', async () => {
-    h = await startEngineHarness({ dialect, sim: { agents: 1 }, defaultProfile: { dialMode: 'preview', previewAutoDialSeconds: 15 } });
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, defaultProfile: { dialMode: 'preview', previewAutoDialSeconds: 15 } });
+    await deskAgents(1);
     await h.sendCampaign({ id: 72, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(phoneNumbers(1, 100)) });
     await h.clock.advanceBy(SECOND);
     const offer = h.engine.previewOffer('Agent/9001')!;
@@ -112,7 +120,8 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
         return base.checkContact(contact, campaign, profile, now, options);
       },
     });
-    h = await startEngineHarness({ dialect, sim: { agents: 1 }, policy, defaultProfile: { dialMode: 'preview' } });
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, policy, defaultProfile: { dialMode: 'preview' } });
+    await deskAgents(1);
     await h.sendCampaign({ id: 73, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(numbers) });
     await h.clock.advanceBy(SECOND);
     expect(h.engine.previewOffer('Agent/9001')?.contactId).toBe(1);
@@ -127,8 +136,22 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
     expect(h.engine.previewOffer('Agent/9001')?.contactId).toBe(2);
   });
 
+  it('an unattended agent (a virtual agent of the floor) calls its offers by itself after a short look', async () => {
+    h = await startEngineHarness({ dialect, sim: { agents: 1 }, fallback: answers(3, 20), defaultProfile: { dialMode: 'preview' } });
+    await h.sendCampaign({ id: 76, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(phoneNumbers(2, 100)) });
+    await h.clock.advanceBy(SECOND);
+    const offer = h.engine.previewOffer('Agent/9001')!;
+    expect(offer.autoDialAt).toBe(offer.offeredAt + 2 * SECOND);
+    expect(await h.runUntilFinished(76, HOUR, 10 * SECOND)).toBe(true);
+    expect((await h.updates(76)).map((u) => [u.contact_id, u.status, u.agentcode])).toEqual([
+      [1, 'ANSWERED', 'Agent/9001'],
+      [2, 'ANSWERED', 'Agent/9001'],
+    ]);
+  });
+
   it('withdraws the offer when the agent pauses: the contact stays due and no call is placed', async () => {
-    h = await startEngineHarness({ dialect, sim: { agents: 1 }, defaultProfile: { dialMode: 'preview' } });
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, defaultProfile: { dialMode: 'preview' } });
+    await deskAgents(1);
     await h.sendCampaign({ id: 74, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(phoneNumbers(1, 100)) });
     await h.clock.advanceBy(SECOND);
     expect(h.engine.previewOffer('Agent/9001')).toBeDefined();
@@ -148,7 +171,7 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
     const start = () =>
       startEngineHarness({
         dialect,
-        sim: { agents: 1 },
+        sim: { agents: 0 },
         fallback: answers(4, 20),
         defaultProfile: { ruleSet: 'vn-decree-91', purpose: 'advertising', callerId: 'CCS-BRAND' },
         policy: (_base, db, track) => {
@@ -159,6 +182,7 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
 
     it('places an allowed number for that agent only, logs it, and reports nothing to the CRM', async () => {
       h = await start();
+      await deskAgents(1);
       const result = await h.engine.manualDial('Agent/9001', '0912 000 222');
       expect(result.ok).toBe(true);
       const callId = (result as { callId: string }).callId;
@@ -174,13 +198,15 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
 
     it('refuses a listed number, a number called within 24 h, and any number outside calling hours, with the reason, and logs each refusal', async () => {
       h = await start();
+      await deskAgents(1);
       await dnc.add('0912000111', 'customer request', T0);
       expect(await h.engine.manualDial('Agent/9001', '+84 912 000 111')).toMatchObject({ ok: false, refusal: 'dnc', reason: 'dnc (source: customer request)' });
       expect(agentState('Agent/9001')).toBe('ready');
       expect(await h.engine.manualDial('Agent/9001', 'abc')).toMatchObject({ ok: false, refusal: 'invalid' });
 
       expect((await h.engine.manualDial('Agent/9001', '0912000222')).ok).toBe(true);
-      await h.clock.advanceBy(2 * MINUTE);
+      await h.clock.advanceBy(MINUTE);
+      expect(h.engine.readyAgent('Agent/9001')).toEqual({ ok: true }); // leaves wrap-up
       const again = await h.engine.manualDial('Agent/9001', '0912000222');
       expect(again).toMatchObject({ ok: false, refusal: 'frequency-cap' });
 
@@ -199,6 +225,7 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
 
     it('a manual call counts towards the frequency cap of campaign contacts with the same number', async () => {
       h = await start();
+      await deskAgents(1);
       expect((await h.engine.manualDial('Agent/9001', '0912000444')).ok).toBe(true);
       await h.clock.advanceBy(2 * MINUTE);
       await h.sendCampaign({ id: 75, startsAt: T0 + 3 * MINUTE, endsAt: T0 + 6 * HOUR, contacts: [{ id: 1, phone: '0912000444' }] });
