@@ -108,8 +108,19 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
     // First call: the code is required; key 2 picks the callback code, and the scheduler shows the real time.
     await talking(agent);
     await hangUpIntoWrapUp(agent);
+    // Neither "Save & ready" nor the state panel's Ready (key R) leaves wrap-up without the code.
+    const readies: string[] = [];
+    agent.on('request', (r) => {
+      if (r.url().endsWith('/ui/agent/ready')) readies.push(r.method());
+    });
     await agent.click('[data-testid=save-and-ready]');
     await agent.waitForSelector('[data-testid=disposition-error]');
+    await agent.click('[data-testid=wrap-up] h3');
+    await agent.keyboard.press('r');
+    await agent.click('[data-testid=ready]');
+    // A request the page makes after the clicks: any ready request they made went out before it.
+    await agent.evaluate(() => fetch('/ui/agent/state').then((r) => r.status));
+    expect(readies).toEqual([]);
     expect(desk()?.activity).toBe('wrap-up');
     await agent.keyboard.press('2');
     await agent.waitForSelector('[data-testid=callback-scheduler]');

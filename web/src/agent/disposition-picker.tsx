@@ -3,7 +3,7 @@
 // when the call can really happen (campaign window, calling hours, frequency caps), asked of
 // the server as the time changes. `register` hands the wrap-up panel a submit function that
 // saves the choice (true when saved, or when none is needed).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { fill } from '../value-texts.ts';
@@ -136,6 +136,26 @@ export function DispositionPicker(props: {
     }
   };
   props.register(submit);
+
+  // The state panel's Ready (and its R key) makes the agent ready too: the picked code is saved
+  // first, and a required one missing keeps the agent in wrap-up, as with "Save & ready".
+  const passing = useRef(false);
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      const button = (e.target as Element | null)?.closest?.('[data-testid=ready]') as HTMLButtonElement | null;
+      if (!button || passing.current || saved || (!picked && !codes?.required)) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      void submit().then((ok) => {
+        if (!ok) return;
+        passing.current = true;
+        button.click();
+        passing.current = false;
+      });
+    };
+    document.addEventListener('click', onClick, true);
+    return () => document.removeEventListener('click', onClick, true);
+  });
 
   if (!codes || codes.codes.length === 0) return null;
   const label = (c: Code) => (lang === 'en' ? c.label.en : c.label.vi);
