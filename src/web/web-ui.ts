@@ -67,6 +67,7 @@ export interface WebUi {
 
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 const SWEEP_MS = 15_000;
+const SESSION_FLUSH_MS = 3000;
 
 export function createWebUi(deps: WebUiDeps): WebUi {
   const { clock } = deps;
@@ -103,7 +104,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
   const sessions = createSessionStore({
     now: () => clock.now(),
     ...(deps.sessionRecords ? { records: deps.sessionRecords } : {}),
-    onWriteError: (error) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'session could not be saved to the database'),
+    onWriteError: (error) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'session not read from or written to the database (it goes on in memory)'),
     onEnded(session) {
       hub.closeSession(session.id);
       void desktop.sessionEnded(session);
@@ -157,7 +158,11 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         sweeper?.cancel();
         offs.forEach((off) => off());
         hub.close();
-        await sessions.flush();
+        // Session writes still queued get a moment (a database outage must not hold the stop).
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimer(SESSION_FLUSH_MS, resolve);
+          void sessions.flush().then(() => (timer.cancel(), resolve()));
+        });
       });
       // A session this process has not seen yet (signed in before a restart) is read back first.
       app.addHook('onRequest', async (request) => {
