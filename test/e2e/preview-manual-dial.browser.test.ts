@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
 import { screenshot, signedInPage } from './support/pages.ts';
@@ -43,7 +44,15 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
   });
 
   it('an agent previews, skips, cancels and calls contacts, and dials by hand under the do-not-call list', async () => {
-    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1');
+    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
+    const a11y = async () => {
+      const found: string[] = [];
+      for (const lang of ['en', 'vi'] as const) {
+        await agent.click(`[data-testid=lang-${lang}]`);
+        found.push(...(await seriousA11yViolations(agent)).map((v) => `${lang}: ${v}`));
+      }
+      return found;
+    };
     await agent.waitForSelector('[data-testid=desk-sign-in]');
     await agent.click('[data-testid=desk-sign-in-submit]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
@@ -51,6 +60,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     // Manual dial: a listed number is refused with the reason; nothing is dialled.
     const listed = await fetch(`${ccs.url}/ops/dnc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '0987111222', source: 'customer request' }) });
     expect(listed.status).toBe(201);
+    expect(await a11y()).toEqual([]);
     await agent.fill('[data-testid=manual-number]', '0987 111 222');
     await agent.click('[data-testid=manual-call]');
     await agent.waitForSelector('[data-testid=desk-error]');
@@ -97,6 +107,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     await agent.waitForSelector('[data-testid=history-empty]');
     expect(ccs.service.engine.liveCalls()).toHaveLength(0);
     await screenshot(agent, 'flow-agent-preview');
+    expect(await a11y()).toEqual([]);
 
     // Skip with a reason: the contact waits, no attempt; the next one is offered.
     await agent.click('[data-testid=preview-skip]');
@@ -127,6 +138,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     const firstAttempt = await agent.locator('[data-testid=call-panel] [data-testid=history-row]').getAttribute('data-callid');
     expect(firstAttempt).toBe(`ccs-${CAMPAIGN}-2-1`);
     await screenshot(agent, 'flow-agent-preview-call');
+    expect(await a11y()).toEqual([]);
     await agent.click('[data-testid=hangup]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
 
