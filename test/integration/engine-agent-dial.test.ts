@@ -166,6 +166,26 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
     expect(h.engine.previewOffer('Agent/9001')?.contactId).toBe(1);
   });
 
+  it('a manual call cut off by a crash is ended as failed at the next start', async () => {
+    const before = await startEngineHarness({ dialect, sim: { agents: 0 }, fallback: answers(3, 600) });
+    h = before;
+    await deskAgents(1);
+    const placed = await before.engine.manualDial('Agent/9001', '0912000555');
+    expect(placed.ok).toBe(true);
+    await before.clock.advanceBy(10 * SECOND);
+    expect(before.engine.liveCalls().map((c) => [c.callId, c.state])).toEqual([[(placed as { callId: string }).callId, 'connected']]);
+    await before.crash();
+
+    const after = await startEngineHarness({ dialect, database: before.database!, startAt: T0 + 90 * SECOND, sim: { agents: 0 } });
+    try {
+      const [row] = await after.manualCalls!.list({ from: 0, to: T0 + HOUR, limit: 10 });
+      expect(row).toMatchObject({ callId: (placed as { callId: string }).callId, state: 'ended', status: 'FAILED', cause: 'lost in a restart', endedAt: T0 + 90 * SECOND });
+      expect(await after.manualCalls!.open()).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  });
+
   describe('manual dial under the compliance rules (vn-decree-91)', () => {
     let dnc: DncStore;
     const start = () =>
