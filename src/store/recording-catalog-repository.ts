@@ -163,7 +163,7 @@ export function recordingCatalogRepository(base: Kysely<Database>): RecordingCat
     },
 
     async listHolds() {
-      const rows = await db.selectFrom('recording_holds').selectAll().orderBy('set_at').execute();
+      const rows = await db.selectFrom('recording_holds').selectAll().orderBy('set_at').orderBy('scope').orderBy('ref').execute();
       return rows.map((r): RecordingHold => ({ scope: r.scope as HoldScope, ref: r.ref, setBy: r.set_by, setAt: Number(r.set_at), reason: r.reason }));
     },
 

@@ -90,6 +90,11 @@ describe.each(DIALECTS)('recording retention and audit, on %s', (dialect) => {
 
     expect((await svc.request('POST', `/ops/recordings/${held!.callId}/hold`, { body: { held: true, reason: 'court order 12/2026' } })).json.heldCall).toBe(true);
     expect((await svc.request('POST', '/ops/recordings/holds/campaign/2', { body: { held: true } })).json).toEqual({ campaignid: 2, held: true });
+    expect((await svc.request('GET', '/ops/recordings/holds')).json.holds).toEqual([
+      { scope: 'call', ref: held!.callId, setBy: 'local', setAt: '2026-03-01 09:00:00', reason: 'court order 12/2026' },
+      { scope: 'campaign', ref: '2', setBy: 'local', setAt: '2026-03-01 09:00:00', reason: null },
+    ]);
+    expect((await svc.request('POST', `/ops/recordings/${held!.callId}/hold`, { body: { held: 'yes' } })).status).toBe(400);
 
     await pass(clock, NOW + 2_000); // the first pass, a second after start
 
