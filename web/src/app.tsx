@@ -124,8 +124,7 @@ function Forbidden(props: { home: string }) {
   const { t } = useI18n();
   return (
     <div class="centered" data-testid="forbidden">
-      <h1>403</h1>
-      <p>{t('app.forbidden')}</p>
+      <h1>{t('app.forbidden')}</h1>
       <button type="button" class="primary" onClick={() => navigate(props.home)}>
         {t('app.goHome')}
       </button>
