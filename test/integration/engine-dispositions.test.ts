@@ -93,6 +93,26 @@ describe.each(DIALECTS)('dispositions and callbacks on %s', (dialect) => {
     expect(h.placed).toHaveLength(0);
   });
 
+  it('a callback for anyone is dialled at its time to the next free agent, and the shared callback is marked dialled', async () => {
+    await deskFloor({}, [A, B]);
+    await h!.sendCampaign({ id: 90, startsAt: T0, endsAt: T0 + 8 * HOUR, contacts: [{ id: 1, phone: '0912000112' }] });
+    await h!.clock.advanceBy(MINUTE);
+    const first = h!.placed[0]!.request.callId;
+    const agent = agentOf(first)!;
+    expect(await h!.engine.dispositions.record({ agentCode: agent, callId: first, code: 'call-back', callback: { at: T0 + HOUR, forAgent: null } })).toMatchObject({ ok: true });
+    h!.engine.pauseAgent(agent, 'lunch');
+    h!.engine.readyAgent(agent);
+    h!.engine.pauseAgent(agent, 'lunch');
+    await h!.clock.advanceTo(T0 + HOUR - SECOND);
+    expect(h!.placed).toHaveLength(1);
+    await h!.clock.advanceTo(T0 + HOUR + 10 * SECOND);
+    expect(h!.placed).toHaveLength(2);
+    expect(h!.placed[1]!.at).toBe(T0 + HOUR);
+    expect(agentOf(h!.placed[1]!.request.callId)).toBe(agent === A ? B : A);
+    const [cb] = await h!.callbacks!.listScheduledCallbacks({ campaignId: 90, limit: 10 });
+    expect(cb).toMatchObject({ agentCode: null, personalUntil: null, state: 'dialled', dialledCallId: h!.placed[1]!.request.callId });
+  });
+
   it('a personal callback whose agent is away goes to anyone after the grace, not before', async () => {
     await deskFloor({}, [A]);
     await h!.sendCampaign({ id: 81, startsAt: T0, endsAt: T0 + 8 * HOUR, contacts: [{ id: 1, phone: '0912000102' }] });
