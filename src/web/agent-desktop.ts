@@ -220,8 +220,9 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       const holder = byCode.get(agentCode);
       if (holder && holder.session.id !== session.id) {
         if (holder.session.username !== session.username) return { ok: false, error: 'agent-code-taken' };
-        // The same user on another browser: that desktop loses the agent.
+        // The same user on another browser: that desktop loses the agent (also after a restart).
         bySession.delete(holder.session.id);
+        remember(holder.session, null);
         deps.notify(agentCode);
       } else if (!holder && agentOf(agentCode)?.online && session.accountAgentCode !== agentCode) {
         // Online without a desktop (configured at start, or a simulated agent): only the account
