@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock/virtual-clock.ts';
+import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
 import { signedInPage } from './support/pages.ts';
@@ -97,7 +98,7 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
   };
 
   it('an agent picks codes with number keys, schedules a personal callback that comes back at its time, a do-not-call code blocks the number, and the supervisor sees it all', async () => {
-    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1');
+    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
     await agent.click('[data-testid=desk-sign-in-submit]');
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
     await ccs.sendCampaign(CAMPAIGN, [
@@ -129,6 +130,11 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
     const earliest = Number(await agent.getAttribute('[data-testid=callback-earliest]', 'data-at'));
     expect(earliest).toBeGreaterThan(clock.now() + 4 * 60_000);
     expect(await agent.isChecked('[data-testid=callback-for-me]')).toBe(true);
+    // The picker and the scheduler pass axe-core in both languages.
+    expect(await seriousA11yViolations(agent)).toEqual([]);
+    await agent.click('[data-testid=lang-en]');
+    await agent.waitForSelector('text=Schedule a callback');
+    expect(await seriousA11yViolations(agent)).toEqual([]);
     await agent.click('[data-testid=save-and-ready]');
     await eventually('the agent ready again', () => desk()?.activity !== 'wrap-up' && !desk()?.paused);
     await agent.waitForSelector(`[data-testid=my-callbacks] [data-testid=callback-${CAMPAIGN}-1][data-state=scheduled]`);
