@@ -22,12 +22,14 @@ const FIGURE_COLUMNS: [string, (f: ReportFigures) => Cell][] = [
   ...DISPOSITIONS.map((d): [string, (f: ReportFigures) => Cell] => [d, (f) => f.dispositions[d]]),
 ];
 
-/** Header and rows; the last row is the total (its key cells say "total"). */
+/** Header and rows; the last row is the total (its key cells say "total"). Agents' wrap-up codes follow as `code:<code>` columns. */
 export function reportTable(report: Report): { header: string[]; rows: Cell[][] } {
-  const header = [...report.by.map((d) => KEY_COLUMNS[d]), ...FIGURE_COLUMNS.map(([name]) => name)];
+  // The total holds every code any row has.
+  const codes = Object.keys(report.total.codes);
+  const header = [...report.by.map((d) => KEY_COLUMNS[d]), ...FIGURE_COLUMNS.map(([name]) => name), ...codes.map((c) => `code:${c}`)];
   const keyCells = (r: ReportRow): Cell[] =>
     report.by.map((d) => (d === 'campaign' ? (r.campaignId ?? null) : d === 'agent' ? (r.agentCode ?? '') : d === 'day' ? (r.day ?? '') : (r.hour ?? '')));
-  const figures = (f: ReportFigures): Cell[] => FIGURE_COLUMNS.map(([, get]) => get(f));
+  const figures = (f: ReportFigures): Cell[] => [...FIGURE_COLUMNS.map(([, get]) => get(f)), ...codes.map((c) => f.codes[c] ?? 0)];
   const rows = report.rows.map((r) => [...keyCells(r), ...figures(r)]);
   rows.push([...report.by.map((_, i) => (i === 0 ? 'total' : '')), ...figures(report.total)]);
   return { header, rows };

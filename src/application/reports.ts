@@ -5,7 +5,7 @@
  */
 import { REPORT_DIMENSIONS, addSums, emptySums, figuresOf, type ReportDimension, type ReportFigures, type ReportSums } from '../domain/report.ts';
 import { epochOfWallClock, wallClockAt } from '../domain/local-time.ts';
-import type { ReportStore } from '../ports/report-store.ts';
+import type { ReportGrouping, ReportStore } from '../ports/report-store.ts';
 
 export interface ReportQuery {
   /** Local dates, YYYY-mm-dd, both included. */
@@ -114,10 +114,9 @@ export async function runReport(store: ReportStore, query: ReportQuery, timeZone
   const has = (d: ReportDimension) => query.by.includes(d);
   const dayOffset = has('day') ? constantOffset(filter.from, filter.to, timeZone) : null;
   const time = has('hour') || (has('day') && dayOffset === null) ? 'hour' : has('day') ? { dayOffsetMs: dayOffset! } : null;
-  const [grouped, [total]] = await Promise.all([
-    store.sums(filter, { campaign: has('campaign'), agent: has('agent'), time }),
-    store.sums(filter, { campaign: false, agent: false, time: null }),
-  ]);
+  const by: ReportGrouping = { campaign: has('campaign'), agent: has('agent'), time };
+  const none: ReportGrouping = { campaign: false, agent: false, time: null };
+  const [grouped, [total], groupedCodes, totalCodes] = await Promise.all([store.sums(filter, by), store.sums(filter, none), store.codes(filter, by), store.codes(filter, none)]);
   // Many rows share an hour, and a wall-clock conversion costs tens of microseconds.
   const labels = new Map<number, { day: string; hour: string }>();
   const labelOf = (hour: number) => {
@@ -131,16 +130,22 @@ export async function runReport(store: ReportStore, query: ReportQuery, timeZone
     return l;
   };
   const rows = new Map<string, { key: Omit<ReportRow, keyof ReportFigures>; sums: ReportSums }>();
-  for (const r of grouped) {
+  const keyOf = (r: { campaignId: number | null; agentCode: string | null; time: number | null }) => {
     const key: Omit<ReportRow, keyof ReportFigures> = {};
     if (has('campaign')) key.campaignId = r.campaignId!;
     if (has('agent')) key.agentCode = r.agentCode;
     if (has('day')) key.day = time === 'hour' ? labelOf(r.time!).day : new Date(r.time!).toISOString().slice(0, 10);
     if (has('hour')) key.hour = labelOf(r.time!).hour;
+    return key;
+  };
+  const rowOf = (key: Omit<ReportRow, keyof ReportFigures>) => {
     const id = JSON.stringify(key);
-    const row = rows.get(id) ?? rows.set(id, { key, sums: emptySums() }).get(id)!;
-    addSums(row.sums, r);
-  }
+    return rows.get(id) ?? rows.set(id, { key, sums: emptySums() }).get(id)!;
+  };
+  for (const r of grouped) addSums(rowOf(keyOf(r)).sums, r);
+  for (const c of groupedCodes) addSums(rowOf(keyOf(c)).sums, { ...emptySums(), codes: { [c.code]: c.attempts } });
+  const totalSums = total ?? emptySums();
+  for (const c of totalCodes) addSums(totalSums, { ...emptySums(), codes: { [c.code]: c.attempts } });
   const sorted = [...rows.values()].sort((a, b) => compareKeys(a.key, b.key));
   return {
     from: query.from,
@@ -148,7 +153,7 @@ export async function runReport(store: ReportStore, query: ReportQuery, timeZone
     by: query.by,
     timeZone,
     rows: sorted.map((r) => ({ ...r.key, ...figuresOf(r.sums) })),
-    total: figuresOf(total ?? emptySums()),
+    total: figuresOf(totalSums),
   };
 }
 

@@ -15,6 +15,8 @@ export interface ReportSums {
   holdMs: number;
   wrapUpMs: number;
   agentHours: number;
+  /** Attempts per wrap-up code the agent gave (codes are configured per profile). */
+  codes: Record<string, number>;
 }
 
 export interface ReportFigures {
@@ -31,6 +33,8 @@ export interface ReportFigures {
   /** ABANDONED / (ANSWERED + ABANDONED), as the abandon cap is measured; null when nobody answered. */
   abandonRate: number | null;
   dispositions: Record<Disposition, number>;
+  /** Attempts per agent's wrap-up code; codes with none are left out. */
+  codes: Record<string, number>;
 }
 
 export const emptySums = (): ReportSums => ({
@@ -40,6 +44,7 @@ export const emptySums = (): ReportSums => ({
   holdMs: 0,
   wrapUpMs: 0,
   agentHours: 0,
+  codes: {},
 });
 
 export function addSums(into: ReportSums, s: ReportSums): ReportSums {
@@ -49,6 +54,7 @@ export function addSums(into: ReportSums, s: ReportSums): ReportSums {
   into.holdMs += s.holdMs;
   into.wrapUpMs += s.wrapUpMs;
   into.agentHours += s.agentHours;
+  for (const [code, n] of Object.entries(s.codes)) into.codes[code] = (into.codes[code] ?? 0) + n;
   return into;
 }
 
@@ -67,5 +73,6 @@ export function figuresOf(s: ReportSums): ReportFigures {
     occupancy: ratio(s.talkMs + s.holdMs + s.wrapUpMs, s.agentHours * 3_600_000),
     abandonRate: ratio(abandoned, answered + abandoned),
     dispositions: { ...s.dispositions },
+    codes: Object.fromEntries(Object.entries(s.codes).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

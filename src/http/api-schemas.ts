@@ -435,6 +435,7 @@ const ReportFiguresView = Type.Object({
   occupancy: Ratio,
   abandonRate: Ratio,
   dispositions: Type.Record(Type.String(), Count, { description: 'Attempts per disposition: ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, ABANDONED' }),
+  codes: Type.Record(Type.String(), Count, { description: "Attempts per wrap-up code the agents gave (the profile's codes; codes given to none are left out)" }),
 });
 const ReportRowView = Type.Composite([
   Type.Object({

@@ -28,8 +28,18 @@ export interface ReportSumsRow extends ReportSums {
   time: number | null;
 }
 
+/** Attempts given one wrap-up code, under the same keys as the sums. */
+export interface ReportCodeRow {
+  campaignId: number | null;
+  agentCode: string | null;
+  time: number | null;
+  code: string;
+  attempts: number;
+}
+
 export interface ReportStore {
   sums(filter: ReportFilter, by: ReportGrouping): Promise<ReportSumsRow[]>;
+  codes(filter: ReportFilter, by: ReportGrouping): Promise<ReportCodeRow[]>;
   /** Stores the wrap-up that followed an answered attempt (once; false when unknown or stored already). */
   recordWrapUp(callId: string, wrapUpMs: number): Promise<boolean>;
 }

@@ -9,6 +9,7 @@ import { subscriberKeyOf } from '../domain/phone-number.ts';
 import type { CallbackStore, ScheduledCallback } from '../ports/callback-store.ts';
 import type { SqlDialectName } from './connect.ts';
 import type { Database } from './schema.ts';
+import { addCodeToReportRollup } from './report-rollup.ts';
 
 export interface ScheduledCallbacksTable {
   call_id: string;
@@ -88,6 +89,7 @@ export function dispositionRepository(base: Kysely<Database>, dialect: SqlDialec
           .set({ disposition: w.code, disposition_at: w.at, disposition_by: w.by })
           .where('call_id', '=', w.callId)
           .execute();
+        await addCodeToReportRollup(trx, w.callId, w.code);
 
         let reopened = false;
         if (w.reopen && running) {

@@ -10,6 +10,7 @@ import { manualCallsMigration } from './migrations/006-manual-calls.ts';
 import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
 import { attemptWrapUpMigration } from './migrations/009-attempt-wrapup.ts';
+import { reportCodesMigration } from './migrations/010-report-codes.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -22,6 +23,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '007-report-rollup': reportRollupMigration(),
     '008-recording-audit': recordingAuditMigration(dialect),
     '009-attempt-wrapup': attemptWrapUpMigration(),
+    '010-report-codes': reportCodesMigration(),
   };
 }
 

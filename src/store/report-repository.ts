@@ -21,7 +21,34 @@ function agentHours(by: ReportGrouping) {
 }
 
 export function reportRepository(db: Kysely<Database>): ReportStore {
+  /** The grouping keys of a rollup query, the same for both tables. */
+  function grouped<Q extends { select: any; groupBy: any }>(q: Q, by: ReportGrouping): Q {
+    let g: any = q;
+    if (by.campaign) g = g.select('campaign_id').groupBy('campaign_id');
+    if (by.agent) g = g.select('agent_code').groupBy('agent_code');
+    if (by.time === 'hour') g = g.select(sql<number>`hour`.as('time')).groupBy('hour');
+    else if (by.time) {
+      // Local days as whole UTC days after shifting by the zone's (constant) offset; a literal
+      // so PostgreSQL sees the grouped expression repeated exactly.
+      const day = sql.raw(`(hour + ${Math.trunc(by.time.dayOffsetMs)}) / 86400000`);
+      g = g.select(sql<number>`${day}`.as('time')).groupBy(day);
+    }
+    return g;
+  }
+  const keys = (r: Record<string, unknown>, by: ReportGrouping) => ({
+    campaignId: by.campaign ? num(r.campaign_id) : null,
+    agentCode: by.agent && r.agent_code !== '' ? String(r.agent_code) : null,
+    time: by.time === null ? null : by.time === 'hour' ? num(r.time) : num(r.time) * 86_400_000,
+  });
+
   return {
+    async codes(filter, by) {
+      let q = db.selectFrom('report_codes').where('hour', '>=', filter.from).where('hour', '<', filter.to).select(['code', sql<number>`sum(attempts)`.as('attempts')]).groupBy('code');
+      if (filter.campaignIds?.length) q = q.where('campaign_id', 'in', [...filter.campaignIds]);
+      if (filter.agentCodes?.length) q = q.where('agent_code', 'in', [...filter.agentCodes]);
+      const rows = (await grouped(q, by).execute()) as Record<string, unknown>[];
+      return rows.map((r) => ({ ...keys(r, by), code: String(r.code), attempts: num(r.attempts) }));
+    },
     recordWrapUp: (callId, wrapUpMs) => addWrapUpToReportRollup(db, callId, Math.round(wrapUpMs)),
 
     async sums(filter, by) {
@@ -39,29 +66,20 @@ export function reportRepository(db: Kysely<Database>): ReportStore {
         ]);
       if (filter.campaignIds?.length) q = q.where('campaign_id', 'in', [...filter.campaignIds]);
       if (filter.agentCodes?.length) q = q.where('agent_code', 'in', [...filter.agentCodes]);
-      if (by.campaign) q = q.select('campaign_id').groupBy('campaign_id');
-      if (by.agent) q = q.select('agent_code').groupBy('agent_code');
-      if (by.time === 'hour') q = q.select(sql<number>`hour`.as('time')).groupBy('hour');
-      else if (by.time) {
-        // Local days as whole UTC days after shifting by the zone's (constant) offset; a literal
-        // so PostgreSQL sees the grouped expression repeated exactly.
-        const day = sql.raw(`(hour + ${Math.trunc(by.time.dayOffsetMs)}) / 86400000`);
-        q = q.select(sql<number>`${day}`.as('time')).groupBy(day);
-      }
+      q = grouped(q, by);
       const rows = (await q.execute()) as Record<string, unknown>[];
       return rows
         .filter((r) => num(r.attempts) > 0)
         .map(
           (r): ReportSumsRow => ({
-            campaignId: by.campaign ? num(r.campaign_id) : null,
-            agentCode: by.agent && r.agent_code !== '' ? String(r.agent_code) : null,
-            time: by.time === null ? null : by.time === 'hour' ? num(r.time) : num(r.time) * 86_400_000,
+            ...keys(r, by),
             attempts: num(r.attempts),
             dispositions: Object.fromEntries(DISPOSITIONS.map((d) => [d, num(r[STATUS_COLUMNS[d]])])) as ReportSumsRow['dispositions'],
             talkMs: num(r.talk_ms),
             holdMs: num(r.hold_ms),
             wrapUpMs: num(r.wrapup_ms),
             agentHours: num(r.agent_hours),
+            codes: {},
           }),
         );
     },

@@ -89,6 +89,29 @@ export async function addWrapUpToReportRollup(db: Kysely<Database>, callId: stri
   });
 }
 
+/** Counts the wrap-up code an agent gave an attempt (inside the transaction that records it). */
+export async function addCodeToReportRollup(trx: Kysely<any>, callId: string, code: string): Promise<void> {
+  const a = await trx.selectFrom('attempts').select(['campaign_id', 'agent_code', 'started_at']).where('call_id', '=', callId).executeTakeFirst();
+  if (!a) return;
+  const startedAt = Number(a.started_at);
+  await trx
+    .insertInto('report_codes')
+    .values({ campaign_id: Number(a.campaign_id), agent_code: a.agent_code ?? '', hour: startedAt - (startedAt % HOUR_MS), code, attempts: 1 })
+    .onConflict((oc) => oc.columns(['campaign_id', 'agent_code', 'hour', 'code']).doUpdateSet({ attempts: sql`report_codes.attempts + 1` }))
+    .execute();
+}
+
+/** Rebuilds the code counts from the codes stored on the attempts (migration 010, tools). */
+export async function rebuildReportCodes(db: Kysely<any>): Promise<void> {
+  await sql`delete from report_codes`.execute(db);
+  const hour = sql.raw(`started_at - (started_at % ${HOUR_MS})`);
+  await sql`
+    insert into report_codes (campaign_id, agent_code, hour, code, attempts)
+    select campaign_id, coalesce(agent_code, ''), ${hour}, disposition, count(*)
+    from attempts where disposition is not null
+    group by campaign_id, coalesce(agent_code, ''), ${hour}, disposition`.execute(db);
+}
+
 /**
  * Rebuilds the rollup from the ended attempts (the migration that creates it, and tools that
  * load attempts in bulk). Same rules as `addToReportRollup`.

@@ -99,6 +99,15 @@ export interface ReportHourlyTable {
   wrapup_ms: number;
 }
 
+/** Report rollup of agents' wrap-up codes: attempts per campaign × agent × UTC hour × code. */
+export interface ReportCodesTable {
+  campaign_id: number;
+  agent_code: string;
+  hour: number;
+  code: string;
+  attempts: number;
+}
+
 export interface Database {
   campaigns: CampaignsTable;
   contacts: ContactsTable;
@@ -106,4 +115,5 @@ export interface Database {
   outbox: OutboxTable;
   heartbeat: HeartbeatTable;
   report_hourly: ReportHourlyTable;
+  report_codes: ReportCodesTable;
 }

@@ -93,7 +93,7 @@ describe('reports through /ops and ccs report', () => {
     expect(r).toMatchObject({ code: 0, err: '' });
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toBe('Report 2025-06-02 (Asia/Ho_Chi_Minh), by agent');
-    expect(lines[1]).toMatch(/^AGENT\s+ATTEMPTS\s+REACHED\s+TALK\s+HOLD\s+WRAP-UP\s+OCCUPANCY\s+ABANDON\s+NO ANSWER\s+BUSY\s+FAILED\s+CONGESTION\s+ABANDONED$/);
+    expect(lines[1]).toMatch(/^AGENT\s+ATTEMPTS\s+REACHED\s+TALK\s+HOLD\s+WRAP-UP\s+OCCUPANCY\s+ABANDON\s+NO ANSWER\s+BUSY\s+FAILED\s+CONGESTION\s+ABANDONED\s+CODES$/);
     expect(lines.slice(2).map((l) => l.split(/\s{2,}/).slice(0, 4))).toEqual([
       ['A01', '2', '2', '5m 00s'],
       ['A02', '1', '1', '5m 00s'],

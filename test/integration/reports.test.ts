@@ -8,7 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseReportQuery, runReport, type ReportQuery } from '../../src/application/reports.ts';
 import { attemptCallId } from '../../src/domain/callbacks.ts';
-import { rebuildReportRollup } from '../../src/store/report-rollup.ts';
+import { reportCsv } from '../../src/application/report-files.ts';
+import { dispositionRepository } from '../../src/store/disposition-repository.ts';
+import { rebuildReportCodes, rebuildReportRollup } from '../../src/store/report-rollup.ts';
 import { reportRepository } from '../../src/store/report-repository.ts';
 import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
 import { TZ } from '../contract/store-conformance/fixtures.ts';
@@ -54,6 +56,7 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
         occupancy: 0.0583, // 420 s over 2 agent-hours (A01 at 08, A02 at 09)
         abandonRate: 0.3333, // 1 abandoned / (2 bridged + 1 abandoned)
         dispositions: dispositions({ ANSWERED: 2, 'NO ANSWER': 1, ABANDONED: 1, BUSY: 1 }),
+        codes: {},
       },
       {
         campaignId: 2,
@@ -65,6 +68,7 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
         occupancy: 0.05, // 180 s over 1 agent-hour
         abandonRate: 0.5,
         dispositions: dispositions({ ANSWERED: 1, FAILED: 1, ABANDONED: 1 }),
+        codes: {},
       },
     ]);
     // A01 took calls for both campaigns between 08:00 and 09:00: one agent-hour, not two.
@@ -77,6 +81,7 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
       occupancy: 0.0833,
       abandonRate: 0.4,
       dispositions: dispositions({ ANSWERED: 3, 'NO ANSWER': 1, BUSY: 1, FAILED: 1, ABANDONED: 2 }),
+      codes: {},
     });
   });
 
@@ -132,6 +137,37 @@ describe.each(DIALECTS)('historical reports on %s', (dialect) => {
     expect(r.total).toMatchObject({ wrapUpSeconds: 60, occupancy: 0.0917 }); // (600 + 60) s over 2 agent-hours
     await rebuildReportRollup(opened.db);
     expect(await runReport(reports, query({}), TZ)).toEqual(r);
+  });
+
+  it("counts the agents' wrap-up codes, recorded with the disposition, per row and in the CSV", async () => {
+    const reports = await seeded();
+    const codes = dispositionRepository(opened.db, dialect);
+    const give = (callId: string, code: string) => codes.recordDisposition({ callId, code, by: 'agent', at: local(2, 12, 0), reopen: null, callback: null, dnc: null, crmExtra: null });
+    await give(attemptCallId(1, 1, 1), 'sale'); // A01
+    await give(attemptCallId(1, 4, 1), 'interested'); // A02
+    await give(attemptCallId(2, 1, 1), 'sale'); // A01
+    const r = await runReport(reports, query({ by: 'campaign,agent' }), TZ);
+    expect(r.rows.map((row) => [row.campaignId, row.agentCode, row.codes])).toEqual([
+      [1, 'A01', { sale: 1 }],
+      [1, 'A02', { interested: 1 }],
+      [1, null, {}],
+      [2, 'A01', { sale: 1 }],
+      [2, null, {}],
+    ]);
+    expect(r.total.codes).toEqual({ interested: 1, sale: 2 });
+    const csv = reportCsv(r).trimEnd().split('\r\n').map((line) => line.split(','));
+    expect(csv[0]!.slice(-2)).toEqual(['code:interested', 'code:sale']);
+    expect(csv.map((line) => line.slice(-2))).toEqual([
+      ['code:interested', 'code:sale'],
+      ['0', '1'],
+      ['1', '0'],
+      ['0', '0'],
+      ['0', '1'],
+      ['0', '0'],
+      ['1', '2'],
+    ]);
+    await rebuildReportCodes(opened.db);
+    expect(await runReport(reports, query({ by: 'campaign,agent' }), TZ)).toEqual(r);
   });
 
   it('groups local days the same in SQL (constant offset) and from hours (a daylight-saving change in the range)', async () => {

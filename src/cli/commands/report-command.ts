@@ -11,6 +11,7 @@ interface Figures {
   occupancy: number | null;
   abandonRate: number | null;
   dispositions: Record<string, number>;
+  codes: Record<string, number>;
 }
 interface Row extends Figures {
   campaignId?: number;
@@ -62,6 +63,7 @@ export function reportView(data: ReportAnswer): string {
     { header: 'OCCUPANCY', value: (r) => percent(r.occupancy), align: 'right' },
     { header: 'ABANDON', value: (r) => percent(r.abandonRate), align: 'right' },
     ...OTHER_DISPOSITIONS.map((d): Column<Row> => ({ header: d, value: (r) => r.dispositions[d] ?? 0 })),
+    { header: 'CODES', value: (r) => Object.entries(r.codes ?? {}).map(([code, n]) => `${code} ${n}`).join(', '), align: 'left' },
   ];
   const period = data.from === data.to ? data.from : `${data.from} to ${data.to}`;
   const heading = `Report ${period} (${data.timeZone}), by ${data.by.join(', ')}`;

@@ -15,6 +15,7 @@ interface Figures {
   occupancy: number | null;
   abandonRate: number | null;
   dispositions: Record<string, number>;
+  codes: Record<string, number>;
 }
 interface ReportRow extends Figures {
   campaignId?: number;
@@ -98,6 +99,11 @@ export function ReportsPage(props: { timeZone: string }) {
       {DISPOSITIONS.map((d) => (
         <td class="num">{f.dispositions[d] ?? 0}</td>
       ))}
+      <td data-testid="rep-codes">
+        {Object.entries(f.codes ?? {})
+          .map(([code, n]) => `${code}: ${n}`)
+          .join(', ') || '–'}
+      </td>
     </>
   );
   const query = queryOf(shown);
@@ -173,12 +179,13 @@ export function ReportsPage(props: { timeZone: string }) {
                 {DISPOSITIONS.map((d) => (
                   <th scope="col">{t(`status.${d}`, d)}</th>
                 ))}
+                <th scope="col">{t('rep.codes')}</th>
               </tr>
             </thead>
             <tbody>
               {report.rows.length === 0 && (
                 <tr>
-                  <td colSpan={report.by.length + 7 + DISPOSITIONS.length} class="muted" data-testid="rep-empty">
+                  <td colSpan={report.by.length + 8 + DISPOSITIONS.length} class="muted" data-testid="rep-empty">
                     {t('rep.empty')}
                   </td>
                 </tr>

@@ -259,6 +259,7 @@ export const en: Record<TextKey, string> = {
   'rep.noAgent': '(no agent)',
   'rep.total': 'Total',
   'rep.empty': 'No attempts in this period.',
+  'rep.codes': 'Wrap-up codes',
   'recs.title': 'Recordings',
   'recs.open': 'Recordings',
   'recs.campaign': 'Campaign',

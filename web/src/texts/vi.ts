@@ -258,6 +258,7 @@ export const vi = {
   'rep.noAgent': '(không có điện thoại viên)',
   'rep.total': 'Tổng',
   'rep.empty': 'Không có lượt gọi nào trong kỳ này.',
+  'rep.codes': 'Mã kết quả',
   'recs.title': 'Ghi âm',
   'recs.open': 'Ghi âm',
   'recs.campaign': 'Chiến dịch',
