@@ -3,7 +3,7 @@
  * agent's own calls; bad input answers 4xx with a code and changes nothing; one code per call;
  * the callback time is checked before it is saved; supervisors' lists are theirs only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
 import { eventually, startUiService, type UiService } from '../e2e/support/ui-service.ts';
 
@@ -11,6 +11,80 @@ interface Client {
   get(path: string): Promise<Response>;
   post(path: string, body?: unknown): Promise<Response>;
 }
+
+async function signIn(url: string, username: string): Promise<Client> {
+  const response = await fetch(`${url}/ui/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ username, password: username }),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return {
+    get: (path) => fetch(`${url}${path}`, { headers: { cookie } }),
+    post: (path, body = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { cookie, origin: url, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+  };
+}
+
+/** Signs agent1 in, gets it a call of a one-contact campaign, hangs up; the call's id. */
+async function endedCall(ccs: UiService, agent: Client, campaignId: number, phone: string): Promise<string> {
+  expect((await agent.post('/ui/agent/sign-in')).status).toBe(200);
+  await ccs.sendCampaign(campaignId, [{ id: 1, phonenumber: phone }]);
+  const talking = await eventually('a call for Agent/1001', () => ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001' && a.activity === 'talking'));
+  const callId = talking.callId!;
+  expect((await agent.post('/ui/agent/hangup')).status).toBe(200);
+  await eventually('the attempt ended', async () => (await ccs.service.store.getAttempt(callId))?.state === 'ended');
+  return callId;
+}
+
+const CONTRACT_FIELDS = ['agentcode', 'answertime', 'callid', 'campaignid', 'contact_id', 'duration', 'endtime', 'link_down_record', 'phonenumber', 'ringtime', 'starttime', 'station_id', 'status'];
+
+describe('CRM updates and dispositions', () => {
+  let crm: FakeCrm;
+  afterEach(async () => {
+    await crm?.close();
+  });
+
+  it('by default the CRM gets the contract’s 13 fields at the end of the call, before any disposition', async () => {
+    crm = await startFakeCrm();
+    const ccs = await startUiService({ crmUrl: crm.url });
+    try {
+      const agent = await signIn(ccs.url, 'agent1');
+      const callId = await endedCall(ccs, agent, 4501, '0987000501');
+      const update = await eventually('the update at the CRM', () => crm.updates.find((u) => u.callid === callId));
+      expect(Object.keys(update).sort()).toEqual(CONTRACT_FIELDS);
+      expect((await agent.post('/ui/agent/disposition', { callId, code: 'done' })).status).toBe(200);
+    } finally {
+      await ccs.close();
+    }
+  }, 60_000);
+
+  it('with CCS_CRM_EXTRA_FIELDS the update waits for the disposition and carries it with the note', async () => {
+    crm = await startFakeCrm();
+    const ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CRM_EXTRA_FIELDS: 'true' } });
+    try {
+      const agent = await signIn(ccs.url, 'agent1');
+      const callId = await endedCall(ccs, agent, 4502, '0987000502');
+      expect((await agent.post('/ui/agent/note', { callId, note: 'gọi lại sau 5 giờ chiều' })).status).toBe(200);
+      // Held: the outbox row waits for the code (its delivery is not yet due).
+      const [row] = await ccs.service.store.listCallbacks({ campaignId: 4502, limit: 10 });
+      expect(row!.nextAttemptAt).toBeGreaterThan(Date.now() + 60_000);
+      expect(crm.updates.find((u) => u.callid === callId)).toBeUndefined();
+      expect((await agent.post('/ui/agent/disposition', { callId, code: 'not-interested' })).status).toBe(200);
+      const update = await eventually('the update at the CRM', () => crm.updates.find((u) => u.callid === callId));
+      expect(Object.keys(update).sort()).toEqual([...CONTRACT_FIELDS, 'disposition', 'note'].sort());
+      expect(update).toMatchObject({ status: 'ANSWERED', disposition: 'not-interested', note: 'gọi lại sau 5 giờ chiều' });
+    } finally {
+      await ccs.close();
+    }
+  }, 60_000);
+});
 
 describe('disposition and callback API', () => {
   let crm: FakeCrm;
@@ -26,25 +100,7 @@ describe('disposition and callback API', () => {
     await crm?.close();
   });
 
-  async function client(username: string): Promise<Client> {
-    const response = await fetch(`${ccs.url}/ui/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ccs.url },
-      body: JSON.stringify({ username, password: username }),
-    });
-    expect(response.status).toBe(200);
-    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
-    const { csrfToken } = (await response.json()) as { csrfToken: string };
-    return {
-      get: (path) => fetch(`${ccs.url}${path}`, { headers: { cookie } }),
-      post: (path, body = {}) =>
-        fetch(`${ccs.url}${path}`, {
-          method: 'POST',
-          headers: { cookie, origin: ccs.url, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-    };
-  }
+  const client = (username: string) => signIn(ccs.url, username);
 
   it('serves the codes of the agent’s own call, refuses bad input without change, saves one code, and checks the callback time', async () => {
     const agent = await client('agent1');
