@@ -219,6 +219,27 @@ describe.each(DIALECTS)('dispositions and callbacks on %s', (dialect) => {
     expect(cb).toMatchObject({ state: 'scheduled', campaignState: 'finished' });
   });
 
+  it('a close does not wait for dispositions: the callback is missed, and a callback asked for afterwards is refused with nothing written', async () => {
+    await deskFloor({}, [A, B]);
+    await h!.sendCampaign({ id: 91, startsAt: T0, endsAt: T0 + 8 * HOUR, contacts: [{ id: 1, phone: '0912000113' }, { id: 2, phone: '0912000114' }] });
+    await h!.clock.advanceBy(MINUTE);
+    const [first, second] = h!.placed.map((p) => p.request.callId);
+    await h!.engine.dispositions.record({ agentCode: agentOf(first!)!, callId: first!, code: 'call-back', callback: { at: T0 + HOUR, forAgent: null } });
+    // The other call is in wrap-up, awaiting its code: the close finishes the campaign anyway.
+    expect(await h!.engine.closeCampaign(91)).toBe('closed');
+    await h!.clock.advanceBy(SECOND);
+    expect(h!.finished.get(91)?.status).toBe('closed');
+    expect(await h!.finishPayload(91)).toEqual({ campaignid: 91, status: 'closed', contact_total: 2, contact_success: 2 });
+    const [cb] = await h!.callbacks!.listScheduledCallbacks({ campaignId: 91, limit: 10 });
+    expect(cb).toMatchObject({ state: 'scheduled', campaignState: 'finished' });
+    const late = await h!.engine.dispositions.record({ agentCode: agentOf(second!)!, callId: second!, code: 'call-back', callback: { at: T0 + HOUR, forAgent: null } });
+    expect(late).toMatchObject({ ok: false, error: 'callback-time' });
+    expect((await h!.store.getAttempt(second!))!.disposition).toBeNull();
+    // A code without a callback is still kept with the attempt; the contact is not reopened.
+    expect(await h!.engine.dispositions.record({ agentCode: agentOf(second!)!, callId: second!, code: 'try-again' })).toEqual({ ok: true, reopened: false, callbackAt: null });
+    expect(await h!.store.getContact(91, 2)).toMatchObject({ state: 'final' });
+  });
+
   it('by default the update keeps the 13 contract fields and goes at the end of the call', async () => {
     await deskFloor();
     await h!.sendCampaign({ id: 87, startsAt: T0, endsAt: T0 + 8 * HOUR, contacts: [{ id: 1, phone: '0912000108' }] });
