@@ -187,6 +187,8 @@ export const en: Record<TextKey, string> = {
   'wait.frequency-cap': 'call frequency limit reached',
   'wait.dnc': 'on the do-not-call list',
   'wait.other': 'waiting',
+  'wait.callback': 'waiting for a scheduled callback',
+  'wait.disposition-retry': 'to be tried again, as the agent chose',
   'dialMode.progressive': 'Progressive',
   'dialMode.power': 'Power ×{n}',
   'dialMode.predictive': 'Predictive ≤{n}',

@@ -186,6 +186,8 @@ export const vi = {
   'wait.frequency-cap': 'đã đạt giới hạn số lần gọi',
   'wait.dnc': 'trong danh sách không được gọi',
   'wait.other': 'đang chờ',
+  'wait.callback': 'chờ cuộc gọi lại đã hẹn',
+  'wait.disposition-retry': 'chờ thử lại theo kết quả điện thoại viên chọn',
   'dialMode.progressive': 'Lũy tiến',
   'dialMode.power': 'Gọi nhiều ×{n}',
   'dialMode.predictive': 'Dự đoán ≤{n}',
