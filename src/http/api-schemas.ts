@@ -516,7 +516,7 @@ export const recordingOpsSchemas = {
       from: Type.Optional(Type.String({ description: 'Calls started at or after: YYYY-mm-dd or YYYY-mm-dd HH:MM:SS (local time)' })),
       to: Type.Optional(Type.String({ description: 'Calls started up to: YYYY-mm-dd (that whole day) or YYYY-mm-dd HH:MM:SS' })),
       status: Type.Optional(Type.String({ description: 'ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION or ABANDONED' })),
-      disposition: Type.Optional(Type.String({ description: "The agent's disposition code (400 while the store records none)" })),
+      disposition: Type.Optional(Type.String({ description: "The agent's wrap-up disposition code" })),
       includeDeleted: Type.Optional(Type.Boolean()),
       ...Paging(500),
     }),
