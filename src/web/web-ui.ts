@@ -159,9 +159,14 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         offs.forEach((off) => off());
         hub.close();
         // Session writes still queued get a moment (a database outage must not hold the stop).
+        // A real timer on purpose: the wait is for real I/O, and a virtual clock that nobody
+        // advances any more (tests stopping a service) would otherwise hold the stop forever.
         await new Promise<void>((resolve) => {
-          const timer = clock.setTimer(SESSION_FLUSH_MS, resolve);
-          void sessions.flush().then(() => (timer.cancel(), resolve()));
+          const timer = setTimeout(resolve, SESSION_FLUSH_MS);
+          void sessions.flush().then(
+            () => (clearTimeout(timer), resolve()),
+            () => (clearTimeout(timer), resolve()),
+          );
         });
       });
       // A session this process has not seen yet (signed in before a restart) is read back first.
