@@ -38,6 +38,11 @@ export function memoryAttempts(t: MemoryTables): AttemptStore {
         cause: null,
         recordingKey: null,
         note: null,
+        // Dispositions are kept by the SQL stores' disposition repository; the memory store
+        // answers with the same empty fields so both read alike.
+        disposition: null,
+        dispositionAt: null,
+        dispositionBy: null,
         auditJson: toJson(a.audit),
       };
       t.attempts.set(row.callId, row);

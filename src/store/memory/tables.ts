@@ -156,6 +156,9 @@ export function attemptRecord(r: AttemptRow): AttemptRecord {
     cause: r.cause,
     recordingKey: r.recordingKey,
     note: r.note,
+    disposition: r.disposition ?? null,
+    dispositionAt: r.dispositionAt ?? null,
+    dispositionBy: r.dispositionBy ?? null,
     audit: fromJson(r.auditJson),
   };
 }

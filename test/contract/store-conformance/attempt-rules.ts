@@ -45,6 +45,9 @@ export function attemptRules(store: () => Store): void {
       cause: null,
       recordingKey: null,
       note: null,
+      disposition: null,
+      dispositionAt: null,
+      dispositionBy: null,
       audit: { trunk: 'sim', rule: 'default' },
     });
     expect(await s.getContact(1, 2)).toMatchObject({ state: 'pending', attempts: 0 });
