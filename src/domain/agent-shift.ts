@@ -20,6 +20,10 @@
  *    ready during the call cancels that pending pause. Pause in `wrap-up` pauses at once.
  *  - sign-out is refused while a call (`reserved`, `talking`) or its wrap-up is open.
  *  - ready is refused while `offline` (no phone to take calls on).
+ *  - ready and pause are refused in `wrap-up` while the call still owes a required
+ *    disposition (`codeDueFor`, set by `call-ended` when the profile requires a code, cleared
+ *    by `code-recorded` for that call): the server enforces it, not only the desk. The wrap-up
+ *    time limit ends wrap-up anyway; that call then keeps no code (logged by the engine).
  *
  * Events from the floor (phone presence, a customer reserved, connected, the call's end, the
  * wrap-up timer) move the machine too; one that does not fit the state is refused and changes
@@ -42,6 +46,8 @@ export interface Shift {
   readonly pauseAfterCall: Pause | null;
   /** When the current state began. */
   readonly since: number;
+  /** The call (id) whose required disposition is still missing; wrap-up cannot be left before it. */
+  readonly codeDueFor?: string | null;
 }
 
 /** What the agent asks for. */
@@ -56,14 +62,16 @@ export type ShiftEvent =
   /** The bridge failed, or the customer hung up before it came up. */
   | { type: 'bridge-failed' }
   | { type: 'connect' }
-  /** The connected call ended. */
-  | { type: 'call-ended' }
+  /** The connected call ended; `codeRequiredFor`: that call must get a disposition before wrap-up ends. */
+  | { type: 'call-ended'; codeRequiredFor?: string }
+  /** A disposition was stored for this call. */
+  | { type: 'code-recorded'; callId: string }
   | { type: 'wrap-up-timeout' };
 
 export type ShiftInput = ShiftIntent | ShiftEvent;
 
 /** Why an input was refused: `in-call` and `in-wrap-up` are shown to the agent. */
-export type ShiftRefusal = 'in-call' | 'in-wrap-up' | 'offline' | 'not-now';
+export type ShiftRefusal = 'in-call' | 'in-wrap-up' | 'offline' | 'code-required' | 'not-now';
 
 export type ShiftStep = { ok: true; shift: Shift } | { ok: false; refusal: ShiftRefusal };
 
@@ -75,7 +83,7 @@ const refuse = (refusal: ShiftRefusal): ShiftStep => ({ ok: false, refusal });
 
 /** The state an agent is in once no call holds it: its pause, else ready, unless the phone is down. */
 function free(shift: Shift, pause: Pause | null, at: number): Shift {
-  return move(shift, { state: shift.phoneUp ? (pause ? 'paused' : 'ready') : 'offline', pause, pauseAfterCall: null }, at);
+  return move(shift, { state: shift.phoneUp ? (pause ? 'paused' : 'ready') : 'offline', pause, pauseAfterCall: null, codeDueFor: null }, at);
 }
 
 function move(shift: Shift, change: Partial<Shift>, at: number): Shift {
@@ -85,6 +93,7 @@ function move(shift: Shift, change: Partial<Shift>, at: number): Shift {
 
 const samePause = (a: Pause | null, b: Pause | null) => (a === null ? b === null : b !== null && a.reason === b.reason);
 const inCall = (state: ShiftState) => state === 'reserved' || state === 'talking';
+const codeDue = (shift: Shift) => shift.state === 'wrap-up' && !!shift.codeDueFor;
 
 /** The next shift after `input` at `at`, or why it is refused (the shift is then unchanged). */
 export function stepShift(shift: Shift, input: ShiftInput, at: number): ShiftStep {
@@ -94,11 +103,13 @@ export function stepShift(shift: Shift, input: ShiftInput, at: number): ShiftSte
     case 'ready':
       if (state === 'offline') return refuse('offline');
       if (inCall(state)) return ok({ ...shift, pauseAfterCall: null });
+      if (codeDue(shift)) return refuse('code-required');
       return ok(free(shift, null, at));
     case 'pause': {
       const pause = { reason: input.reason };
       if (inCall(state)) return ok({ ...shift, pauseAfterCall: pause });
       if (state === 'offline') return ok(move(shift, { pause }, at));
+      if (codeDue(shift)) return refuse('code-required');
       return ok(free(shift, pause, at));
     }
     case 'sign-out':
@@ -119,8 +130,12 @@ export function stepShift(shift: Shift, input: ShiftInput, at: number): ShiftSte
     case 'connect':
       return state === 'reserved' ? ok(move(shift, { state: 'talking' }, at)) : refuse('not-now');
     case 'call-ended':
-      return state === 'talking' ? ok(move(shift, { state: 'wrap-up' }, at)) : refuse('not-now');
+      return state === 'talking' ? ok(move(shift, { state: 'wrap-up', codeDueFor: input.codeRequiredFor ?? null }, at)) : refuse('not-now');
+    case 'code-recorded':
+      // Only the code of the call being wrapped up releases it (a late code for an older call does not).
+      return shift.codeDueFor && shift.codeDueFor === input.callId ? ok({ ...shift, codeDueFor: null }) : refuse('not-now');
     case 'wrap-up-timeout':
+      // The limit ends wrap-up even without a required code: an agent is never stranded.
       return state === 'wrap-up' ? ok(free(shift, shift.pauseAfterCall, at)) : refuse('not-now');
   }
 }

@@ -28,8 +28,8 @@ export interface CallHandlerHooks {
   /** Capacity may have changed: run a dial pass. */
   capacityChanged(): void;
   callEnded(campaignId: number): void;
-  /** A connected call is ending: the wrap-up limit when its agent will give it a disposition, else null. */
-  callEnding?(callId: string, campaignId: number, agentCode: string, endedAt: number): number | null;
+  /** A connected call is ending: the wrap-up limit when its agent will give it a disposition (and whether one is required), else null. */
+  callEnding?(callId: string, campaignId: number, agentCode: string, endedAt: number): { until: number; required: boolean } | null;
 }
 
 export class CallHandler {
@@ -221,6 +221,7 @@ export class CallHandler {
       recordingKey ? recordingUrl(recordingKey, endedAt) : null,
       settings.timeZone,
     );
+    const awaiting = connected && call.agentCode ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null;
     const end = {
       callId: call.callId,
       status,
@@ -232,10 +233,9 @@ export class CallHandler {
       recordingKey,
       contact: contactAfterAttempt(status, call.attemptNo, profile.retry, endedAt),
       callback: payload,
-      ...deliverAfter(connected && call.agentCode && settings.crmExtraFields ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null),
+      // With the extra fields the update waits for the disposition; without, only the campaign's finish does.
+      ...deliverAfter(settings.crmExtraFields ? (awaiting?.until ?? null) : null),
     };
-    // Without the extra fields the disposition still holds the campaign's finish (nothing else waits).
-    if (connected && call.agentCode && !settings.crmExtraFields) this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt);
     // After the call's progress writes; until it lands the call stays live (its agent, its
     // campaign's finish and its contact wait for it), however long the store is down.
     await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
@@ -256,18 +256,18 @@ export class CallHandler {
       waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
     });
     this.ctx.deps.onCallbackQueued();
-    this.releaseAgent(call, connected, endedAt);
+    this.releaseAgent(call, connected, endedAt, awaiting?.required ? call.callId : undefined);
     this.hooks.callEnded(call.campaignId);
     this.hooks.capacityChanged();
   }
 
   /** The agent of an ended call (or the one a preview or manual call was placed for): wrap-up after a conversation, otherwise free again. */
-  private releaseAgent(call: LiveCall, connected: boolean, endedAt: number): void {
+  private releaseAgent(call: LiveCall, connected: boolean, endedAt: number, codeRequiredFor?: string): void {
     const code = call.agentCode ?? call.reservedFor;
     if (!code) return;
     const agent = this.ctx.agents.get(code);
     if (!agent || agent.callId !== call.callId) return;
-    if (connected) this.startWrapUp(agent, endedAt);
+    if (connected) this.startWrapUp(agent, endedAt, codeRequiredFor);
     else this.shift(agent.agentCode, { type: 'bridge-failed' }, endedAt);
   }
 
@@ -287,9 +287,9 @@ export class CallHandler {
     this.hooks.capacityChanged();
   }
 
-  private startWrapUp(agent: AgentStatus, at: number): void {
+  private startWrapUp(agent: AgentStatus, at: number, codeRequiredFor?: string): void {
     const { clock, settings } = this.ctx.deps;
-    if (!this.shift(agent.agentCode, { type: 'call-ended' }, at)?.ok) return;
+    if (!this.shift(agent.agentCode, { type: 'call-ended', ...(codeRequiredFor ? { codeRequiredFor } : {}) }, at)?.ok) return;
     const seconds = agent.autoWrapUpSeconds ?? settings.maxWrapUpSeconds;
     agent.wrapUpEndsAt = at + seconds * 1000;
     this.wrapTimers.get(agent.agentCode)?.cancel();
@@ -297,7 +297,11 @@ export class CallHandler {
       agent.agentCode,
       clock.setTimer(seconds * 1000, () => {
         this.wrapTimers.delete(agent.agentCode);
-        this.shift(agent.agentCode, { type: 'wrap-up-timeout' }, clock.now());
+        const owed = agent.shift.codeDueFor;
+        // The limit ends wrap-up anyway: the call keeps no code (the attempt's disposition stays empty).
+        if (this.shift(agent.agentCode, { type: 'wrap-up-timeout' }, clock.now())?.ok && owed) {
+          this.ctx.log({ callId: owed, agentCode: agent.agentCode }).warn('wrap-up time limit reached without the required disposition: the call keeps no code');
+        }
       }),
     );
   }

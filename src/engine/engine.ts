@@ -77,6 +77,8 @@ export function createEngine(input: EngineDeps): Engine {
   const dispositions = new WrapUpDispositions(ctx, deps.callbacks, {
     maybeFinish: (campaignId) => void lifecycle.maybeFinish(campaignId),
     schedule: () => dialer.schedule(),
+    // A recorded code releases a wrap-up that owed it (its agent may now leave wrap-up).
+    codeRecorded: (agentCode, callId) => void calls.shift(agentCode, { type: 'code-recorded', callId }, deps.clock.now()),
   });
   ctx.finishHeld = (campaignId) => dispositions.holdsFinish(campaignId);
   const calls = new CallHandler(ctx, {

@@ -55,7 +55,7 @@ export class WrapUpDispositions {
   constructor(
     private ctx: EngineContext,
     private store: CallbackStore | undefined,
-    private hooks: { maybeFinish(campaignId: number): void; schedule(): void },
+    private hooks: { maybeFinish(campaignId: number): void; schedule(): void; codeRecorded?(agentCode: string, callId: string): void },
   ) {
     // Leaving wrap-up (ready, the limit, sign-out) ends the wait for a disposition.
     ctx.events.on('agent:state', ({ agentCode }) => {
@@ -69,13 +69,24 @@ export class WrapUpDispositions {
     return this.store !== undefined;
   }
 
-  /** Called as a connected call ends: a desk agent (no automatic wrap-up) will give it a disposition. Returns the wrap-up limit. */
-  callEnding(callId: string, campaignId: number, agentCode: string, endedAt: number): number | null {
+  /**
+   * Called as a connected call ends: a desk agent (no automatic wrap-up) will give it a
+   * disposition. Returns the wrap-up limit and whether the campaign's profile requires a code
+   * (the agent's shift then refuses ready and pause until it is recorded).
+   */
+  callEnding(callId: string, campaignId: number, agentCode: string, endedAt: number): { until: number; required: boolean } | null {
     const agent = this.ctx.agents.get(agentCode);
     if (!this.store || !agent || agent.autoWrapUpSeconds !== null) return null;
     const until = endedAt + this.ctx.deps.settings.maxWrapUpSeconds * 1000;
     this.awaiting.set(callId, { campaignId, agentCode, until });
-    return until;
+    const campaign = this.ctx.campaigns.get(campaignId);
+    const required = campaign ? this.settingsOf(this.ctx.profileOf(campaign)).required : false;
+    return { until, required };
+  }
+
+  /** A profile's codes: the supervisor's settings stored for it, else the configuration's. */
+  settingsOf(profile: Profile): DispositionSettings {
+    return dispositionsOf(profile);
   }
 
   /** Whether a call of this campaign still awaits its disposition (its finish waits). */
@@ -99,7 +110,7 @@ export class WrapUpDispositions {
   /** The codes an agent picks from for a campaign's calls. */
   async codesFor(campaignId: number): Promise<DispositionSettings> {
     const campaign = await this.campaignOf(campaignId);
-    return dispositionsOf(this.ctx.profileOf({ typeId: campaign?.typeId ?? null }));
+    return this.settingsOf(this.ctx.profileOf({ typeId: campaign?.typeId ?? null }));
   }
 
   /** When a callback asked for `wanted` can really be made. */
@@ -145,7 +156,7 @@ export class WrapUpDispositions {
     const contact = await this.ctx.deps.store.getContact(attempt.campaignId, attempt.contactId);
     if (!campaign || !contact) return { ok: false, error: 'unknown-call', reason: 'campaign or contact unknown' };
     const profile = this.ctx.profileOf(campaign);
-    const code = findCode(dispositionsOf(profile), input.code);
+    const code = findCode(this.settingsOf(profile), input.code);
     if (!code) return { ok: false, error: 'invalid-code', reason: 'not a disposition code of this campaign' };
     const { clock, settings } = this.ctx.deps;
     const now = clock.now();
@@ -196,6 +207,7 @@ export class WrapUpDispositions {
     );
     if (result.updateReleased) this.ctx.deps.onCallbackQueued();
     if (result.reopened) this.hooks.schedule();
+    this.hooks.codeRecorded?.(input.agentCode, input.callId);
     this.release(input.callId);
     return { ok: true, reopened: result.reopened, callbackAt: result.reopened ? (callback?.dueAt ?? null) : null };
   }

@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   'not-signed-in': 409,
   'in-call': 409,
   'in-wrap-up': 409,
+  'code-required': 409,
   offline: 409,
   'no-call': 409,
   telephony: 502,

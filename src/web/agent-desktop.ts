@@ -72,7 +72,7 @@ export interface DeskState {
   serverNow: number;
 }
 
-export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'offline' | 'no-call' | 'telephony';
+export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'code-required' | 'offline' | 'no-call' | 'telephony';
 export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?: string };
 
 export interface AgentDesktopDeps {
@@ -102,6 +102,7 @@ const LATE_NOTE_MS = 3600_000;
 const MESSAGES: Partial<Record<DeskError, string>> = {
   'in-call': 'You cannot end your shift during a call.',
   'in-wrap-up': 'Finish the wrap-up of your call before ending your shift.',
+  'code-required': 'Choose a disposition for your call before leaving wrap-up.',
   offline: 'Your phone is not connected: no call can reach you.',
 };
 
@@ -138,7 +139,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
   };
   const refused = (error: DeskError): DeskResult => ({ ok: false, error, ...(MESSAGES[error] ? { message: MESSAGES[error] } : {}) });
   const refusedBy = (refusal: ShiftRefusal | 'unknown-agent'): DeskResult =>
-    refused(refusal === 'in-call' || refusal === 'in-wrap-up' || refusal === 'offline' ? refusal : 'not-signed-in');
+    refused(refusal === 'in-call' || refusal === 'in-wrap-up' || refusal === 'code-required' || refusal === 'offline' ? refusal : 'not-signed-in');
 
   const release = (code: string) => {
     const holder = byCode.get(code);

@@ -3,7 +3,11 @@
  * agent's own calls; bad input answers 4xx with a code and changes nothing; one code per call;
  * the callback time is checked before it is saved; supervisors' lists are theirs only.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock/virtual-clock.ts';
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
 import { eventually, startUiService, type UiService } from '../e2e/support/ui-service.ts';
 
@@ -149,5 +153,73 @@ describe('disposition and callback API', () => {
     expect((await supervisor.get('/ui/supervisor/callbacks?campaignId=x')).status).toBe(400);
     expect(((await (await supervisor.get('/ui/supervisor/callbacks?campaignId=4401')).json()) as { callbacks: unknown[] }).callbacks).toHaveLength(1);
     expect(await (await supervisor.get('/ui/supervisor/dispositions?campaignId=4401')).json()).toMatchObject({ successes: 0, codes: expect.arrayContaining([expect.objectContaining({ code: 'call-back', count: 1 })]) });
+  }, 60_000);
+});
+
+describe('a required disposition, enforced by the service', () => {
+  let crm: FakeCrm | undefined;
+  let ccs: UiService | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await ccs?.close();
+    await crm?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    ccs = crm = dir = undefined;
+  });
+
+  /** The service with the default profile requiring a code, on a virtual clock the test moves. */
+  async function start(clock: VirtualClock) {
+    crm = await startFakeCrm();
+    dir = mkdtempSync(join(tmpdir(), 'ccs-required-'));
+    const config = join(dir, 'ccs.config.json');
+    const codes = [
+      { code: 'sale', label: { vi: 'Đồng ý mua', en: 'Sale' }, effect: 'final', success: true },
+      { code: 'wrong-number', label: { vi: 'Sai số', en: 'Wrong number' }, effect: 'wrong-number' },
+    ];
+    writeFileSync(config, JSON.stringify({ defaultProfile: { ruleSet: 'dnc-only', dispositions: { required: true, codes } } }));
+    ccs = await startUiService({ crmUrl: crm.url, clock, env: { CCS_CONFIG: config, CCS_MAX_WRAPUP_SECONDS: '120' } });
+    return ccs;
+  }
+
+  /** agent1 signed in, talking on a call of `campaignId`, then hung up: in wrap-up owing a code. */
+  async function inWrapUp(ccs: UiService, clock: VirtualClock, campaignId: number) {
+    const agent = await signIn(ccs.url, 'agent1');
+    expect((await agent.post('/ui/agent/sign-in')).status).toBe(200);
+    await ccs.sendCampaign(campaignId, [{ id: 1, phonenumber: '0987000601' }]);
+    const desk = () => ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001');
+    const talking = await eventually('a call for Agent/1001', async () => {
+      await clock.advanceBy(200);
+      return desk()?.activity === 'talking' ? desk() : undefined;
+    });
+    const callId = talking.callId!;
+    expect((await agent.post('/ui/agent/hangup')).status).toBe(200);
+    await eventually('the attempt ended', async () => (await ccs.service.store.getAttempt(callId))?.state === 'ended');
+    expect(desk()?.activity).toBe('wrap-up');
+    return { agent, callId, desk };
+  }
+
+  it('ready and pause sent straight to the API in wrap-up are refused (409 code-required) until the code is saved', async () => {
+    const clock = new VirtualClock(Date.now());
+    const ccs = await start(clock);
+    const { agent, callId, desk } = await inWrapUp(ccs, clock, 4601);
+    for (const [path, body] of [['/ui/agent/ready', {}], ['/ui/agent/pause', { reason: 'lunch' }]] as const) {
+      const refused = await agent.post(path, body);
+      expect(refused.status, path).toBe(409);
+      expect(await refused.json()).toEqual({ error: { code: 'code-required', message: expect.stringContaining('disposition') } });
+      expect(desk()?.activity).toBe('wrap-up');
+    }
+    expect((await agent.post('/ui/agent/disposition', { callId, code: 'sale' })).status).toBe(200);
+    expect((await agent.post('/ui/agent/ready')).status).toBe(200);
+    expect(desk()?.activity).toBe('idle');
+    expect(desk()?.shift.state).toBe('ready');
+  }, 60_000);
+
+  it('the wrap-up time limit ends wrap-up without the code: the agent is ready and the call keeps no code', async () => {
+    const clock = new VirtualClock(Date.now());
+    const ccs = await start(clock);
+    const { callId, desk } = await inWrapUp(ccs, clock, 4602);
+    await clock.advanceBy(121_000);
+    expect(desk()?.shift.state).toBe('ready');
+    expect((await ccs.service.store.getAttempt(callId))?.disposition ?? null).toBeNull();
   }, 60_000);
 });

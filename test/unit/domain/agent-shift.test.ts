@@ -15,7 +15,10 @@ const ready: ShiftInput = { type: 'ready' };
 const pause = (reason: string): ShiftInput => ({ type: 'pause', reason });
 const signOut: ShiftInput = { type: 'sign-out' };
 
-type Expect = { to: ShiftState; pause?: { reason: string | null } | null; pauseAfterCall?: { reason: string | null } | null; phoneUp?: boolean } | { refused: string };
+type Expect = { to: ShiftState; pause?: { reason: string | null } | null; pauseAfterCall?: { reason: string | null } | null; phoneUp?: boolean; codeDueFor?: string | null } | { refused: string };
+
+/** In wrap-up of call c-1, whose profile requires a disposition that is still missing. */
+const owing = (extra: Partial<Shift> = {}) => shift('wrap-up', { codeDueFor: 'c-1', ...extra });
 
 // [rule, from, input, expected]
 const ROWS: [string, Shift, ShiftInput, Expect][] = [
@@ -52,6 +55,18 @@ const ROWS: [string, Shift, ShiftInput, Expect][] = [
   ['the wrap-up time runs out: ready', shift('wrap-up'), { type: 'wrap-up-timeout' }, { to: 'ready' }],
   ['the wrap-up time runs out with a pause pending: paused', shift('wrap-up', { pauseAfterCall: meeting }), { type: 'wrap-up-timeout' }, { to: 'paused', pause: meeting, pauseAfterCall: null }],
   ['the wrap-up time runs out with the phone down: offline', shift('wrap-up', { phoneUp: false }), { type: 'wrap-up-timeout' }, { to: 'offline' }],
+  // A required disposition: wrap-up is left only once the call has its code, or by the time limit.
+  ['the call ends and its profile requires a code: wrap-up, owing that call a code', shift('talking'), { type: 'call-ended', codeRequiredFor: 'c-1' }, { to: 'wrap-up', codeDueFor: 'c-1' }],
+  ['ready in wrap-up while the required code is missing: refused', owing(), ready, { refused: 'code-required' }],
+  ['pause in wrap-up while the required code is missing: refused', owing(), pause('lunch'), { refused: 'code-required' }],
+  ['sign out in wrap-up while the required code is missing: refused (in wrap-up)', owing(), signOut, { refused: 'in-wrap-up' }],
+  ['the required code is recorded: still in wrap-up, nothing owed', owing(), { type: 'code-recorded', callId: 'c-1' }, { to: 'wrap-up', codeDueFor: null }],
+  ['ready once the required code is recorded: ready', owing({ codeDueFor: null }), ready, { to: 'ready', codeDueFor: null }],
+  ['a code for another (older) call does not release the wrap-up', owing(), { type: 'code-recorded', callId: 'c-0' }, { refused: 'not-now' }],
+  ['a code when none is owed: refused, nothing changes', shift('ready'), { type: 'code-recorded', callId: 'c-1' }, { refused: 'not-now' }],
+  ['the wrap-up time runs out with the required code missing: ready anyway, nothing owed', owing(), { type: 'wrap-up-timeout' }, { to: 'ready', codeDueFor: null }],
+  ['the wrap-up time runs out with the code missing and a pause pending: paused', owing({ pauseAfterCall: meeting }), { type: 'wrap-up-timeout' }, { to: 'paused', pause: meeting, codeDueFor: null }],
+  ['the phone goes away while owing a code: wrap-up goes on, still owing', owing(), { type: 'phone-offline' }, { to: 'wrap-up', phoneUp: false, codeDueFor: 'c-1' }],
   // The floor: the phone
   ['the phone goes away while ready: offline', shift('ready'), { type: 'phone-offline' }, { to: 'offline', phoneUp: false }],
   ['the phone goes away while paused: offline, the pause remembered', shift('paused', { pause: lunch }), { type: 'phone-offline' }, { to: 'offline', pause: lunch }],
@@ -114,7 +129,7 @@ describe('agent shift', () => {
 
   it('answers every input in every state: a next shift or a refusal, never an exception', () => {
     const states: ShiftState[] = ['offline', 'ready', 'reserved', 'talking', 'wrap-up', 'paused'];
-    const inputs: ShiftInput[] = [ready, pause('x'), signOut, { type: 'phone-online' }, { type: 'phone-offline' }, { type: 'reserve' }, { type: 'bridge-failed' }, { type: 'connect' }, { type: 'call-ended' }, { type: 'wrap-up-timeout' }];
+    const inputs: ShiftInput[] = [ready, pause('x'), signOut, { type: 'phone-online' }, { type: 'phone-offline' }, { type: 'reserve' }, { type: 'bridge-failed' }, { type: 'connect' }, { type: 'call-ended' }, { type: 'code-recorded', callId: 'c-1' }, { type: 'wrap-up-timeout' }];
     for (const state of states) {
       for (const input of inputs) {
         const step = stepShift(shift(state), input, AT);

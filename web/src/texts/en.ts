@@ -224,6 +224,7 @@ export const en: Record<TextKey, string> = {
   'deskError.no-call': 'There is no call.',
   'deskError.telephony': 'The telephony system refused the sign-in.',
   'deskError.in-wrap-up': 'Finish the wrap-up of your call before ending your shift.',
+  'deskError.code-required': 'This call needs a disposition: choose one before leaving wrap-up.',
   'deskError.offline': 'Your phone is not connected: no call can reach you.',
   'desk.pauseAfterCall': 'Pause after this call',
   'desk.cancelPauseAfterCall': 'Cancel pause',

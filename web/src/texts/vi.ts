@@ -223,6 +223,7 @@ export const vi = {
   'deskError.no-call': 'Không có cuộc gọi nào.',
   'deskError.telephony': 'Tổng đài từ chối đăng nhập.',
   'deskError.in-wrap-up': 'Hãy hoàn tất phần xử lý sau cuộc gọi trước khi kết thúc ca.',
+  'deskError.code-required': 'Cuộc gọi này bắt buộc chọn kết quả: hãy chọn trước khi rời phần xử lý sau cuộc gọi.',
   'deskError.offline': 'Điện thoại của bạn chưa kết nối: không cuộc gọi nào đến được với bạn.',
   'desk.pauseAfterCall': 'Tạm nghỉ sau cuộc gọi này',
   'desk.cancelPauseAfterCall': 'Huỷ tạm nghỉ',
