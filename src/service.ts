@@ -49,6 +49,8 @@ import { dncRepository } from './store/dnc-repository.ts';
 import { manualCallRepository } from './store/manual-call-repository.ts';
 import { openSqlDatabase } from './store/sql-store.ts';
 import { dispositionRepository } from './store/disposition-repository.ts';
+import { campaignControlRepository } from './store/campaign-control-repository.ts';
+import { registerCampaignControlRoutes } from './http/campaign-control-routes.ts';
 import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
@@ -176,6 +178,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     onCallbackQueued: () => outbox?.wake(),
     manualCalls,
     callbacks,
+    controlStore: campaignControlRepository(db),
   });
 
   pacing.observe(engine.events);
@@ -193,6 +196,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     profileOf,
     liveCalls: () => engine.liveCalls(),
     recordingUrl: (key, now) => signer.urlFor(key, now),
+    controlOf: (id) => engine.controls.get(id),
   });
 
   const readiness = async (): Promise<ReadinessReport> => {
@@ -228,6 +232,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     extensions: [
       web.register,
       (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
+      (server) => registerCampaignControlRoutes(server, { controls: engine.controls, store, auth: operatorAuth, timeZone: config.timeZone, profileOf }),
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, manualCalls, store, clock, timeZone: config.timeZone, status: complianceStatus }),
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),

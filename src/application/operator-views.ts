@@ -5,6 +5,8 @@
 import type { AttemptRecord, CampaignRecord, ContactRecord } from '../domain/campaign.ts';
 import { formatContractDatetime } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
+import { withOverride } from '../domain/campaign-control.ts';
+import type { CampaignControl } from '../ports/campaign-control-store.ts';
 import type { AgentStatus } from '../engine/agent-pool.ts';
 import type { LiveCall } from '../engine/live-calls.ts';
 import type { CallbackRecord, OutboxStats, Store } from '../ports/store.ts';
@@ -16,6 +18,8 @@ export interface ViewDeps {
   profileOf(campaign: Pick<CampaignRecord, 'typeId'>): Profile;
   liveCalls(): LiveCall[];
   recordingUrl(key: string, now: number): string;
+  /** A supervisor's pause and pacing override of the campaign (campaign-controls.ts), if any. */
+  controlOf?(campaignId: number): CampaignControl | undefined;
 }
 
 export function createOperatorViews(deps: ViewDeps) {
@@ -23,7 +27,10 @@ export function createOperatorViews(deps: ViewDeps) {
 
   const campaignView = async (c: CampaignRecord) => {
     const counts = await deps.store.countCampaign(c.id);
-    const profile = deps.profileOf(c);
+    const own = deps.profileOf(c);
+    const control = deps.controlOf?.(c.id);
+    // The pacing the campaign dials with: the supervisor's override on top of its profile.
+    const profile = withOverride(own, control);
     const answered = counts.attemptsByStatus.ANSWERED ?? 0;
     const abandoned = counts.attemptsByStatus.ABANDONED ?? 0;
     return {
@@ -38,6 +45,17 @@ export function createOperatorViews(deps: ViewDeps) {
       stoppedAt: t(c.stoppedAt),
       finishedAt: t(c.finishedAt),
       profile: { name: profile.name, dialMode: profile.dialMode, powerRatio: profile.powerRatio, abandonTarget: profile.abandonTarget, agentGroup: profile.agentGroup, purpose: profile.purpose, ruleSet: profile.ruleSet },
+      control: control
+        ? {
+            paused: control.paused,
+            dialMode: control.dialMode,
+            powerRatio: control.powerRatio,
+            abandonTarget: control.abandonTarget,
+            updatedAt: t(control.updatedAt),
+            updatedBy: control.updatedBy,
+            profileDefaults: { dialMode: own.dialMode, powerRatio: own.powerRatio, abandonTarget: own.abandonTarget },
+          }
+        : null,
       counts,
       abandonRate: answered + abandoned === 0 ? 0 : abandoned / (answered + abandoned),
       liveCalls: deps.liveCalls().filter((l) => l.campaignId === c.id).length,

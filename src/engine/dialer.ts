@@ -151,6 +151,8 @@ export class Dialer {
     const byGroup = new Map<string, CampaignSlot[]>();
     for (const campaign of this.ctx.campaigns.values()) {
       if (campaign.state !== 'running' || now < campaign.startsAt || now >= campaign.endsAt) continue;
+      // Paused by a supervisor: its calls in progress go on, no new leg, offer or callback.
+      if (this.ctx.campaignPaused(campaign.id)) continue;
       const profile = this.ctx.profileOf(campaign);
       const gate = policy.campaignGate(campaign, profile, now);
       if (gate) {

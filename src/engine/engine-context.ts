@@ -4,7 +4,9 @@
  */
 import type { CampaignRecord } from '../domain/campaign.ts';
 import { profileForType, type Profile } from '../domain/profile.ts';
+import { withOverride, type PacingOverride } from '../domain/campaign-control.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
+import type { CampaignControlStore } from '../ports/campaign-control-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ManualCallLog } from '../ports/manual-calls.ts';
@@ -53,6 +55,8 @@ export interface EngineDeps {
   callbacks?: CallbackStore;
   /** Where manual calls are kept; without it agents cannot dial by hand. */
   manualCalls?: ManualCallLog;
+  /** Where pauses, pacing overrides, agent moves and their audit are kept; without it, in memory only. */
+  controlStore?: CampaignControlStore;
 }
 
 export class EngineContext {
@@ -67,10 +71,16 @@ export class EngineContext {
   /** Whether something still holds a campaign's `completed` finish (a call awaiting its disposition). */
   finishHeld: (campaignId: number) => boolean = () => false;
   private groups: Map<string, string>;
+  /** Groups supervisors moved agents to: over the configured or signed-in group (campaign-controls.ts). */
+  private moved = new Map<string, string>();
+  /** A running campaign's pacing override, on top of its profile (campaign-controls.ts). */
+  pacingOverride: (campaignId: number) => PacingOverride | undefined = () => undefined;
+  /** Whether a supervisor paused the campaign: the dialer places no new leg for it. */
+  campaignPaused: (campaignId: number) => boolean = () => false;
 
   constructor(readonly deps: EngineDeps) {
     this.groups = new Map(deps.settings.agents.map((a) => [a.agentCode, a.group]));
-    this.agents = new AgentPool((code) => this.groups.get(code) ?? 'default');
+    this.agents = new AgentPool((code) => this.configuredGroup(code) ?? 'default');
     this.writes = new DurableWrites(deps.clock, deps.logger);
   }
 
@@ -78,8 +88,20 @@ export class EngineContext {
     this.groups.set(agentCode, group);
   }
 
-  profileOf(campaign: Pick<CampaignRecord, 'typeId'>): Profile {
-    return profileForType(this.deps.profiles.list, campaign.typeId, this.deps.profiles.fallback);
+  /** A supervisor's move: wins over the configured group and the group given at sign-in. */
+  moveAgentGroup(agentCode: string, group: string): void {
+    this.moved.set(agentCode, group);
+  }
+
+  /** The group an agent gets on the floor (undefined: neither configured nor moved). */
+  configuredGroup(agentCode: string): string | undefined {
+    return this.moved.get(agentCode) ?? this.groups.get(agentCode);
+  }
+
+  /** The campaign's profile, with a supervisor's pacing override on top when it has one. */
+  profileOf(campaign: Pick<CampaignRecord, 'typeId'> & { id?: number }): Profile {
+    const profile = profileForType(this.deps.profiles.list, campaign.typeId, this.deps.profiles.fallback);
+    return campaign.id === undefined ? profile : withOverride(profile, this.pacingOverride(campaign.id));
   }
 
   log(bindings: Record<string, unknown>): Logger {

@@ -148,6 +148,21 @@ const Counts = Type.Object({
   attemptsByStatus: Type.Record(Type.String(), Count, { description: 'Attempts per reported status (ANSWERED, NO ANSWER, …)' }),
 });
 
+const DialModeSchema = Type.Union(['progressive', 'power', 'predictive', 'preview'].map((m) => Type.Literal(m)));
+/** A supervisor's pause and pacing override of a campaign; null fields use the profile's value. */
+const CampaignControlView = Type.Object(
+  {
+    paused: Type.Boolean(),
+    dialMode: Nullable(DialModeSchema),
+    powerRatio: Nullable(Type.Number()),
+    abandonTarget: Nullable(Type.Number()),
+    updatedAt: Datetime,
+    updatedBy: Type.String(),
+    profileDefaults: Type.Object({ dialMode: DialModeSchema, powerRatio: Type.Number(), abandonTarget: Type.Number() }),
+  },
+  { description: "A supervisor's pause and pacing override; null fields use the profile's value (profileDefaults). `profile` shows the values in effect." },
+);
+
 const CampaignView = Type.Object({
   campaignid: Type.Integer(),
   typeid: Nullable(Type.Integer()),
@@ -160,6 +175,7 @@ const CampaignView = Type.Object({
   stoppedAt: Nullable(Datetime),
   finishedAt: Nullable(Datetime),
   profile: Type.Object({ name: Type.String(), dialMode: Type.String(), agentGroup: Type.String(), ruleSet: Type.String() }),
+  control: Type.Optional(Nullable(CampaignControlView)),
   counts: Counts,
   abandonRate: Type.Number({ description: 'abandoned / (answered + abandoned)' }),
   liveCalls: Count,
@@ -291,6 +307,52 @@ export const operatorSchemas = {
     response: { 200: Type.Object({ id: Type.Integer(), state: Type.Literal('pending') }), 404: opsError('No dead callback with this id') },
   }),
   replayDead: ops('Replay every dead callback', ['Operations'], { response: { 200: Type.Object({ replayed: Count }) } }),
+};
+
+// ---- Campaign control (/ops/campaigns/{id}/pause|resume|pacing, /ops/agents/{code}/group) ----
+
+const ControlAudit = Type.Object({
+  id: Type.Integer(),
+  at: Datetime,
+  actor: Type.String(),
+  targetKind: Type.Union([Type.Literal('campaign'), Type.Literal('agent')]),
+  targetId: Type.String(),
+  action: Type.String({ description: 'pause, resume, pacing, group' }),
+  before: Type.Record(Type.String(), Type.Unknown()),
+  after: Type.Record(Type.String(), Type.Unknown()),
+});
+const ControlReply = Type.Object({ campaignid: Type.Integer(), changed: Type.Boolean({ description: 'false: it was so already' }), control: CampaignControlView });
+const ControlErrors = { 400: opsError('A value out of range (nothing changed)'), 404: opsError('No such campaign'), 409: opsError('The campaign is stopping or finished: nothing to control') };
+
+export const controlSchemas = {
+  pause: ops('Pause a campaign: no new call for it; calls in progress (ringing legs included) end normally; its endtime still applies', ['Campaign control'], {
+    params: CampaignIdParams,
+    response: { 200: ControlReply, ...ControlErrors },
+  }),
+  resume: ops('Resume a paused campaign', ['Campaign control'], { params: CampaignIdParams, response: { 200: ControlReply, ...ControlErrors } }),
+  pacing: ops("Override a running campaign's pacing (null: back to the profile's value; fields left out keep theirs)", ['Campaign control'], {
+    params: CampaignIdParams,
+    body: Type.Object({
+      dialMode: Type.Optional(Nullable(DialModeSchema)),
+      powerRatio: Type.Optional(Nullable(Type.Number({ minimum: 1, maximum: 10 }))),
+      abandonTarget: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 0.5, description: 'A fraction of answered calls' }))),
+    }),
+    response: { 200: ControlReply, ...ControlErrors },
+  }),
+  audit: ops('Changes made to a campaign by supervisors, newest first', ['Campaign control'], {
+    params: CampaignIdParams,
+    response: { 200: Type.Object({ audit: Type.Array(ControlAudit) }), 404: opsError('No such campaign') },
+  }),
+  agentGroup: ops('Move an agent to another group (kept across restarts); a call in progress stays with its group', ['Campaign control'], {
+    params: Type.Object({ code: Type.String({ description: 'Agent code' }) }),
+    body: Type.Object({ group: Type.String({ description: 'A group some profile dials for or some agent is in' }) }),
+    response: { 200: Type.Object({ agentcode: Type.String(), group: Type.String(), changed: Type.Boolean() }), 400: opsError('Unknown group'), 404: opsError('No such agent') },
+  }),
+  groups: ops('Agent groups an agent can be moved to', ['Campaign control'], { response: { 200: Type.Object({ groups: Type.Array(Type.String()) }) } }),
+  controlAudit: ops('Every campaign-control change, newest first', ['Campaign control'], {
+    querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }),
+    response: { 200: Type.Object({ audit: Type.Array(ControlAudit) }) },
+  }),
 };
 
 // ---- Pacing (/ops/pacing) ----

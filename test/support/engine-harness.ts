@@ -29,6 +29,7 @@ import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { openSqlDatabase } from '../../src/store/sql-store.ts';
 import { manualCallRepository } from '../../src/store/manual-call-repository.ts';
 import { dispositionRepository } from '../../src/store/disposition-repository.ts';
+import { campaignControlRepository } from '../../src/store/campaign-control-repository.ts';
 import type { CallbackStore } from '../../src/ports/callback-store.ts';
 import type { Database } from '../../src/store/schema.ts';
 import type { ManualCallLog } from '../../src/ports/manual-calls.ts';
@@ -142,6 +143,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
   // Its writes are waited for like the store's (PostgreSQL does real I/O).
   const manualCalls = sqlDb ? trackedWith(manualCallRepository(sqlDb), pending) : null;
   const callbackStore = sqlDb && options.dialect !== 'memory' ? trackedWith(dispositionRepository(sqlDb, options.dialect), pending) : null;
+  const controlStore = sqlDb ? trackedWith(campaignControlRepository(sqlDb), pending) : null;
   let floor: SimulatorDriver | undefined;
   let recordingStore: { store: RecordingStore; idle(): Promise<void> } | undefined;
   const clock = new VirtualClock(options.startAt ?? T0, {
@@ -210,6 +212,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     onCallbackQueued: () => {},
     ...(manualCalls ? { manualCalls } : {}),
     ...(callbackStore ? { callbacks: callbackStore } : {}),
+    ...(controlStore ? { controlStore } : {}),
   });
   engine.events.on('campaign:finished', ({ campaignId, status, at }) => h.finished.set(campaignId, { status, at }));
   await engine.start();
