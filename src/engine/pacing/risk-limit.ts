@@ -39,6 +39,11 @@ export interface RiskLimitSettings {
   maturityMs: number;
   /** Fixed limit (no control), for experiments. */
   fixed: number | null;
+  /**
+   * Calibration the prior stands for (1: the model is right). A campaign forecast continues a
+   * running campaign's pacing with the calibration it has reached.
+   */
+  startCalibration?: number;
 }
 
 export const defaultRiskLimitSettings: RiskLimitSettings = {
@@ -119,7 +124,7 @@ export class RiskLimit {
 
   calibration(): number {
     const prior = this.settings.priorAbandons;
-    return (this.measuredAbandons + prior) / (this.predictedAbandons + prior);
+    return (this.measuredAbandons + prior * (this.settings.startCalibration ?? 1)) / (this.predictedAbandons + prior);
   }
 
   view(): RiskLimitView {
