@@ -17,7 +17,7 @@ import { contactAfterAttempt } from '../domain/attempt-outcome.ts';
 import { updateCampaignPayload } from '../domain/callbacks.ts';
 import { dispositionOf, type HangupCause, type ReportedStatus } from '../domain/disposition.ts';
 import type { ShiftInput, ShiftStep } from '../domain/agent-shift.ts';
-import type { TelephonyEvent } from '../ports/telephony.ts';
+import type { RecordingOutcome, TelephonyEvent } from '../ports/telephony.ts';
 import type { AttemptProgress } from '../ports/store.ts';
 import type { AgentStatus } from './agent-pool.ts';
 import { EngineStoppedError } from './durable-writes.ts';
@@ -32,8 +32,16 @@ export interface CallHandlerHooks {
   callEnding?(callId: string, campaignId: number, agentCode: string, endedAt: number): { until: number; required: boolean } | null;
 }
 
+/**
+ * Safety bound on waiting for a recording reported as still being stored; the store's own
+ * bound (60 s, src/recordings/retrying-recording-store.ts) normally ends the wait first.
+ */
+export const RECORDING_WAIT_LIMIT_MS = 90_000;
+
 export class CallHandler {
   private wrapTimers = new Map<string, { cancel(): void }>();
+  /** Calls over whose outcome and update wait for their recording: they hold their campaign's finish. */
+  private endsPending = new Map<string, { campaignId: number; written: Promise<void> }>();
 
   constructor(
     private ctx: EngineContext,
@@ -97,7 +105,7 @@ export class CallHandler {
       case 'connected':
         return this.onConnected(call, event.agentCode, event.at);
       case 'ended':
-        return this.onEnded(call, event.cause, event.at, event.detail ?? null, event.recording);
+        return this.onEnded(call, event.cause, event.at, event.detail ?? null, event.recording, event.recordingLater);
     }
   }
 
@@ -188,6 +196,7 @@ export class CallHandler {
     at: number,
     detail: string | null,
     recording: Extract<TelephonyEvent, { type: 'ended' }>['recording'],
+    recordingLater?: Promise<NonNullable<typeof recording>>,
   ): Promise<void> {
     // Before any await: a customer who has hung up is no longer waiting, so an agent freed
     // while this call is being written is not offered to them (which would fail and take
@@ -202,6 +211,20 @@ export class CallHandler {
     const connected = call.connectedAt !== null;
     const status: ReportedStatus = dispositionOf({ answered: call.answeredAt !== null, connectedToAgent: connected, cause });
     const endedAt = Math.max(at, call.startedAt);
+    const awaiting = connected && call.agentCode ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null;
+    const agentCode = connected ? call.agentCode : null;
+    let released = false;
+    let written: () => void = () => {};
+    if (recordingLater) {
+      // The conversation is over: its agent and its campaign's capacity are free now; only
+      // the outcome and its update wait (bounded) for the recording being stored, and the
+      // campaign's finish waits for them.
+      this.endsPending.set(call.callId, { campaignId: call.campaignId, written: new Promise<void>((resolve) => (written = resolve)) });
+      this.leave(call, status, agentCode, endedAt, awaiting);
+      released = true;
+      this.hooks.capacityChanged();
+      recording = await this.boundedRecording(call.callId, recordingLater);
+    }
     let recordingKey: string | null = null;
     if (recording?.status === 'saved') recordingKey = recording.key;
     else if (connected && settings.record) {
@@ -221,7 +244,6 @@ export class CallHandler {
       recordingKey ? recordingUrl(recordingKey, endedAt) : null,
       settings.timeZone,
     );
-    const awaiting = connected && call.agentCode ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null;
     const end = {
       callId: call.callId,
       status,
@@ -238,27 +260,59 @@ export class CallHandler {
     };
     // After the call's progress writes; until it lands the call stays live (its agent, its
     // campaign's finish and its contact wait for it), however long the store is down.
-    await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
-    call.state = 'ended';
-    call.waitingSince = null;
-    this.ctx.live.remove(call.callId);
+    try {
+      await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
+    } finally {
+      this.endsPending.delete(call.callId);
+      written();
+    }
     this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info(
       { status, cause, duration: payload.duration, ringtime: payload.ringtime, agentCode: payload.agentcode },
       'call ended',
     );
+    if (!released) this.leave(call, status, agentCode, endedAt, awaiting);
+    this.ctx.deps.onCallbackQueued();
+    this.hooks.callEnded(call.campaignId);
+    this.hooks.capacityChanged();
+  }
+
+  /** The call leaves the live set and its agent goes to wrap-up (or is freed). */
+  private leave(call: LiveCall, status: ReportedStatus, agentCode: string | null, endedAt: number, awaiting: { required: boolean } | null): void {
+    const connected = call.connectedAt !== null;
+    call.state = 'ended';
+    call.waitingSince = null;
+    this.ctx.live.remove(call.callId);
     this.ctx.events.emit('call:ended', {
       callId: call.callId,
       campaignId: call.campaignId,
       contactId: call.contactId,
       status,
-      agentCode: payload.agentcode,
+      agentCode,
       at: endedAt,
       waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
     });
-    this.ctx.deps.onCallbackQueued();
     this.releaseAgent(call, connected, endedAt, awaiting?.required ? call.callId : undefined);
-    this.hooks.callEnded(call.campaignId);
-    this.hooks.capacityChanged();
+  }
+
+  /** The recording's outcome, or a failure once the safety bound has passed. */
+  private boundedRecording(callId: string, later: Promise<RecordingOutcome>): Promise<RecordingOutcome> {
+    let timer: { cancel(): void } | undefined;
+    const limit = new Promise<RecordingOutcome>((resolve) => {
+      timer = this.ctx.deps.clock.setTimer(RECORDING_WAIT_LIMIT_MS, () => resolve({ status: 'failed', reason: 'recording not stored in time' }));
+    });
+    const outcome = later.catch((error): RecordingOutcome => ({ status: 'failed', reason: String((error as Error)?.message ?? error) }));
+    return Promise.race([outcome, limit]).finally(() => timer?.cancel());
+  }
+
+  /** Resolves once the outcome of a call whose recording was pending is written (undefined: none pending). */
+  endWritten(callId: string): Promise<void> | undefined {
+    return this.endsPending.get(callId)?.written;
+  }
+
+  /** Whether a call of this campaign still waits for its recording before its outcome is written. */
+  holdsFinish(campaignId: number): boolean {
+    for (const p of this.endsPending.values()) if (p.campaignId === campaignId) return true;
+    return false;
   }
 
   /** The agent of an ended call (or the one a preview or manual call was placed for): wrap-up after a conversation, otherwise free again. */

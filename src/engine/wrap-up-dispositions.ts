@@ -55,7 +55,7 @@ export class WrapUpDispositions {
   constructor(
     private ctx: EngineContext,
     private store: CallbackStore | undefined,
-    private hooks: { maybeFinish(campaignId: number): void; schedule(): void; codeRecorded?(agentCode: string, callId: string): void },
+    private hooks: { maybeFinish(campaignId: number): void; schedule(): void; codeRecorded?(agentCode: string, callId: string): void; endWritten?(callId: string): Promise<void> | undefined },
   ) {
     // Leaving wrap-up (ready, the limit, sign-out) ends the wait for a disposition.
     ctx.events.on('agent:state', ({ agentCode }) => {
@@ -148,6 +148,8 @@ export class WrapUpDispositions {
   async record(input: DispositionInput): Promise<DispositionAnswer> {
     const store = this.store;
     if (!store) return { ok: false, error: 'unavailable', reason: 'dispositions are not available on this service' };
+    // A call whose recording is still being stored is written once it is (bounded): wait for it.
+    await this.hooks.endWritten?.(input.callId);
     const attempt = await this.ctx.deps.store.getAttempt(input.callId);
     if (!attempt || attempt.state !== 'ended' || attempt.agentCode !== input.agentCode || attempt.connectedAt === null) {
       return { ok: false, error: 'unknown-call', reason: 'not a call this agent talked on' };

@@ -16,8 +16,16 @@ export type RecordingBytes = Uint8Array | AsyncIterable<Uint8Array>;
  */
 export type RecordingData = RecordingBytes | (() => RecordingBytes | Promise<RecordingBytes>);
 
+export interface SaveOptions {
+  onRetrying?(): void;
+}
+
 export interface RecordingStore {
-  save(callId: string, contentType: string, data: RecordingData): Promise<StoredRecording>;
+  /**
+   * Stores a call's recording. `onRetrying` is called once when a first write failed and the
+   * store keeps trying (the caller need not hold the call meanwhile; see docs/architecture.md).
+   */
+  save(callId: string, contentType: string, data: RecordingData, options?: SaveOptions): Promise<StoredRecording>;
   /** Metadata and an absolute file path for range-serving, or null when absent. */
   locate(key: string): Promise<{ path: string; contentType: string; size: number } | null>;
   /** Deletes a recording (retention); false when it was absent already. Stores that cannot delete leave it out. */

@@ -58,6 +58,12 @@ export type TelephonyEvent =
       detail?: string;
       /** Only for calls that were connected with recording on. */
       recording?: RecordingOutcome;
+      /**
+       * Instead of `recording`: the recording is still being stored (its folder refused a
+       * write and the store keeps trying, bounded). The engine frees the agent and the
+       * capacity at once and writes the call's outcome and update once this settles.
+       */
+      recordingLater?: Promise<RecordingOutcome>;
     }
   /** An agent's phone came up or went away. */
   | {

@@ -1,10 +1,12 @@
 /**
  * A RecordingStore that does not give up on the first failed write (a full disk, a read-only
  * or missing folder): a save is tried again with a back-off (0.5 s doubling to 8 s) until it
- * lands or `retryForMs` (default 60 s) has passed since its first try. The call's `ended`, and
- * so its updateCampaign, waits meanwhile: the update carries the link when the folder comes
- * back within the bound, and goes out without one (the recording counted lost) when it does
- * not, so no update waits longer than the bound and each still precedes the campaign's finish.
+ * lands or `retryForMs` (default 60 s) has passed since its first try. The first retry calls
+ * the caller's `onRetrying`: the driver then reports the call ended at once (its agent and
+ * capacity are freed) with the recording still to come, and only the call's updateCampaign
+ * waits: it carries the link when the folder comes back within the bound, and goes out
+ * without one (the recording counted lost) when it does not, so no update waits longer than
+ * the bound and each still precedes the campaign's finish.
  *
  * Only a source (a function that produces the bytes again: a generated tone, a new download
  * from the PBX) can be tried again; plain bytes are kept and written again; a bare stream is
@@ -42,7 +44,7 @@ export function createRetryingRecordingStore(inner: RecordingStore, options: Ret
     locate: (key) => inner.locate(key),
     ...(inner.remove ? { remove: (key: string) => inner.remove!(key) } : {}),
 
-    async save(callId, contentType, data): Promise<StoredRecording> {
+    async save(callId, contentType, data, options): Promise<StoredRecording> {
       const replayable = typeof data === 'function' || data instanceof Uint8Array;
       // The source's own failure (not the store's) ends the save at once.
       const source: RecordingData = typeof data === 'function'
@@ -77,6 +79,7 @@ export function createRetryingRecordingStore(inner: RecordingStore, options: Ret
             if (!waiting) {
               waiting = true;
               health.waitStarted();
+              options?.onRetrying?.();
             }
             logger.warn({ callId, reason, attempt, retryInMs: pause }, 'recording not stored; trying again');
             await sleep(pause);

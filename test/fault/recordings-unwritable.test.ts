@@ -105,6 +105,36 @@ describe.each(DIALECTS)('recordings folder refusing writes, on %s', (dialect) =>
     expect(JSON.parse(rows.at(-1)!.payload)).toEqual({ campaignid: campaignId, status: 'completed', contact_total: 40, contact_success: 40 });
   });
 
+  it('while a recording is retried the call is over: its agent and the capacity are free at once, and the update waits for the link', async () => {
+    const { h, folder } = await start({ from: T0, until: T0 + 40 * SECOND });
+    const campaignId = 53;
+    await h.sendCampaign({ id: campaignId, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(phoneNumbers(3)) });
+    const firstPending = () => h.events.find((e) => e.type === 'ended' && e.recordingLater !== undefined);
+    for (let i = 0; i < 60 && !firstPending(); i++) await h.clock.advanceBy(SECOND);
+    const ended = firstPending();
+    expect(ended, 'a call ended while its recording was being retried').toBeDefined();
+    const callId = (ended as { callId: string }).callId;
+    const connected = h.events.find((e) => e.type === 'connected' && e.callId === callId) as { agentCode: string } | undefined;
+    // Right after the end, the recording still retrying: the agent is no longer talking, the call no longer live.
+    expect(folder.health.lostTotal).toBe(0);
+    expect(h.engine.agents().find((a) => a.agentCode === connected!.agentCode)?.activity).toMatch(/^(idle|wrap-up)$/);
+    expect(h.engine.liveCalls().map((c) => c.callId)).not.toContain(callId);
+    // Only the outcome and its update wait: the attempt is still open and nothing went to the CRM for it.
+    expect((await h.store.getAttempt(callId))?.state).not.toBe('ended');
+    expect((await h.updates(campaignId)).find((u) => u.callid === callId)).toBeUndefined();
+
+    expect(await h.runUntilFinished(campaignId, HOUR, 10 * SECOND)).toBe(true);
+    const update = (await h.updates(campaignId)).find((u) => u.callid === callId)!;
+    expect(update.status).toBe('ANSWERED');
+    expect(update.link_down_record).toMatch(/^http:\/\/ccs\.test\/recordings\//);
+    expect(await folder.files.locate(keyOf(update.link_down_record!))).not.toBeNull();
+    expect(folder.health.lostTotal).toBe(0);
+    const rows = await callbacks(h, campaignId);
+    expect(rows.at(-1)!.kind).toBe('finish');
+    expect(rows.filter((r) => r.kind === 'update')).toHaveLength(3);
+    expect(JSON.parse(rows.at(-1)!.payload)).toMatchObject({ contact_total: 3, contact_success: 3 });
+  });
+
   it('writes refused past the bound: updates go out without a link no later than the bound, each loss counted in the metric and in readiness', async () => {
     const { h, folder } = await start({ from: T0 + 5 * SECOND, until: T0 + 200 * SECOND });
     const metrics = createMetrics({ store: h.store, engine: h.engine, now: () => h.clock.now(), recordings: folder.health });
@@ -121,8 +151,12 @@ describe.each(DIALECTS)('recordings folder refusing writes, on %s', (dialect) =>
     for (const u of answered.filter((x) => x.link_down_record !== null)) expect(await folder.files.locate(keyOf(u.link_down_record!))).not.toBeNull();
     // No update waited longer than the bound for its recording.
     for (const e of h.events) if (e.type === 'ended') expect(e.seenAt - e.at).toBeLessThanOrEqual(RECORDING_RETRY_FOR_MS);
+    // Agents did not wait for the recordings: the campaign is over while the folder still
+    // refuses writes, and readiness says both that and the losses.
+    expect(h.clock.now()).toBeLessThan(T0 + 200 * SECOND);
     const readiness = folder.health.readiness(h.clock.now());
-    expect(readiness.ok).toBe(true);
+    expect(readiness.ok).toBe(false);
+    expect(readiness.reason).toContain('recordings cannot be stored');
     expect(readiness.reason).toContain(`${withoutLink.length} recording(s) lost`);
     const rows = await callbacks(h, campaignId);
     expect(rows.at(-1)!.kind).toBe('finish');

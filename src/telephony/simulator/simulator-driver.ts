@@ -115,9 +115,16 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
       const at = clock.now();
       if (call.record && call.connectedAt !== null) {
         const seconds = Math.min((at - call.connectedAt) / 1000, settings.recordingSeconds);
-        const save = saveRecording(call, seconds).then((recording) => {
+        // A save that has to be retried reports the call ended at once, with the recording to come.
+        let reported = false;
+        const outcome = saveRecording(call, seconds, () => {
+          if (reported) return;
+          reported = true;
+          report(call, { type: 'ended', callId: call.callId, at, cause, detail, recordingLater: outcome });
+        });
+        const save = outcome.then((recording) => {
           saves.delete(save);
-          report(call, { type: 'ended', callId: call.callId, at, cause, detail, recording });
+          if (!reported) report(call, { type: 'ended', callId: call.callId, at, cause, detail, recording });
         });
         saves.add(save);
       } else if (fromCommand) {
@@ -135,12 +142,12 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
     emit(event);
   };
 
-  const saveRecording = async (call: SimulatedCall, seconds: number): Promise<RecordingOutcome> => {
+  const saveRecording = async (call: SimulatedCall, seconds: number, onRetrying: () => void): Promise<RecordingOutcome> => {
     try {
       // Streamed: an hour of talk is 57.6 MB at 8 kHz 16-bit mono and never sits in memory.
       // A source, not a stream: a store that retries a failed write generates it again.
       const wav = () => toneWavStream({ seconds, frequencyHz: 160 + (call.plan.audioSeed % 90), seed: call.plan.audioSeed });
-      const stored = await recordings.save(call.callId, 'audio/wav', wav);
+      const stored = await recordings.save(call.callId, 'audio/wav', wav, { onRetrying });
       stats.recordingsSaved++;
       return { status: 'saved', key: stored.key };
     } catch (error) {
