@@ -55,6 +55,9 @@ import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
 import { createWebUi } from './web/web-ui.ts';
+import { createWallboard } from './web/wallboard.ts';
+import { registerWallboardRoutes } from './http/wallboard-routes.ts';
+import { kioskLinkRepository } from './store/kiosk-link-repository.ts';
 
 export interface ServiceOverrides {
   clock?: Clock;
@@ -236,6 +239,11 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, manualCalls, store, clock, timeZone: config.timeZone, status: complianceStatus }),
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
+      (server) => {
+        const links = kioskLinkRepository(db);
+        const wallboard = createWallboard({ engine, store, views, callbacks, links, clock, logger });
+        registerWallboardRoutes(server, { auth: operatorAuth, links, wallboard, snapshot: { engine, store, views, callbacks, clock }, clock, logger, timeZone: config.timeZone, publicUrl: config.publicUrl });
+      },
     ],
   });
 

@@ -27,7 +27,7 @@ export function recordRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
   return routes;
 }
 
-const BROWSER_PAGES = new Set(['/', '/login', '/agent', '/agent/*', '/supervisor', '/supervisor/*', '/assets/*', '/favicon.svg']);
+const BROWSER_PAGES = new Set(['/', '/login', '/agent', '/agent/*', '/supervisor', '/supervisor/*', '/assets/*', '/favicon.svg', '/wallboard']);
 
 /** The web UI's own routes: pages, assets and the /ui/* API behind the session cookie. */
 export function isBrowserOnly(url: string): boolean {

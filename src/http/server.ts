@@ -15,6 +15,7 @@ import { openApiDocument, recordRoutes } from './openapi.ts';
 import { registerOperatorRoutes, type OperatorRouteDeps } from './operator-routes.ts';
 import { registerRecordingRoutes, type RecordingRouteDeps } from './recording-routes.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { redactUrl } from '../observability/redact-url.ts';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -95,7 +96,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       return reply.code(503).send({ error: { code: 'store-unavailable', message: 'The database is temporarily unavailable; try again later.' } });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) deps.logger.error({ err: error.stack ?? String(error), url: request.url }, 'request failed');
+    if (status === 500) deps.logger.error({ err: error.stack ?? String(error), url: redactUrl(request.url) }, 'request failed');
     if (onContract) return reply.code(status === 500 ? 500 : 400).send(status === 500 ? requestProblems.internal() : requestProblems.badContentType(error.message));
     return reply.code(status).send({ error: { code: error.code ?? 'error', message: status === 500 ? 'Internal error.' : error.message } });
   });

@@ -106,6 +106,11 @@ export function registerWebRoutes(app: FastifyInstance, deps: { auth: SessionAut
     app.get(prefix, gatedPage(roles));
     app.get(`${prefix}/*`, gatedPage(roles));
   }
+  // The wallboard: a supervisor's session, or a kiosk link (`?k=`, checked by the page's data requests).
+  app.get('/wallboard', async (request, reply) => {
+    if ((request.query as { k?: unknown }).k !== undefined) return sendPage(reply);
+    return gatedPage(['supervisor', 'admin'])(request, reply);
+  });
   app.get('/assets/*', async (request, reply) => sendFile(reply, join('assets', (request.params as { '*': string })['*']), 'public, max-age=31536000, immutable'));
   app.get('/favicon.svg', async (_request, reply) => sendFile(reply, 'favicon.svg', 'public, max-age=86400'));
 }

@@ -11,6 +11,7 @@ import { reportRollupMigration } from './migrations/007-report-rollup.ts';
 import { recordingAuditMigration } from './migrations/008-recording-audit.ts';
 import { attemptWrapUpMigration } from './migrations/009-attempt-wrapup.ts';
 import { reportCodesMigration } from './migrations/010-report-codes.ts';
+import { kioskLinksMigration } from './migrations/012-kiosk-links.ts';
 import { campaignControlMigration } from './migrations/011-campaign-control.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '008-recording-audit': recordingAuditMigration(dialect),
     '009-attempt-wrapup': attemptWrapUpMigration(),
     '010-report-codes': reportCodesMigration(),
+    '012-kiosk-links': kioskLinksMigration(dialect),
     '011-campaign-control': campaignControlMigration(dialect),
   };
 }

@@ -11,6 +11,8 @@ import { CampaignPage } from './supervisor/campaign-page.tsx';
 import { Dashboard } from './supervisor/dashboard.tsx';
 import { ReportsPage } from './supervisor/reports-page.tsx';
 import { RecordingsPage } from './supervisor/recordings-page.tsx';
+import { KioskLinksPage } from './supervisor/kiosk-links-page.tsx';
+import { WallboardPage } from './wallboard/wallboard-page.tsx';
 
 const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
 
@@ -18,6 +20,8 @@ export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
   const [session, setSession] = useState<SessionInfo | null>(null);
   const path = usePath();
+  // A TV opens /wallboard?k=<kiosk token> without signing in.
+  const kioskToken = path === '/wallboard' ? new URLSearchParams(location.search).get('k') : null;
   const i18n = useMemo(() => ({ lang, t: translator(lang), setLang: (l: Lang) => (saveLang(l), setLangState(l)) }), [lang]);
 
   const load = useCallback(async () => {
@@ -38,10 +42,10 @@ export function App() {
 
   useEffect(() => {
     if (!session) return;
-    if (!session.user && path !== '/login') navigate(`/login?next=${encodeURIComponent(path)}`);
+    if (!session.user && path !== '/login' && kioskToken === null) navigate(`/login?next=${encodeURIComponent(path)}`);
     if (session.user && (path === '/' || path === '/login')) {
       const next = new URLSearchParams(location.search).get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') && next.startsWith(homeOf(session.user.role)) ? next : homeOf(session.user.role));
+      navigate(next && next.startsWith('/') && !next.startsWith('//') && (next.startsWith(homeOf(session.user.role)) || (next === '/wallboard' && session.user.role !== 'agent')) ? next : homeOf(session.user.role));
     }
   }, [session, path]);
 
@@ -63,13 +67,23 @@ export function App() {
   const user = session?.user;
   if (session && !user) page = <LoginPage demo={session.demoAccounts} onSignedIn={load} />;
   else if (session && user) {
-    const allowed = path.startsWith('/agent') ? user.role === 'agent' : path.startsWith('/supervisor') ? user.role !== 'agent' : true;
+    const allowed = path.startsWith('/agent') ? user.role === 'agent' : path.startsWith('/supervisor') || path === '/wallboard' ? user.role !== 'agent' : true;
     if (!allowed) page = <Forbidden home={homeOf(user.role)} />;
     else if (path.startsWith('/agent')) page = <AgentDesktop user={user} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/campaigns/')) page = <CampaignPage id={Number(path.split('/')[3])} timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/reports')) page = <ReportsPage timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/recordings')) page = <RecordingsPage />;
+    else if (path.startsWith('/supervisor/wallboard')) page = <KioskLinksPage />;
     else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
+  }
+
+  // The wallboard fills the screen, without the top bar.
+  if (session && path === '/wallboard' && (kioskToken !== null || (user && user.role !== 'agent'))) {
+    return (
+      <I18n.Provider value={i18n}>
+        <WallboardPage token={kioskToken} timeZone={session.timeZone} />
+      </I18n.Provider>
+    );
   }
 
   return (

@@ -14,7 +14,7 @@ export interface AnswerRate {
   rate: number | null;
 }
 
-export function answerRate(campaigns: CampaignView[], live: Pick<LiveCallView, 'campaignid' | 'answeredAt'>[]): AnswerRate {
+export function answerRate(campaigns: (Pick<CampaignView, 'campaignid'> & { counts: Pick<CampaignView['counts'], 'attemptsByStatus'> })[], live: Pick<LiveCallView, 'campaignid' | 'answeredAt'>[]): AnswerRate {
   const ids = new Set(campaigns.map((c) => c.campaignid));
   const liveAnswered = live.filter((l) => ids.has(l.campaignid) && l.answeredAt !== null).length;
   let answered = liveAnswered;

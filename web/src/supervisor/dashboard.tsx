@@ -119,6 +119,9 @@ export function Dashboard(props: { timeZone: string }) {
           <a href="/supervisor/recordings" onClick={(e) => (e.preventDefault(), navigate('/supervisor/recordings'))} data-testid="open-recordings">
             {t('recs.open')}
           </a>
+          <a href="/supervisor/wallboard" onClick={(e) => (e.preventDefault(), navigate('/supervisor/wallboard'))} data-testid="open-wallboard-links">
+            {t('kiosk.open')}
+          </a>
           {telephonyDown && <span class="pill bad">{t('sup.telephonyDown')}</span>}
           <LiveBadge connected={connected} />
         </div>
