@@ -52,6 +52,8 @@ export class CustomerLeg implements ConnectionHost {
   private teardownStarted = false;
   private teardownDone = false;
   private recordingOutcome: RecordingOutcome | undefined;
+  /** A recording the store is still trying to write: `ended` goes out without waiting for it. */
+  private recordingLater: Promise<RecordingOutcome> | undefined;
   private connection: AgentConnection | null = null;
   private connectAttempts = 0;
   private readonly log: Logger;
@@ -306,7 +308,15 @@ export class CustomerLeg implements ConnectionHost {
       await this.recording.stop();
       await this.connection?.release();
       await this.bridge.destroy();
-      if (this.recording.requested) this.recordingOutcome = await this.recording.collect();
+      if (this.recording.requested) {
+        // A refused write is retried by the store (bounded): the call is reported ended at once
+        // and only its update waits for the outcome.
+        const retrying = deferred<'retrying'>();
+        const outcome = this.recording.collect(() => retrying.resolve('retrying'));
+        const first = await Promise.race([outcome, retrying.promise]);
+        if (first === 'retrying') this.recordingLater = outcome;
+        else this.recordingOutcome = first;
+      }
     } catch (error) {
       this.log.warn({ err: errorText(error) }, 'call teardown incomplete');
     }
@@ -329,6 +339,7 @@ export class CustomerLeg implements ConnectionHost {
       cause,
       detail,
       ...(this.recordingOutcome ? { recording: this.recordingOutcome } : {}),
+      ...(this.recordingLater ? { recordingLater: this.recordingLater } : {}),
     });
     this.done.resolve();
   }

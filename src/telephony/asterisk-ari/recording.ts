@@ -70,18 +70,18 @@ export class BridgeRecording {
     }
   }
 
-  /** Downloads and stores the finished recording. Never throws. */
-  async collect(): Promise<RecordingOutcome> {
+  /** Downloads and stores the finished recording. Never throws. `onRetrying`: the store keeps trying a refused write. */
+  async collect(onRetrying?: () => void): Promise<RecordingOutcome> {
     try {
       if (this.state === 'idle') return { status: 'none', reason: 'not recorded' };
       if (this.state === 'failed') return { status: 'failed', reason: this.failure };
-      return await this.fetch();
+      return await this.fetch(onRetrying);
     } finally {
       this.ctx.unroute(`recording:${this.name}`, this.listener);
     }
   }
 
-  private async fetch(): Promise<RecordingOutcome> {
+  private async fetch(onRetrying?: () => void): Promise<RecordingOutcome> {
     const { clock, config, http, recordings } = this.ctx;
     const path = `/recordings/stored/${encodeURIComponent(this.name)}/file`;
     // Each download is bounded by the fetch timeout; a store that retries a failed write asks
@@ -120,7 +120,7 @@ export class BridgeRecording {
         timedOut = false;
         return (await download()).body;
       };
-      const stored = await recordings.save(this.callId, first.contentType.split(';')[0]!.trim() || 'audio/wav', source);
+      const stored = await recordings.save(this.callId, first.contentType.split(';')[0]!.trim() || 'audio/wav', source, onRetrying ? { onRetrying } : undefined);
       if (config.deleteStoredRecordings) {
         http.delete(`/recordings/stored/${encodeURIComponent(this.name)}`).catch((error) =>
           this.ctx.logger.debug({ callId: this.callId, err: errorText(error) }, 'stored recording not removed from Asterisk'),

@@ -2,11 +2,13 @@
  * Asterisk keeps a stored recording until CCS has it: when the recording store refuses the
  * write (a full disk, a read-only folder), the driver's recording is a source the retrying
  * store reads again, so the file is downloaded again from `GET /recordings/stored/{name}/file`
- * once the folder takes writes, and removed from Asterisk only after it was stored.
+ * once the folder takes writes, and removed from Asterisk only after it was stored. The call
+ * is reported ended at once, its recording following when stored (the agent is not held).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import type { RecordingStore } from '../../../src/ports/recording-store.ts';
+import type { RecordingOutcome } from '../../../src/ports/telephony.ts';
 import { RecordingHealth } from '../../../src/recordings/recording-health.ts';
 import { createRetryingRecordingStore } from '../../../src/recordings/retrying-recording-store.ts';
 import { callRequest } from '../../support/ari-replay/replay-rig.ts';
@@ -52,9 +54,15 @@ describe('ARI driver: a recording the store could not take is downloaded again (
     r.ari.hangUpFarEnd(callId);
     await r.until(() => r.ended(callId).length > 0, 'the end of the call', 60_000);
 
+    // The call is reported ended while the write is still refused; its recording follows.
     const ended = r.ended(callId)[0]!;
-    expect(ended.recording).toMatchObject({ status: 'saved' });
-    expect(await r.recordings.locate((ended.recording as { key: string }).key)).not.toBeNull();
+    expect(r.clock.now()).toBeLessThan(refuseUntil);
+    expect(ended.recording).toBeUndefined();
+    let recording: RecordingOutcome | undefined;
+    void ended.recordingLater!.then((outcome) => (recording = outcome));
+    await r.until(() => recording !== undefined, 'the recording stored', 60_000);
+    expect(recording).toMatchObject({ status: 'saved' });
+    expect(await r.recordings.locate((recording as { key: string }).key)).not.toBeNull();
     const file = `/ari/recordings/stored/ccs-${callId}/file`;
     const downloads = r.ari.requests.filter((q) => q.method === 'GET' && q.url.pathname === file).length;
     expect(downloads).toBeGreaterThan(1);
