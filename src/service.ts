@@ -44,6 +44,8 @@ import { createReceiptScreening } from './compliance/receipt-screening.ts';
 import { ruleSetRegistry } from './compliance/rule-sets.ts';
 import { registerComplianceRoutes } from './http/compliance-routes.ts';
 import { registerReportRoutes } from './http/report-routes.ts';
+import { createCampaignForecaster } from './application/campaign-forecast.ts';
+import { registerForecastRoutes } from './http/forecast-routes.ts';
 import { attemptHistory } from './store/attempt-history.ts';
 import { dncRepository } from './store/dnc-repository.ts';
 import { manualCallRepository } from './store/manual-call-repository.ts';
@@ -192,6 +194,22 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });
   const screenContacts = createReceiptScreening({ store, policy, clock, logger, timeZone: config.timeZone, profileOf, onCallbackQueued: () => outbox?.wake() });
 
+  // The forecast runs this engine's code once more, in virtual time, on a copy of the campaign.
+  const forecaster = createCampaignForecaster({
+    store,
+    clock,
+    profileOf,
+    agents: () => engine.agents(),
+    pacingCalibration: (group) => pacing.snapshot().find((g) => g.group === group)?.calibration ?? null,
+    settings: {
+      timeZone: config.timeZone,
+      maxConcurrentCalls: config.dialer.maxConcurrentCalls,
+      maxCallsPerSecond: config.dialer.maxCallsPerSecond,
+      abandonHoldSeconds: config.dialer.abandonHoldSeconds,
+      maxWrapUpSeconds: config.dialer.maxWrapUpSeconds,
+    },
+  });
+
   const views = createOperatorViews({
     store,
     timeZone: config.timeZone,
@@ -239,6 +257,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, manualCalls, store, clock, timeZone: config.timeZone, status: complianceStatus }),
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
+      (server) => registerForecastRoutes(server, { auth: operatorAuth, forecaster, timeZone: config.timeZone }),
       (server) => {
         const links = kioskLinkRepository(db);
         const wallboard = createWallboard({ engine, store, views, callbacks, links, clock, logger });

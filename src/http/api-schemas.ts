@@ -638,3 +638,48 @@ export const recordingOpsSchemas = {
     },
   }),
 };
+
+// ---- Campaign forecast (/ops/campaigns/{id}/forecast) ----
+
+const Rate = Type.Number({ minimum: 0, maximum: 1 });
+const ForecastView = Type.Object({
+  campaignid: Type.Integer(),
+  at: Datetime,
+  state: Type.Union(['scheduled', 'running', 'stopping', 'finished'].map((s) => Type.Literal(s))),
+  agents: Count,
+  agentsFrom: Type.Union([Type.Literal('floor'), Type.Literal('what-if')], { description: 'floor: the agents of the campaign group on shift now; what-if: the agents asked for' }),
+  finishAt: Nullable(Datetime),
+  endtime: Datetime,
+  leftAtEnd: Type.Number({ minimum: 0, maximum: 1, description: 'Share of contacts still open at the endtime when the campaign is not expected to finish before it (finishAt null)' }),
+  contactTotal: Count,
+  contactsRemaining: Count,
+  contactsReachedSoFar: Count,
+  contactsReached: Type.Integer({ minimum: 0, description: 'Contacts with an answered call at the end: so far plus expected' }),
+  abandonRate: Type.Number({ minimum: 0, maximum: 1, description: 'Abandoned over answered, for the calls still to come' }),
+  lowConfidence: Type.Boolean({ description: 'Too few calls so far: defaults stood in for what could not be measured' }),
+  complete: Type.Boolean({ description: 'False when the work bound stopped the simulation before the end of the campaign' }),
+  assumptions: Type.Object({
+    calls: Count,
+    answerRate: Rate,
+    busyRate: Rate,
+    ringSeconds: Type.Object({ min: Type.Number(), max: Type.Number() }),
+    talkMeanSeconds: Type.Number(),
+    wrapUpSeconds: Type.Number(),
+  }),
+  simulatedCalls: Count,
+  computeMs: Count,
+});
+
+export const forecastSchemas = {
+  forecast: ops('Campaign forecast: expected finish time, contacts reached and abandon rate, from a run of the engine in virtual time', ['Operations'], {
+    params: CampaignIdParams,
+    querystring: Type.Object({ agents: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'What if this many agents were on shift (default: the agents on shift now)' })) }),
+    response: {
+      200: ForecastView,
+      400: opsError('agents is not a whole number from 1 to 500'),
+      404: opsError('No such campaign'),
+      422: opsError('Too many contacts left to simulate (code too-large)'),
+    },
+    description: 'See docs/web-ui.md (Forecast) for what it assumes and its limits. Answers are kept for 30 s per campaign and head count.',
+  }),
+};

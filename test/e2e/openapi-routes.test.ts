@@ -9,7 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceSchemas, operatorSchemas, pacingSchemas, serviceSchemas } from '../../src/http/api-schemas.ts';
+import { complianceSchemas, forecastSchemas, operatorSchemas, pacingSchemas, serviceSchemas } from '../../src/http/api-schemas.ts';
 import { isBrowserOnly, openApiPath } from '../../src/http/openapi.ts';
 import { campaignBody } from '../support/campaigns.ts';
 import { waitFor } from '../support/crm-receiver.ts';
@@ -85,6 +85,8 @@ describe('OpenAPI document', () => {
       ['/ops/campaigns/41', operatorSchemas.campaign.response[200]],
       ['/ops/campaigns/41/contacts', operatorSchemas.contacts.response[200]],
       ['/ops/campaigns/41/attempts', operatorSchemas.attempts.response[200]],
+      ['/ops/campaigns/41/forecast', forecastSchemas.forecast.response[200]],
+      ['/ops/campaigns/41/forecast?agents=3', forecastSchemas.forecast.response[200]],
       ['/ops/calls/live', operatorSchemas.liveCalls.response[200]],
       ['/ops/agents', operatorSchemas.agents.response[200]],
       ['/ops/outbox', operatorSchemas.outbox.response[200]],

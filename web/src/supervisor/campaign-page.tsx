@@ -2,6 +2,7 @@
 // durations, the agent's note, and a player on the attempt's signed recording link).
 import { CallbacksList } from './callbacks-list.tsx';
 import { DispositionSummary } from './disposition-summary.tsx';
+import { ForecastPanel } from './forecast-panel.tsx';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
 import { api, ApiError } from '../api.ts';
@@ -129,6 +130,7 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
         </button>
       </div>
       <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} />}</section>
+      <ForecastPanel campaignId={props.id} />
       <DispositionSummary campaignId={props.id} />
       <CallbacksList campaignId={props.id} />
     </div>

@@ -427,6 +427,21 @@ export const vi = {
   'fc.run': 'Dự báo lại',
   'fc.reset': 'Theo ca hiện tại',
   'fc.computing': 'Đang tính…',
+  'fc.title': 'Dự báo chiến dịch',
+  'fc.finish': 'Dự kiến xong lúc',
+  'fc.notBeforeEnd': 'Không xong trước {end}: còn {left} liên hệ',
+  'fc.reached': 'Liên hệ nghe máy (dự kiến)',
+  'fc.abandon': 'Tỷ lệ bỏ rơi (dự kiến)',
+  'fc.agents': 'Điện thoại viên',
+  'fc.onShift': 'đang trong ca',
+  'fc.whatIf': '(giả định)',
+  'fc.assumes': 'Dựa trên {calls} cuộc gọi đến nay: nghe máy {answer}, đàm thoại trung bình {talk} giây, hoàn tất sau gọi {wrap} giây.',
+  'fc.lowConfidence': 'Độ tin cậy thấp: chiến dịch mới có ít cuộc gọi, dự báo dùng số liệu mặc định cho phần chưa đo được.',
+  'fc.incomplete': 'Dự báo bị dừng giữa chừng do giới hạn tính toán: kết quả chưa đầy đủ.',
+  'fc.whatIfLabel': 'Nếu có bao nhiêu điện thoại viên?',
+  'fc.run': 'Dự báo lại',
+  'fc.reset': 'Theo ca hiện tại',
+  'fc.computing': 'Đang tính…',
 } as const;
 
 export type TextKey = keyof typeof vi;
