@@ -20,6 +20,7 @@ import { PreviewOffers, type PreviewHooks, type PreviewOffer } from './preview-o
 import { Reconciler } from './reconciler.ts';
 import { CallbackOffers } from './callback-offers.ts';
 import { WrapUpDispositions } from './wrap-up-dispositions.ts';
+import { CampaignControls } from './campaign-controls.ts';
 
 /** The shift's answer to an agent's intent; `unknown-agent` when the agent is not on the floor. */
 export type ShiftAnswer = { ok: true } | { ok: false; refusal: ShiftRefusal | 'unknown-agent' };
@@ -61,6 +62,8 @@ export interface Engine {
   manualDial(agentCode: string, number: unknown): Promise<AgentDialResult>;
   /** Wrap-up dispositions and scheduled callbacks (wrap-up-dispositions.ts). */
   readonly dispositions: WrapUpDispositions;
+  /** Supervisors' pause, resume, pacing overrides and agent moves (campaign-controls.ts). */
+  readonly controls: CampaignControls;
   /** Whether the engine's store writes land, and the last failure (readiness). */
   storeWrites(): WriteHealth;
   /** Resolves when the engine has no queued work (tests and simulations). */
@@ -106,6 +109,7 @@ export function createEngine(input: EngineDeps): Engine {
   if (deps.callbacks) dialer.callbacks = new CallbackOffers(ctx, deps.callbacks);
   const manual = new ManualDial(ctx, { dialer, previews, shift });
   const reconciler = new Reconciler(ctx, calls);
+  const controls = new CampaignControls(ctx, deps.controlStore, () => dialer.schedule());
   let reconciling: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | undefined;
 
@@ -151,6 +155,7 @@ export function createEngine(input: EngineDeps): Engine {
       // and reconciled, and only then can a campaign finish (timers, a stopping campaign's
       // finish): its finish then counts those calls and follows their updates.
       await lifecycle.load();
+      await controls.load();
       const adopted = await reconciler.adoptOpenAttempts();
       await deps.telephony.start((event) => calls.handle(event));
       if (adopted > 0) await reconciler.reconcileWithDriver();
@@ -214,6 +219,7 @@ export function createEngine(input: EngineDeps): Engine {
     },
 
     dispositions,
+    controls,
     previewOffer: (agentCode) => previews.get(agentCode),
     previewCall: (agentCode) => previews.call(agentCode),
     previewSkip: (agentCode, reason, note) => previews.skip(agentCode, reason, note),

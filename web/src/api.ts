@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, options: { method?: 'GET' | 'POST'; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
+export async function api<T>(path: string, options: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown; keepalive?: boolean } = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';

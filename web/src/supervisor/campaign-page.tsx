@@ -13,6 +13,7 @@ import { navigate } from '../router.ts';
 import { webLink } from '../safe-link.ts';
 import { dialModeText, errorText, fill, groupText, outcomeText, waitReasonText } from '../value-texts.ts';
 import { CampaignState, CloseButton, Progress } from './campaigns-table.tsx';
+import { CampaignControlPanel } from './campaign-control-panel.tsx';
 import type { AttemptView, CampaignView, ContactView } from './types.ts';
 
 const PAGE = 100;
@@ -101,6 +102,7 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
         </div>
       </div>
       {failed}
+      <CampaignControlPanel campaign={c} onChanged={soon} />
       <div class="kpis six">
         <div class="kpi wide">
           <div class="kpi-label">{t('sup.progress')}</div>

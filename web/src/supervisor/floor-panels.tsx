@@ -3,6 +3,7 @@ import { duration } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
 import type { AgentView, LiveCallView } from './types.ts';
+import { AgentGroupSelect } from './agent-group-select.tsx';
 
 const AGENT_ORDER = ['talking', 'reserved', 'wrap-up', 'ready', 'paused', 'offline'];
 
@@ -75,6 +76,7 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
               <th>{t('sup.state')}</th>
               <th class="num">{t('sup.since')}</th>
               <th class="num">{t('sup.callsTaken')}</th>
+              <th>{t('sup.group')}</th>
             </tr>
           </thead>
           <tbody>
@@ -92,6 +94,9 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                 </td>
                 <td class="num">{duration(a.secondsInState + extra)}</td>
                 <td class="num">{a.callsTaken}</td>
+                <td>
+                  <AgentGroupSelect agentCode={a.agentcode} group={a.group} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -21,6 +21,16 @@ export interface CampaignView {
   };
   abandonRate: number;
   liveCalls: number;
+  /** A supervisor's pause and pacing override (null fields: the profile's value). */
+  control?: {
+    paused: boolean;
+    dialMode: string | null;
+    powerRatio: number | null;
+    abandonTarget: number | null;
+    updatedAt: string;
+    updatedBy: string;
+    profileDefaults: { dialMode: string; powerRatio: number; abandonTarget: number };
+  } | null;
 }
 
 export interface LiveCallView {
