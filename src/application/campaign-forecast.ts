@@ -39,7 +39,8 @@ export interface ForecastSettings {
 export interface ForecastDeps {
   store: Pick<Store, 'getCampaign' | 'countCampaign' | 'listContactsAfter' | 'listAttempts'>;
   clock: Clock;
-  profileOf(campaign: { typeId: number | null }): Profile;
+  /** The profile the campaign dials with now (a supervisor's pacing override included). */
+  profileOf(campaign: CampaignRecord): Profile;
   /** The agents on the floor now. */
   agents(): AgentStatus[];
   /** Predictive pacing's calibration in an agent group now (measured over predicted abandons), if paced. */

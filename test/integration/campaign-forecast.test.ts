@@ -50,7 +50,7 @@ describe('campaign forecast on the simulated floor', () => {
       const actualRest = actual.finishedAt! - madeAt;
       const forecastRest = f.finishAt! - madeAt;
       console.log(
-        `seed ${seed}: rest actual ${(actualRest / 60_000).toFixed(1)} min, forecast ${(forecastRest / 60_000).toFixed(1)} min; reached actual ${actual.reached}, forecast ${f.contactsReached}; abandon ${(f.abandonRate * 100).toFixed(2)} %; ${f.simulatedCalls} calls in ${f.computeMs} ms`,
+        `seed ${seed}: rest actual ${(actualRest / 60_000).toFixed(1)} min, forecast ${(forecastRest / 60_000).toFixed(1)} min; reached actual ${actual.reached}, forecast ${f.contactsReached}; abandon forecast ${(f.abandonRate * 100).toFixed(2)} %, actual ${(actual.abandonRate * 100).toFixed(2)} %; ${f.simulatedCalls} calls in ${f.computeMs} ms`,
       );
       expect(Math.abs(forecastRest - actualRest) / actualRest).toBeLessThanOrEqual(0.1);
       expect(Math.abs(f.contactsReached - actual.reached) / actual.reached).toBeLessThanOrEqual(0.1);

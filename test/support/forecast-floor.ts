@@ -57,6 +57,8 @@ export interface FloorOutcome {
   finishStatus: string | null;
   reached: number;
   contactTotal: number;
+  /** Abandoned over answered, over the whole run. */
+  abandonRate: number;
 }
 
 export async function runFloorCampaign(c: FloorCampaign, at: { progress: number; look: (floor: FloorView) => Promise<void> }): Promise<FloorOutcome> {
@@ -114,5 +116,7 @@ export async function runFloorCampaign(c: FloorCampaign, at: { progress: number;
   const campaign = (await store.getCampaign(7))!;
   const counts = await store.countCampaign(7);
   await engine.stop();
-  return { finishedAt: campaign.finishedAt, finishStatus: campaign.finishStatus, reached: counts.contactsAnswered, contactTotal: counts.contactTotal };
+  const abandoned = counts.attemptsByStatus.ABANDONED ?? 0;
+  const answered = abandoned + (counts.attemptsByStatus.ANSWERED ?? 0);
+  return { finishedAt: campaign.finishedAt, finishStatus: campaign.finishStatus, reached: counts.contactsAnswered, contactTotal: counts.contactTotal, abandonRate: answered > 0 ? abandoned / answered : 0 };
 }
