@@ -14,7 +14,6 @@ import { recordWrapUps } from './application/wrap-up-recorder.ts';
 import { systemClock } from './clock/system-clock.ts';
 import type { Config } from './config/config.ts';
 import { profileForType } from './domain/profile.ts';
-import { withOverride } from './domain/campaign-control.ts';
 import type { DialPolicy } from './engine/dial-policy.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { createPacing } from './engine/pacing/create-pacing.ts';
@@ -54,6 +53,8 @@ import { openSqlDatabase } from './store/sql-store.ts';
 import { dispositionRepository } from './store/disposition-repository.ts';
 import { campaignControlRepository } from './store/campaign-control-repository.ts';
 import { registerCampaignControlRoutes } from './http/campaign-control-routes.ts';
+import { registerDispositionSettingsRoutes } from './http/disposition-settings-routes.ts';
+import { dispositionSettingsRepository } from './store/disposition-settings-repository.ts';
 import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
@@ -188,6 +189,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
 
   pacing.observe(engine.events);
+  // Supervisors' disposition codes per profile, over the config file's (migration 013).
+  const dispositionSettings = dispositionSettingsRepository(db);
+  const storedDispositions = await dispositionSettings.loadAll();
+  for (const s of storedDispositions) engine.dispositions.setOverride(s.profile, s.settings);
   // Wrap-up times for reports, kept with the call each one followed.
   recordWrapUps(engine.events, reportRepository(db), logger);
   const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth });
@@ -199,7 +204,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const forecaster = createCampaignForecaster({
     store,
     clock,
-    profileOf: (c) => withOverride(profileOf(c), engine.controls.override(c.id)),
+    profileOf,
     agents: () => engine.agents(),
     pacingCalibration: (group) => pacing.snapshot().find((g) => g.group === group)?.calibration ?? null,
     settings: {
@@ -254,6 +259,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     extensions: [
       web.register,
       (server) => registerPacingRoutes(server, { pacing, auth: operatorAuth, timeZone: config.timeZone }),
+      (server) =>
+        registerDispositionSettingsRoutes(server, { auth: operatorAuth, repository: dispositionSettings, profiles, engine: engine.dispositions, clock, timeZone: config.timeZone, stored: storedDispositions }),
       (server) => registerCampaignControlRoutes(server, { controls: engine.controls, store, auth: operatorAuth, timeZone: config.timeZone, profileOf }),
       (server) => registerComplianceRoutes(server, { auth: operatorAuth, dnc, manualCalls, store, clock, timeZone: config.timeZone, status: complianceStatus }),
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),

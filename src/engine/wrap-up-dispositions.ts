@@ -51,6 +51,8 @@ const MAX_CALLBACK_NOTE = 500;
 
 export class WrapUpDispositions {
   private awaiting = new Map<string, Awaiting>();
+  /** Codes supervisors set per profile (by name), over the configuration's. */
+  private overrides = new Map<string, DispositionSettings>();
 
   constructor(
     private ctx: EngineContext,
@@ -86,7 +88,13 @@ export class WrapUpDispositions {
 
   /** A profile's codes: the supervisor's settings stored for it, else the configuration's. */
   settingsOf(profile: Profile): DispositionSettings {
-    return dispositionsOf(profile);
+    return this.overrides.get(profile.name) ?? dispositionsOf(profile);
+  }
+
+  /** A supervisor's codes for a profile (null: back to the configuration's); new wrap-ups use them at once. */
+  setOverride(profileName: string, settings: DispositionSettings | null): void {
+    if (settings) this.overrides.set(profileName, settings);
+    else this.overrides.delete(profileName);
   }
 
   /** Whether a call of this campaign still awaits its disposition (its finish waits). */

@@ -683,3 +683,50 @@ export const forecastSchemas = {
     description: 'See docs/web-ui.md (Forecast) for what it assumes and its limits. Answers are kept for 30 s per campaign and head count.',
   }),
 };
+
+// ---- Disposition codes per profile (/ops/profiles/{name}/dispositions) ----
+
+const DispositionCodeSchema = Type.Object({
+  code: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$', description: 'Stored with the attempt; unique in the profile' }),
+  label: Type.Object({ vi: Type.String({ minLength: 1, maxLength: 60 }), en: Type.String({ minLength: 1, maxLength: 60 }) }),
+  effect: Type.Union(['final', 'retry', 'callback', 'dnc', 'wrong-number'].map((s) => Type.Literal(s))),
+  success: Type.Optional(Type.Boolean({ description: 'A final code that counts as a success on the supervisor views', default: false })),
+});
+const DispositionSettingsSchema = Type.Object({
+  required: Type.Boolean({ description: 'An agent must give a code before leaving wrap-up (the wrap-up limit still ends it)' }),
+  codes: Type.Array(DispositionCodeSchema, { minItems: 1, maxItems: 9, description: 'In desk order: number keys 1–9 pick them' }),
+});
+const ProfileDispositions = Type.Object({
+  profile: Type.String(),
+  typeIds: Type.Array(Type.Integer()),
+  source: Type.Union([Type.Literal('stored'), Type.Literal('config')], { description: 'stored: set by a supervisor, over the config file' }),
+  updatedAt: Nullable(Datetime),
+  updatedBy: Nullable(Type.String()),
+  settings: DispositionSettingsSchema,
+});
+const ProfileNameParams = Type.Object({ name: Type.String({ description: 'Profile name (default for the default profile)' }) });
+
+export const dispositionSettingsSchemas = {
+  list: ops('Every profile with its disposition codes (stored by a supervisor, or from the config file)', ['Dispositions'], {
+    response: { 200: Type.Object({ profiles: Type.Array(ProfileDispositions) }) },
+  }),
+  get: ops("One profile's disposition codes", ['Dispositions'], { params: ProfileNameParams, response: { 200: ProfileDispositions, 404: opsError('No such profile') } }),
+  put: ops("Set a profile's disposition codes (over the config file's); new wrap-ups use them at once; audited", ['Dispositions'], {
+    params: ProfileNameParams,
+    body: DispositionSettingsSchema,
+    response: { 200: ProfileDispositions, 400: opsError('Invalid codes (nothing changed)'), 404: opsError('No such profile') },
+  }),
+  remove: ops("Back to the config file's codes for a profile; audited", ['Dispositions'], {
+    params: ProfileNameParams,
+    response: { 200: ProfileDispositions, 404: opsError('No such profile') },
+  }),
+  audit: ops("Changes to a profile's codes, newest first (before/after null: the config file's codes)", ['Dispositions'], {
+    params: ProfileNameParams,
+    response: {
+      200: Type.Object({
+        audit: Type.Array(Type.Object({ id: Type.Integer(), at: Datetime, actor: Type.String(), before: Nullable(DispositionSettingsSchema), after: Nullable(DispositionSettingsSchema) })),
+      }),
+      404: opsError('No such profile'),
+    },
+  }),
+};

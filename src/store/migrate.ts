@@ -13,6 +13,7 @@ import { attemptWrapUpMigration } from './migrations/009-attempt-wrapup.ts';
 import { reportCodesMigration } from './migrations/010-report-codes.ts';
 import { kioskLinksMigration } from './migrations/012-kiosk-links.ts';
 import { campaignControlMigration } from './migrations/011-campaign-control.ts';
+import { dispositionSettingsMigration } from './migrations/013-disposition-settings.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -28,6 +29,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '010-report-codes': reportCodesMigration(),
     '012-kiosk-links': kioskLinksMigration(dialect),
     '011-campaign-control': campaignControlMigration(dialect),
+    '013-disposition-settings': dispositionSettingsMigration(dialect),
   };
 }
 
