@@ -20,6 +20,9 @@ export interface WallboardFigures {
   agentsBy: Record<(typeof AGENT_STATES)[number], number>;
   calls: { total: number; ringing: number; talking: number; waiting: number };
   answerRate: number | null;
+  /** Of the calls with an outcome (dialled), those a person picked up (answer-rate.ts). */
+  answered: number;
+  dialled: number;
   abandonRate: number | null;
   /** The lowest abandon target of the active campaigns (null: none set). */
   abandonCap: number | null;
@@ -47,7 +50,7 @@ export function wallboardFigures(s: WallboardSnapshot): WallboardFigures {
       talking: s.calls.filter((c) => c.state === 'connected').length,
       waiting: s.calls.filter((c) => c.state === 'waiting-for-agent').length,
     },
-    answerRate: answerRate(s.campaigns, s.calls).rate,
+    ...(({ rate, answered, dialled }) => ({ answerRate: rate, answered, dialled }))(answerRate(s.campaigns, s.calls)),
     abandonRate,
     abandonCap,
     overCap: abandonRate !== null && abandonCap !== null && abandonRate > abandonCap,

@@ -159,7 +159,9 @@ export function WallboardPage(props: { token: string | null; timeZone: string })
                 ))}
               </span>
             </Tile>
-            <Tile label={t('wb.answerRate')} value={percent(f.answerRate)} testid="wb-answer-rate" />
+            <Tile label={t('wb.answerRate')} value={percent(f.answerRate)} testid="wb-answer-rate">
+              {fill(t('wb.answerDetail'), { answered: f.answered, dialled: f.dialled })}
+            </Tile>
             <Tile label={t('wb.abandonRate')} value={percent(f.abandonRate)} warn={f.overCap} testid="wb-abandon">
               {f.abandonCap === null ? t('wb.noCap') : fill(t('wb.cap'), { cap: percent(f.abandonCap) })}
               {f.overCap && <strong class="wb-over"> · {t('wb.overCap')}</strong>}
@@ -176,7 +178,7 @@ export function WallboardPage(props: { token: string | null; timeZone: string })
             {f.agentsOnline === 0 ? (
               <p class="wb-wait">{t('wb.noAgents')}</p>
             ) : (
-              <ul class="wb-agent-grid" data-testid="wb-agent-list">
+              <ul class={`wb-agent-grid ${f.agentsOnline > 24 ? 'dense' : ''}`} data-testid="wb-agent-list">
                 {snapshot.data.agents
                   .filter((a) => a.state !== 'offline')
                   .map((a) => {
