@@ -66,6 +66,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   }),
   remote({ name: 'demo-campaign', usage: '[--limit 20] [--campaign-id <id>]', summary: 'send a demo campaign whose window starts now (contact pages on CCS_CRM_URL)', options: ['limit', 'campaign-id'], args: [0, 0] }),
   remote({ name: 'close', usage: '<campaignid>', summary: 'close a campaign (as the contract\'s closeCampaign)', args: [1, 1] }),
+  remote({ name: 'pause', usage: '<campaignid>', summary: 'pause a campaign: no new calls, calls in progress end normally, its endtime still applies', args: [1, 1] }),
+  remote({ name: 'resume', usage: '<campaignid>', summary: 'resume a paused campaign', args: [1, 1] }),
   remote({ name: 'status', usage: '[campaignid] [--state running,scheduled,…]', summary: 'campaigns with their counts, or one campaign and its live calls', options: ['state', 'limit'], args: [0, 1] }),
   remote({ name: 'contacts', usage: '<campaignid> [--state pending|dialing|final] [--limit 1000]', summary: 'contacts of a campaign with their state and attempts', options: ['state', 'limit'], args: [1, 1] }),
   remote({ name: 'attempts', usage: '<campaignid> [--contact <id>] [--limit 1000]', summary: 'call attempts of a campaign, newest first', options: ['contact', 'limit'], args: [1, 1] }),

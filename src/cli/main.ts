@@ -19,6 +19,8 @@ const REMOTE_RUNNERS: Record<string, () => Promise<Runner>> = {
   send: async () => (await campaign()).send,
   'demo-campaign': async () => (await campaign()).demoCampaign,
   close: async () => (await campaign()).close,
+  pause: async () => (await import('./commands/control-commands.ts')).pause,
+  resume: async () => (await import('./commands/control-commands.ts')).resume,
   status: async () => (await campaign()).status,
   contacts: async () => (await campaign()).contacts,
   attempts: async () => (await campaign()).attempts,
