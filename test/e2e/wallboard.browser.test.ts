@@ -22,8 +22,8 @@ const numbers = Array.from({ length: 400 }, (_, i) => `0913${String(100000 + i *
 const shown = (page: Page) =>
   page.evaluate(() =>
     JSON.stringify({
-      tiles: [...document.querySelectorAll('[data-testid$="-value"]')].map((e) => e.textContent),
-      agents: [...document.querySelectorAll('[data-testid=wb-agent]')].map((e) => `${e.getAttribute('data-agent')}=${e.getAttribute('data-state')}`),
+      tiles: Array.from(document.querySelectorAll('[data-testid$="-value"]')).map((e) => e.textContent),
+      agents: Array.from(document.querySelectorAll('[data-testid=wb-agent]')).map((e) => `${e.getAttribute('data-agent')}=${e.getAttribute('data-state')}`),
     }),
   );
 
@@ -97,7 +97,7 @@ describe.runIf(chromiumAvailable())('wallboard on a TV through a kiosk link', ()
     await tv.setViewportSize({ width: 1280, height: 720 });
     const fit = await tv.evaluate(() => ({
       scroll: document.documentElement.scrollHeight <= window.innerHeight && document.documentElement.scrollWidth <= window.innerWidth,
-      tiles: [...document.querySelectorAll('.wb-tile')].every((e) => e.getBoundingClientRect().bottom <= window.innerHeight && e.getBoundingClientRect().right <= window.innerWidth),
+      tiles: Array.from(document.querySelectorAll('.wb-tile')).every((e) => e.getBoundingClientRect().bottom <= window.innerHeight && e.getBoundingClientRect().right <= window.innerWidth),
       valuePx: parseFloat(getComputedStyle(document.querySelector('.wb-value')!).fontSize),
     }));
     expect(fit).toMatchObject({ scroll: true, tiles: true });
