@@ -156,6 +156,11 @@ export function registerWallboardRoutes(app: FastifyInstance, deps: WallboardRou
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    // A supervisor's stream lasts as long as the session (sign-out ends it within 2 s).
+    const sessionLive = () => {
+      const role = deps.auth.sessionRole?.(request) ?? null;
+      return role === 'supervisor' || role === 'admin';
+    };
     const remove = deps.wallboard.add(linkId, {
       write(text) {
         if (raw.destroyed || raw.writableEnded) return false;
@@ -165,7 +170,7 @@ export function registerWallboardRoutes(app: FastifyInstance, deps: WallboardRou
       close() {
         if (!raw.writableEnded) raw.end();
       },
-    });
+    }, linkId === null ? sessionLive : undefined);
     request.raw.on('close', remove);
   });
 }

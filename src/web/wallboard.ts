@@ -7,7 +7,7 @@
  *
  * Streams opened with a kiosk link are tied to that link: revoking it ends them at once (a
  * `revoked` event, then the end of the stream), and each 2 s pass also ends the streams of
- * links revoked elsewhere (another process, the database).
+ * links revoked elsewhere (another process, the database) and of sessions that ended.
  */
 import type { OperatorViews } from '../application/operator-views.ts';
 import type { KioskLinkRecords } from '../auth/kiosk-links.ts';
@@ -83,6 +83,8 @@ interface Screen {
   /** The kiosk link it was opened with; null: a signed-in supervisor. */
   linkId: number | null;
   sink: WallboardSink;
+  /** Whether the viewer may still watch (a supervisor's session still signed in). */
+  allowed: () => boolean;
 }
 
 export function createWallboard(deps: WallboardDeps) {
@@ -105,7 +107,8 @@ export function createWallboard(deps: WallboardDeps) {
 
   const push = async () => {
     if (screens.size === 0) return;
-    // Links revoked by another process end their streams here.
+    // Sessions that ended (signed out, expired) stop watching; so do links revoked by another process.
+    for (const s of [...screens]) if (!s.allowed()) drop(s);
     if ([...screens].some((s) => s.linkId !== null)) {
       const live = new Set(await deps.links.activeIds().catch(() => null) ?? [...screens].map((s) => s.linkId));
       for (const s of [...screens]) if (s.linkId !== null && !live.has(s.linkId)) endLink(s.linkId);
@@ -138,8 +141,8 @@ export function createWallboard(deps: WallboardDeps) {
       tick();
     },
     /** Adds a screen and sends it the floor at once; returns the function that removes it. */
-    add(linkId: number | null, sink: WallboardSink): () => void {
-      const screen = { linkId, sink };
+    add(linkId: number | null, sink: WallboardSink, allowed: () => boolean = () => true): () => void {
+      const screen = { linkId, sink, allowed };
       screens.add(screen);
       send(screen, `retry: 3000\ndata: ${JSON.stringify({ type: 'hello' })}\n\n`);
       void wallboardSnapshot(deps).then(

@@ -3,8 +3,8 @@
  * data routes, nothing else. With the token (in `k`, as a bearer token or a cookie) the operator
  * API, the desk API, the supervisor's data and the live-update stream all answer 401 and the
  * supervisor pages send to the sign-in page. Only supervisors and admins create or revoke links
- * (an agent gets 403 and sees no wallboard), and a state-changing request without the CSRF
- * token changes nothing.
+ * (an agent gets 403 and sees no wallboard), a state-changing request without the CSRF
+ * token changes nothing, and a supervisor's wallboard stream ends when the session does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
@@ -30,6 +30,7 @@ describe('kiosk link access rules', () => {
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken } = (await response.json()) as { csrfToken: string };
     return {
+      cookie,
       get: (path: string) => fetch(`${ccs.url}${path}`, { headers: { cookie }, redirect: 'manual' }),
       post: (path: string, body: unknown = {}, csrf = csrfToken) =>
         fetch(`${ccs.url}${path}`, { method: 'POST', headers: { cookie, origin: ccs.url, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -69,6 +70,24 @@ describe('kiosk link access rules', () => {
     expect(session.user).toBeNull();
     // Still live: none of that revoked or spent it.
     expect((await get(`/ui/wallboard?k=${token}`)).status).toBe(200);
+  });
+
+  it("a supervisor's wallboard stream ends after signing out", async () => {
+    const boss = await signIn('supervisor');
+    const stream = await fetch(`${ccs.url}/ui/wallboard/events`, { headers: { cookie: boss.cookie } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('hello');
+    expect((await boss.post('/ui/logout')).status).toBe(200);
+    // Bounded: the stream ends at the next 2 s pass; a stream that stays open fails the test here.
+    const ended = await Promise.race([
+      (async () => {
+        for (;;) if ((await reader.read()).done) return true;
+      })(),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000)),
+    ]);
+    expect(ended).toBe(true);
+    expect((await boss.get('/ui/wallboard')).status).toBe(401);
   });
 
   it('only supervisors and admins manage links; an agent sees no wallboard', async () => {

@@ -60,7 +60,7 @@ describe('wallboard snapshot', () => {
     expect(snapshot.crm).toEqual({ pending: 5, dead: 1, oldestPendingAgeSeconds: 30 });
   });
 
-  it('reaches every screen on a floor change and every 2 s; a revoked link ends only its screens, told first', async () => {
+  it('reaches every screen on a floor change and every 2 s; a revoked link ends only its screens, told first; the screen of a supervisor who signed out ends', async () => {
     const f = floor();
     let active = [1, 2];
     const links = { activeIds: async () => active } as unknown as KioskLinkRecords;
@@ -69,9 +69,12 @@ describe('wallboard snapshot', () => {
     const tv1 = sink();
     const tv2 = sink();
     const boss = sink();
+    const gone = sink();
+    let signedIn = true;
     board.add(1, tv1);
     board.add(2, tv2);
     board.add(null, boss);
+    board.add(null, gone, () => signedIn);
     await f.clock.advanceBy(0);
     for (const s of [tv1, tv2, boss]) expect(s.text).toContain('"type":"wallboard"');
 
@@ -86,11 +89,13 @@ describe('wallboard snapshot', () => {
     expect(board.screensOf(1)).toBe(0);
     expect(tv2.closed).toBe(false);
 
-    // Revoked elsewhere (another process): the next 2 s pass ends it.
+    // Revoked elsewhere (another process), or the supervisor signed out: the next 2 s pass ends it.
     active = [];
+    signedIn = false;
     await f.clock.advanceBy(2000);
     expect(tv2.text).toContain('event: revoked');
     expect(tv2.closed).toBe(true);
+    expect(gone.closed).toBe(true);
     expect(boss.closed).toBe(false);
     board.close();
     expect(boss.closed).toBe(true);
