@@ -7,6 +7,7 @@
  * token changes nothing, and a supervisor's wallboard stream ends when the session does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild } from '../e2e/support/browser.ts';
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
 import { startUiService, type UiService } from '../e2e/support/ui-service.ts';
 
@@ -15,9 +16,11 @@ describe('kiosk link access rules', () => {
   let ccs: UiService;
 
   beforeAll(async () => {
+    // The pages answer 503 until the bundle is built.
+    await ensureWebBuild();
     crm = await startFakeCrm();
     ccs = await startUiService({ crmUrl: crm.url, env: { CCS_OPERATOR_TOKEN: 'ops-token' } });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await ccs?.close();
