@@ -36,6 +36,9 @@ export function AgentGroupSelect(props: { agentCode: string; group: string; onCh
       <select
         value={props.group}
         disabled={busy}
+        class="small"
+        // Narrow: the agents table must fit its card (the option names are long in Vietnamese).
+        style={{ maxWidth: '8rem', fontSize: '0.8em' }}
         aria-label={fill(t('ctl.agentGroup'), { agent: props.agentCode })}
         onChange={(e) => void move((e.target as HTMLSelectElement).value)}
         data-testid={`agent-group-${props.agentCode}`}

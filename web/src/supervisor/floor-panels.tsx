@@ -76,7 +76,6 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
               <th>{t('sup.state')}</th>
               <th class="num">{t('sup.since')}</th>
               <th class="num">{t('sup.callsTaken')}</th>
-              <th>{t('sup.group')}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,6 +86,9 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                   <span class="sub muted">
                     {t('sup.station')} {a.station_id}
                   </span>
+                  <span class="sub">
+                    <AgentGroupSelect agentCode={a.agentcode} group={a.group} />
+                  </span>
                 </td>
                 <td>
                   <span class={`pill st-${a.state}`}>{t(`state.${a.state}`, a.state)}</span>
@@ -94,9 +96,6 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                 </td>
                 <td class="num">{duration(a.secondsInState + extra)}</td>
                 <td class="num">{a.callsTaken}</td>
-                <td>
-                  <AgentGroupSelect agentCode={a.agentcode} group={a.group} />
-                </td>
               </tr>
             ))}
           </tbody>
