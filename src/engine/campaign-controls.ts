@@ -91,6 +91,7 @@ export class CampaignControls {
     else this.remember(audit);
     this.moveInMemory(agentCode, group);
     this.ctx.log({ agentCode }).info({ from: current, to: group, actor }, 'agent moved to another group');
+    this.ctx.events.emit('agent:group', { agentCode, group, at });
     this.changed();
     return { ok: true, changed: true, value: { agentCode, group } };
   }
@@ -126,6 +127,7 @@ export class CampaignControls {
       else this.remember(audit);
       this.controls.set(campaignId, after);
       this.ctx.log({ campaignId }).info({ action, before: fields(before), after: fields(after), actor }, 'campaign control changed');
+      this.ctx.events.emit('campaign:control', { campaignId, action, at: now });
       this.changed();
       return { ok: true, changed: true, value: after };
     });

@@ -11,6 +11,10 @@ export interface EngineEventMap {
   'campaign:started': { campaignId: number; at: number };
   'campaign:stopping': { campaignId: number; status: FinishStatus; at: number };
   'campaign:finished': { campaignId: number; status: FinishStatus; at: number };
+  /** A supervisor paused, resumed or re-paced the campaign (campaign-controls.ts). */
+  'campaign:control': { campaignId: number; action: string; at: number };
+  /** A supervisor moved the agent to another group. */
+  'agent:group': { agentCode: string; group: string; at: number };
   'call:placed': { callId: string; campaignId: number; contactId: number; attemptNo: number; at: number };
   /** The driver refused the leg: nothing was dialled, the attempt was given back (no `call:ended` follows). */
   'call:not-placed': { callId: string; campaignId: number; contactId: number; reason: string; at: number };

@@ -52,6 +52,8 @@ const FORWARDED: (keyof EngineEventMap)[] = [
   'campaign:started',
   'campaign:stopping',
   'campaign:finished',
+  'campaign:control',
+  'agent:group',
   'call:placed',
   'call:ringing',
   'call:answered',
