@@ -32,6 +32,10 @@ export class CampaignControls {
   ) {
     ctx.pacingOverride = (campaignId) => this.controls.get(campaignId);
     ctx.campaignPaused = (campaignId) => this.isPaused(campaignId);
+    ctx.pacingOverrideAt = (campaignId) => {
+      const c = this.controls.get(campaignId);
+      return c && (c.dialMode !== null || c.powerRatio !== null || c.abandonTarget !== null) ? c.updatedAt : null;
+    };
   }
 
   /** Start-up: the stored pauses, overrides and agents' groups (before any dial pass). */

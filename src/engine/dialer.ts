@@ -171,8 +171,11 @@ export class Dialer {
       if (previews.length > 0) await this.offerPreviews(group, previews, now);
       const slots = all.filter((s) => s.profile.dialMode !== 'preview');
       if (slots.length === 0) continue;
-      const pacer = pacers[slots[0]!.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
-      let want = pacer.callsToPlace(this.snapshot(group, now, slots), slots[0]!.profile);
+      // The group's agents are paced as one: by the pacing a supervisor set last on one of its
+      // campaigns, else by the first campaign's profile.
+      const lead = this.pacingLead(slots);
+      const pacer = pacers[lead.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
+      let want = pacer.callsToPlace(this.snapshot(group, now, slots), lead.profile);
       const recheck = pacer.recheckAt?.(group, now) ?? null;
       if (recheck !== null) nextWake = Math.min(nextWake, Math.max(recheck, now + 1));
       while (want > 0) {
@@ -299,6 +302,19 @@ export class Dialer {
       if (campaign && this.ctx.profileOf(campaign).name === profileName) n++;
     }
     return n;
+  }
+
+  private pacingLead(slots: CampaignSlot[]): CampaignSlot {
+    let lead = slots[0]!;
+    let at = -Infinity;
+    for (const s of slots) {
+      const changedAt = this.ctx.pacingOverrideAt(s.campaign.id);
+      if (changedAt !== null && changedAt > at) {
+        lead = s;
+        at = changedAt;
+      }
+    }
+    return lead;
   }
 
   /** The campaign of the group with the fewest calls up (counting this pass), that still has candidates. */

@@ -75,6 +75,8 @@ export class EngineContext {
   private moved = new Map<string, string>();
   /** A running campaign's pacing override, on top of its profile (campaign-controls.ts). */
   pacingOverride: (campaignId: number) => PacingOverride | undefined = () => undefined;
+  /** When a supervisor last set a pacing override on the campaign (null: none in force). */
+  pacingOverrideAt: (campaignId: number) => number | null = () => null;
   /** Whether a supervisor paused the campaign: the dialer places no new leg for it. */
   campaignPaused: (campaignId: number) => boolean = () => false;
 

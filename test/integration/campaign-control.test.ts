@@ -117,6 +117,23 @@ describe.each(DIALECTS)('campaign control, on %s', (dialect) => {
     });
   });
 
+  it('campaigns sharing an agent group are paced by the override a supervisor set last on one of them', async () => {
+    const h = await start({ sim: { agents: 4 }, fallback: ringsForever, defaultProfile: { ringTimeoutSeconds: 120 } });
+    await h.sendCampaign({ id: 8, startsAt: T0, endsAt: T0 + 60 * MINUTE, contacts: contactsFor(phoneNumbers(50, 800)) });
+    await h.sendCampaign({ id: 9, startsAt: T0, endsAt: T0 + 60 * MINUTE, contacts: contactsFor(phoneNumbers(50, 1000)) });
+    await h.clock.advanceBy(10 * SECOND);
+    const legs = () => h.placedFor(8).length + h.placedFor(9).length;
+    expect(legs()).toBe(4);
+    // The second campaign (not the group's first) gets power ×2: the group's 4 agents get 8 legs.
+    await h.engine.controls.setPacing(9, { dialMode: 'power', powerRatio: 2 }, 'sup1');
+    await h.clock.advanceBy(2 * SECOND);
+    expect(legs()).toBe(8);
+    // Back to the profile: progressive again, no new leg while 8 ring.
+    await h.engine.controls.setPacing(9, { dialMode: null, powerRatio: null }, 'sup1');
+    await h.clock.advanceBy(5 * SECOND);
+    expect(legs()).toBe(8);
+  });
+
   it('an agent moved to another group takes that group’s calls only, and keeps the group across a restart', async () => {
     const profiles = [{ name: 'sales', typeIds: [2], agentGroup: 'sales' }];
     const h = await start({ sim: { agents: 2, wrapUpSeconds: 5 }, fallback: answers(5, 60), profiles });
