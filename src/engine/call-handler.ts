@@ -42,6 +42,8 @@ export class CallHandler {
   private wrapTimers = new Map<string, { cancel(): void }>();
   /** Calls over whose outcome and update wait for their recording: they hold their campaign's finish. */
   private endsPending = new Map<string, { campaignId: number; written: Promise<void> }>();
+  /** Ends the waits for recordings (a stop): each call's outcome is then written without its link. */
+  private recordingWaits = new Set<() => void>();
 
   constructor(
     private ctx: EngineContext,
@@ -297,16 +299,37 @@ export class CallHandler {
   /** The recording's outcome, or a failure once the safety bound has passed. */
   private boundedRecording(callId: string, later: Promise<RecordingOutcome>): Promise<RecordingOutcome> {
     let timer: { cancel(): void } | undefined;
+    let abandon: () => void = () => {};
     const limit = new Promise<RecordingOutcome>((resolve) => {
       timer = this.ctx.deps.clock.setTimer(RECORDING_WAIT_LIMIT_MS, () => resolve({ status: 'failed', reason: 'recording not stored in time' }));
+      abandon = () => resolve({ status: 'failed', reason: 'the service stopped before the recording was stored' });
     });
+    this.recordingWaits.add(abandon);
     const outcome = later.catch((error): RecordingOutcome => ({ status: 'failed', reason: String((error as Error)?.message ?? error) }));
-    return Promise.race([outcome, limit]).finally(() => timer?.cancel());
+    return Promise.race([outcome, limit]).finally(() => {
+      timer?.cancel();
+      this.recordingWaits.delete(abandon);
+    });
+  }
+
+  /** Resolves once no call's outcome waits for its recording. */
+  async endsWritten(): Promise<void> {
+    for (let i = 0; i < 10_000 && this.endsPending.size > 0; i++) await Promise.all([...this.endsPending.values()].map((p) => p.written));
+  }
+
+  /** Stops waiting for recordings still being stored (a stop past its grace). */
+  abandonRecordingWaits(): void {
+    for (const abandon of [...this.recordingWaits]) abandon();
   }
 
   /** Resolves once the outcome of a call whose recording was pending is written (undefined: none pending). */
   endWritten(callId: string): Promise<void> | undefined {
     return this.endsPending.get(callId)?.written;
+  }
+
+  /** Whether any call's outcome still waits for its recording. */
+  holdsAnyEnd(): boolean {
+    return this.endsPending.size > 0;
   }
 
   /** Whether a call of this campaign still waits for its recording before its outcome is written. */
@@ -416,6 +439,7 @@ export class CallHandler {
   }
 
   stop(): void {
+    this.abandonRecordingWaits();
     for (const t of this.wrapTimers.values()) t.cancel();
     this.wrapTimers.clear();
   }

@@ -120,20 +120,26 @@ export function createEngine(input: EngineDeps): Engine {
       call.hangupRequested = true;
       deps.telephony.hangup(call.callId).catch((error) => ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
     }
-    if (ctx.live.size > 0) {
+    if (ctx.live.size > 0 || calls.holdsAnyEnd()) {
       deps.logger.info({ calls: ctx.live.size, graceSeconds: graceMs / 1000 }, 'stopping: waiting for the calls in progress to end');
       await new Promise<void>((resolve) => {
+        let over = false;
         const timer = deps.clock.setTimer(graceMs, done);
-        const off = ctx.events.on('call:ended', () => {
-          if (ctx.live.size === 0) done();
-        });
+        // Calls over whose recording is still being stored count too: their outcome is written once it is.
+        const check = () => void (ctx.live.size === 0 && calls.endsWritten().then(done));
+        const off = ctx.events.on('call:ended', check);
+        check();
         function done() {
+          if (over) return;
+          over = true;
           timer.cancel();
           off();
           resolve();
         }
       });
     }
+    // Past the grace a recording still being retried is given up: its call's outcome is written without the link.
+    calls.abandonRecordingWaits();
     await ctx.queue.idle();
     if (ctx.live.size > 0) deps.logger.warn({ calls: ctx.live.size }, 'stopping with calls still up: their attempts stay open and are adopted at the next start');
   }
