@@ -14,6 +14,7 @@ import { recordWrapUps } from './application/wrap-up-recorder.ts';
 import { systemClock } from './clock/system-clock.ts';
 import type { Config } from './config/config.ts';
 import { profileForType } from './domain/profile.ts';
+import { withOverride } from './domain/campaign-control.ts';
 import type { DialPolicy } from './engine/dial-policy.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { createPacing } from './engine/pacing/create-pacing.ts';
@@ -204,7 +205,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const forecaster = createCampaignForecaster({
     store,
     clock,
-    profileOf,
+    profileOf: (c) => withOverride(profileOf(c), engine.controls.override(c.id)),
     agents: () => engine.agents(),
     pacingCalibration: (group) => pacing.snapshot().find((g) => g.group === group)?.calibration ?? null,
     settings: {
