@@ -1,7 +1,7 @@
 /**
  * A supervisor edits a profile's disposition codes on the dashboard's Dispositions page (in a
  * real browser, against the real service): adds a code with both labels, its effect and the
- * success flag, makes a code required and saves; an agent's next wrap-up shows the new code,
+ * success flag, moves it up, makes a code required and saves; an agent's next wrap-up shows the new code,
  * will not go ready before a code is given, and stores the code picked. The page passes axe-core
  * in Vietnamese and English, and its client checks refuse a duplicate code before any request.
  */
@@ -57,10 +57,17 @@ describe.runIf(chromiumAvailable())('disposition codes edited by a supervisor', 
     await supervisor.selectOption(`${card} [data-testid=dset-effect-${last}]`, 'final');
     await supervisor.check(`${card} [data-testid=dset-success-${last}]`);
     await supervisor.check(`${card} [data-testid=dset-required]`);
+    // Reordered: the new code moves up one place (its number key with it).
+    await supervisor.click(`${card} button[aria-label="Lên trên ${last + 1}"]`);
+    expect(await supervisor.inputValue(`${card} [data-testid=dset-code-${last - 1}]`)).toBe('promise-to-pay');
     expect(await seriousA11yViolations(supervisor)).toEqual([]);
     await supervisor.click(`${card} [data-testid=dset-save]`);
     await supervisor.waitForSelector(`${card} [data-testid=dset-saved]`);
     expect(await supervisor.textContent(`${card} [data-testid=dset-source]`)).toContain('supervisor');
+    const stored = await supervisor.evaluate(() => fetch('/ops/profiles/default/dispositions').then((r) => r.json()));
+    expect(stored.settings.required).toBe(true);
+    expect(stored.settings.codes).toHaveLength(before + 1);
+    expect(stored.settings.codes[before - 1]).toEqual({ code: 'promise-to-pay', label: { vi: 'Hứa thanh toán', en: 'Promise to pay' }, effect: 'final', success: true });
     await supervisor.click('[data-testid=lang-en]');
     await supervisor.waitForSelector('text=Call outcome codes per profile');
     expect(await seriousA11yViolations(supervisor)).toEqual([]);

@@ -122,11 +122,11 @@ function ProfileEditor(props: { view: ProfileView; onSaved(view: ProfileView): v
           {view.source === 'stored' ? fill(t('dset.stored'), { by: view.updatedBy ?? '', at: view.updatedAt ?? '' }) : t('dset.fromConfig')}
         </span>
       </div>
-      <label class="row gap">
+      <label style={{ flexDirection: 'row', alignItems: 'center', gap: '8px' }}>
         <input type="checkbox" style={{ width: 'auto' }} checked={draft.required} onChange={(e) => edit({ ...draft, required: (e.target as HTMLInputElement).checked })} data-testid="dset-required" />
         {t('dset.required')}
       </label>
-      <div style={{ overflowX: 'auto' }}>
+      <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={fill(t('dset.profile'), { name: view.profile })}>
         <table>
           <caption class="sr-only">{fill(t('dset.profile'), { name: view.profile })}</caption>
           <thead>
@@ -147,13 +147,13 @@ function ProfileEditor(props: { view: ProfileView; onSaved(view: ProfileView): v
               <tr key={i} data-testid={`dset-row-${i}`}>
                 <td>{i + 1}</td>
                 <td>
-                  <input aria-label={`${t('dset.code')} ${i + 1}`} value={c.code} onInput={(e) => setCode(i, { code: (e.target as HTMLInputElement).value.trim() })} data-testid={`dset-code-${i}`} size={14} />
+                  <input aria-label={`${t('dset.code')} ${i + 1}`} value={c.code} onInput={(e) => setCode(i, { code: (e.target as HTMLInputElement).value.trim() })} data-testid={`dset-code-${i}`} style={{ minWidth: '9em' }} />
                 </td>
                 <td>
-                  <input aria-label={`${t('dset.labelVi')} ${i + 1}`} value={c.label.vi} onInput={(e) => setCode(i, { label: { ...c.label, vi: (e.target as HTMLInputElement).value } })} data-testid={`dset-vi-${i}`} />
+                  <input aria-label={`${t('dset.labelVi')} ${i + 1}`} value={c.label.vi} onInput={(e) => setCode(i, { label: { ...c.label, vi: (e.target as HTMLInputElement).value } })} data-testid={`dset-vi-${i}`} style={{ minWidth: '11em' }} />
                 </td>
                 <td>
-                  <input aria-label={`${t('dset.labelEn')} ${i + 1}`} value={c.label.en} onInput={(e) => setCode(i, { label: { ...c.label, en: (e.target as HTMLInputElement).value } })} data-testid={`dset-en-${i}`} />
+                  <input aria-label={`${t('dset.labelEn')} ${i + 1}`} value={c.label.en} onInput={(e) => setCode(i, { label: { ...c.label, en: (e.target as HTMLInputElement).value } })} data-testid={`dset-en-${i}`} style={{ minWidth: '11em' }} />
                 </td>
                 <td>
                   <select aria-label={`${t('dset.effect')} ${i + 1}`} value={c.effect} onChange={(e) => setCode(i, { effect: (e.target as HTMLSelectElement).value as Code['effect'] })} data-testid={`dset-effect-${i}`}>
@@ -167,16 +167,18 @@ function ProfileEditor(props: { view: ProfileView; onSaved(view: ProfileView): v
                 <td>
                   <input type="checkbox" style={{ width: 'auto' }} aria-label={`${t('dset.success')} ${i + 1}`} checked={c.success} disabled={c.effect !== 'final'} onChange={(e) => setCode(i, { success: (e.target as HTMLInputElement).checked })} data-testid={`dset-success-${i}`} />
                 </td>
-                <td class="row gap">
-                  <button type="button" class="link" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`${t('dset.up')} ${i + 1}`}>
-                    ↑
-                  </button>
-                  <button type="button" class="link" disabled={i === draft.codes.length - 1} onClick={() => move(i, 1)} aria-label={`${t('dset.down')} ${i + 1}`}>
-                    ↓
-                  </button>
-                  <button type="button" class="link" onClick={() => remove(i)} data-testid={`dset-remove-${i}`}>
-                    {t('dset.remove')}
-                  </button>
+                <td>
+                  <div class="row gap" style={{ flexWrap: 'nowrap' }}>
+                    <button type="button" class="link" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`${t('dset.up')} ${i + 1}`}>
+                      ↑
+                    </button>
+                    <button type="button" class="link" disabled={i === draft.codes.length - 1} onClick={() => move(i, 1)} aria-label={`${t('dset.down')} ${i + 1}`}>
+                      ↓
+                    </button>
+                    <button type="button" class="link" onClick={() => remove(i)} data-testid={`dset-remove-${i}`}>
+                      {t('dset.remove')}
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
