@@ -80,7 +80,7 @@ describe.each(DIALECTS)('disposition codes per profile, on %s', (dialect) => {
 
     const saved = await supervisor.send('PUT', path, GOOD);
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toMatchObject({ profile: 'default', source: 'stored', updatedBy: 'supervisor', settings: { required: true, codes: GOOD.codes.map((c) => ({ ...c, success: c.success === true })) } });
+    expect(await saved.json()).toMatchObject({ profile: 'default', source: 'stored', updatedBy: 'supervisor', settings: { required: true, codes: GOOD.codes.map((c) => ({ ...c, success: (c as { success?: boolean }).success === true })) } });
     const audit = (await (await supervisor.get(`${path}/audit`)).json()) as { audit: unknown[] };
     expect(audit.audit).toEqual([{ id: expect.any(Number), at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/), actor: 'supervisor', before: null, after: expect.objectContaining({ required: true }) }]);
 
