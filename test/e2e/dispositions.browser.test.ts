@@ -143,6 +143,7 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
     await talking(agent);
     await hangUpIntoWrapUp(agent);
     await agent.keyboard.press('3');
+    await agent.waitForSelector('[data-testid=disposition] input[type=radio]:checked');
     await agent.click('[data-testid=save-and-ready]');
     await eventually('the agent ready again', () => desk()?.activity !== 'wrap-up');
     await ccs.sendCampaign(CAMPAIGN + 1, [{ id: 1, phonenumber: '+84 987 000 302' }]);

@@ -76,19 +76,24 @@ export function DispositionPicker(props: {
     };
   }, [isCallback, wantedAt, callId]);
 
-  // Number keys pick a code (not while typing in a field).
+  // Number keys pick a code (not while typing in a field). The listener is bound once, at mount,
+  // and reads the codes through a ref set while rendering: an effect bound when the codes arrive
+  // runs only after the next paint, so a key pressed as the picker appears would be lost.
+  const keyState = useRef({ codes, saved });
+  keyState.current = { codes, saved };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (saved || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || typingIn(e.target)) return;
+      const { codes: known, saved: done } = keyState.current;
+      if (done || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || typingIn(e.target)) return;
       const n = Number(e.key);
-      if (!Number.isInteger(n) || n < 1 || n > 9 || !codes || n > codes.codes.length) return;
+      if (!Number.isInteger(n) || n < 1 || n > 9 || !known || n > known.codes.length) return;
       e.preventDefault();
-      setPicked(codes.codes[n - 1]!.code);
+      setPicked(known.codes[n - 1]!.code);
       setError(null);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [codes, saved]);
+  }, []);
 
   const submit = async (): Promise<boolean> => {
     if (saved) return true;
