@@ -17,6 +17,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { CallbackKind, CallbackRecord, OutboxStore } from '../ports/store.ts';
 import type { RandomSource } from './backoff.ts';
 import type { CallbackSender, SendOutcome } from './callback-sender.ts';
+import type { ClaimHealth } from './claim-health.ts';
 import type { DeliveryConfig } from './delivery-config.ts';
 import type { DeliveryHealth } from './delivery-health.ts';
 import type { DeliveryObserver } from './delivery-observer.ts';
@@ -31,6 +32,8 @@ export interface PassDeps {
   config: DeliveryConfig;
   random: RandomSource;
   health: DeliveryHealth;
+  /** Logs claim failures once per outage and a minute, not once a poll. */
+  claimHealth: ClaimHealth;
   /** False once the worker is stopping: claim nothing more, start nothing more. */
   keepGoing(): boolean;
 }
@@ -133,7 +136,7 @@ class DeliveryPass {
   }
 
   private async refill(): Promise<void> {
-    const { store, clock, config, logger } = this.deps;
+    const { store, clock, config, claimHealth } = this.deps;
     this.claiming = true;
     try {
       // Counted from before the write: an update delivered while it runs may still unblock a finish.
@@ -141,6 +144,7 @@ class DeliveryPass {
       await this.flush();
       const now = clock.now();
       const rows = await store.claimDueCallbacks(now, config.batchSize, config.leaseMs);
+      claimHealth.succeeded();
       this.result.claimed += rows.length;
       if (rows.length < config.batchSize) this.exhausted = true;
       // Drop what has been started, so the queue never retains delivered rows.
@@ -157,7 +161,7 @@ class DeliveryPass {
     } catch (error) {
       this.result.error = error;
       this.exhausted = true;
-      logger.error({ err: error }, 'claiming due callbacks failed');
+      claimHealth.failed(error);
     } finally {
       this.claiming = false;
       this.pump();

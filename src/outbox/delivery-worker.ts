@@ -17,6 +17,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { OutboxStore } from '../ports/store.ts';
 import type { RandomSource } from './backoff.ts';
 import type { CallbackSender } from './callback-sender.ts';
+import { ClaimHealth } from './claim-health.ts';
 import type { DeliveryConfig } from './delivery-config.ts';
 import { DeliveryHealth } from './delivery-health.ts';
 import { noopDeliveryObserver, type DeliveryObserver } from './delivery-observer.ts';
@@ -65,6 +66,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     config,
     random: options.random ?? Math.random,
     health,
+    claimHealth: new ClaimHealth(clock, logger),
     keepGoing: () => !stopping,
   };
 

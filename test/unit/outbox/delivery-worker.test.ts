@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/clock/virtual-clock.ts';
-import { silentLogger } from '../../../src/ports/logger.ts';
+import { silentLogger, type Logger } from '../../../src/ports/logger.ts';
 import type { CallbackKind, CallbackRecord, OutboxStore } from '../../../src/ports/store.ts';
 import type { CallbackRequest, CallbackSender, SendOutcome } from '../../../src/outbox/callback-sender.ts';
 import { resolveDeliveryConfig, type DeliveryConfigInput } from '../../../src/outbox/delivery-config.ts';
@@ -82,11 +82,11 @@ class ScriptedSender implements CallbackSender {
   async close() {}
 }
 
-function setup(input: DeliveryConfigInput, sender = new ScriptedSender()) {
+function setup(input: DeliveryConfigInput, sender = new ScriptedSender(), logger: Logger = silentLogger) {
   const store = new MemoryOutbox();
   const clock = new VirtualClock(T0);
   const config = resolveDeliveryConfig({ updateUrl: 'http://crm/api/updateCampaign', finishUrl: 'http://crm/api/finishCampaign', ...input });
-  const worker = createDeliveryWorker({ store, sender, clock, logger: silentLogger, config, random: () => 0 });
+  const worker = createDeliveryWorker({ store, sender, clock, logger, config, random: () => 0 });
   return { store, clock, sender, worker };
 }
 
@@ -173,5 +173,69 @@ describe('delivery worker pipeline', () => {
     expect(await worker.drainOnce()).toBe(0);
     await worker.stop();
     expect(sender.sent).toHaveLength(0);
+  });
+});
+
+/** Records every line with its level, whatever child it was logged through. */
+function recordingLogger() {
+  const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    void lines.push(typeof obj === 'string' ? { level, obj: {}, msg: obj } : { level, obj: obj as Record<string, unknown>, msg: msg ?? '' });
+  const logger: Logger = { child: () => logger, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+describe('delivery worker during a store outage', () => {
+  it('logs a claim outage once at the start, once a minute while it lasts, and once when claims succeed again', async () => {
+    const { logger, lines } = recordingLogger();
+    const { store, clock, sender, worker } = setup({ pollIntervalMs: 1_000 }, new ScriptedSender(), logger);
+    store.add(1, 'update');
+    const outageEnds = T0 + 180_000;
+    const claim = store.claimDueCallbacks.bind(store);
+    let claims = 0;
+    store.claimDueCallbacks = async (now, limit, leaseMs) => {
+      claims++;
+      if (clock.now() < outageEnds) throw new Error('connection terminated');
+      return claim(now, limit, leaseMs);
+    };
+    worker.start();
+    await clock.advanceTo(T0 + 200_000);
+    await worker.stop();
+
+    expect(claims).toBeGreaterThanOrEqual(180); // it did retry every poll interval
+    expect(sender.sent).toHaveLength(1);
+    const outageLines = lines.filter((l) => l.msg !== 'callback delivery started');
+    // 180 failed claims (0 s … 179 s): the first, summaries at 60 s and 120 s, then the resume at 180 s.
+    expect(outageLines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'claiming due callbacks failed; retrying every poll interval, callbacks stay in the outbox'],
+      ['warn', 'claiming due callbacks still failing'],
+      ['warn', 'claiming due callbacks still failing'],
+      ['info', 'callback delivery resumed after 180 s'],
+    ]);
+    expect((outageLines[0]!.obj.err as Error).message).toBe('connection terminated');
+    expect(outageLines[1]!.obj).toMatchObject({ failedAttempts: 60, failedAttemptsTotal: 61 });
+    expect((outageLines[1]!.obj.err as Error).message).toBe('connection terminated');
+    expect(outageLines[2]!.obj).toMatchObject({ failedAttempts: 60, failedAttemptsTotal: 121 });
+    expect(outageLines[3]!.obj).toMatchObject({ failedAttempts: 180 });
+  });
+
+  it('a second outage starts with a warning again', async () => {
+    const { logger, lines } = recordingLogger();
+    const { store, clock, worker } = setup({ pollIntervalMs: 1_000 }, new ScriptedSender(), logger);
+    const down = (t: number) => (t >= T0 && t < T0 + 5_000) || (t >= T0 + 10_000 && t < T0 + 12_000);
+    const claim = store.claimDueCallbacks.bind(store);
+    store.claimDueCallbacks = async (now, limit, leaseMs) => {
+      if (down(clock.now())) throw new Error('connection terminated');
+      return claim(now, limit, leaseMs);
+    };
+    worker.start();
+    await clock.advanceTo(T0 + 20_000);
+    await worker.stop();
+    expect(lines.filter((l) => l.msg !== 'callback delivery started').map((l) => [l.level, l.msg.startsWith('claiming') ? 'claim failed' : l.msg])).toEqual([
+      ['warn', 'claim failed'],
+      ['info', 'callback delivery resumed after 5 s'],
+      ['warn', 'claim failed'],
+      ['info', 'callback delivery resumed after 2 s'],
+    ]);
   });
 });
