@@ -91,7 +91,9 @@ export function createOperatorViews(deps: ViewDeps) {
     endtime: t(a.endedAt),
     duration: a.endedAt === null ? null : Math.floor(a.endedAt / 1000) - Math.floor(a.startedAt / 1000),
     cause: a.cause,
-    recording: a.recordingKey ? deps.recordingUrl(a.recordingKey, deps.now()) : null,
+    // A deleted recording's link would only answer 410: say when it went instead.
+    recording: a.recordingKey && !a.recordingDeletedAt ? deps.recordingUrl(a.recordingKey, deps.now()) : null,
+    recordingDeletedAt: t(a.recordingDeletedAt ?? null),
     note: a.note,
     disposition: a.disposition ?? null,
     dispositionBy: a.dispositionBy ?? null,

@@ -84,6 +84,8 @@ export interface AttemptRecord {
   disposition?: string | null;
   dispositionAt?: number | null;
   dispositionBy?: string | null;
+  /** When the retention job deleted the recording (stores without retention leave it out). */
+  recordingDeletedAt?: number | null;
 }
 
 export interface CampaignCounts {

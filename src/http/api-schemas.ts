@@ -224,7 +224,9 @@ const AttemptView = Type.Object({
   endtime: Nullable(Datetime),
   duration: Nullable(Type.Integer()),
   cause: Nullable(Type.String()),
-  recording: Nullable(Type.String({ description: 'Signed link to the recording' })),
+  recording: Nullable(Type.String({ description: 'Signed link to the recording; null once the retention job deleted it' })),
+  /** When the retention job deleted the recording. */
+  recordingDeletedAt: Nullable(Datetime),
   note: Nullable(Type.String()),
   disposition: Nullable(Type.String({ description: "The agent's wrap-up disposition code" })),
   dispositionBy: Nullable(Type.String()),

@@ -67,7 +67,14 @@ export function attemptFromRow(r: Selectable<AttemptsTable>): AttemptRecord {
     disposition: r.disposition ?? null,
     dispositionAt: r.disposition_at === null || r.disposition_at === undefined ? null : Number(r.disposition_at),
     dispositionBy: r.disposition_by ?? null,
+    recordingDeletedAt: deletedAt(r),
   };
+}
+
+/** `attempts.recording_deleted_at` (migration 008) is typed by the recording catalog, not here. */
+function deletedAt(r: object): number | null {
+  const v = (r as { recording_deleted_at?: number | string | null }).recording_deleted_at;
+  return v === null || v === undefined ? null : Number(v);
 }
 
 export function callbackFromRow(r: Omit<OutboxTable, 'id'> & { id: number }): CallbackRecord {

@@ -159,6 +159,8 @@ export function attemptRecord(r: AttemptRow): AttemptRecord {
     disposition: r.disposition ?? null,
     dispositionAt: r.dispositionAt ?? null,
     dispositionBy: r.dispositionBy ?? null,
+    // The memory store keeps no recording catalog, so nothing is ever deleted.
+    recordingDeletedAt: null,
     audit: fromJson(r.auditJson),
   };
 }

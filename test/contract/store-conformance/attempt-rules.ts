@@ -48,6 +48,7 @@ export function attemptRules(store: () => Store): void {
       disposition: null,
       dispositionAt: null,
       dispositionBy: null,
+      recordingDeletedAt: null,
       audit: { trunk: 'sim', rule: 'default' },
     });
     expect(await s.getContact(1, 2)).toMatchObject({ state: 'pending', attempts: 0 });

@@ -3,7 +3,8 @@
  * a recording whose call ended longer ago than its profile keeps recordings is deleted (file
  * gone, row marked, audit row written) unless a legal hold is on the call or its campaign; a
  * profile with no retention keeps everything; the deleted recording's link answers 410 with
- * its own message (an expired link another, a tampered one 403); listens and downloads,
+ * its own message (an expired link another, a tampered one 403) and the attempts view gives no
+ * link for it but its deletion time; listens and downloads,
  * through the signed link and through /ops, are audited once each (a seek is not a new listen).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,6 +116,13 @@ describe.each(DIALECTS)('recording retention and audit, on %s', (dialect) => {
     expect(body.error.code).toBe('recording-deleted');
     expect(body.error.message).toContain('deleted on 2026-03-01 09:00:01 under the retention policy');
     expect((await svc.request('GET', `/ops/recordings/${old!.callId}/audio`)).status).toBe(410);
+
+    // The campaign's attempts view offers no link to it, only when it was deleted.
+    const attempts = (await svc.request('GET', '/ops/campaigns/1/attempts')).json.attempts as { callid: string; recording: string | null; recordingDeletedAt: string | null }[];
+    expect(attempts.find((a) => a.callid === old!.callId)).toMatchObject({ recording: null, recordingDeletedAt: '2026-03-01 09:00:01' });
+    const kept = attempts.find((a) => a.callid === recent!.callId)!;
+    expect(kept.recordingDeletedAt).toBeNull();
+    expect(kept.recording).toMatch(/^http/);
 
     // An hour later (the next pass) the one within 30 minutes of expiry is gone too; the rest stay.
     await pass(clock, NOW + HOUR + 2_000);

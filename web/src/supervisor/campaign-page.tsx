@@ -238,7 +238,15 @@ function Attempts(props: { attempts: AttemptView[] }) {
             <td class="nowrap">{shortDatetime(a.starttime)}</td>
             <td class="num">{duration(a.duration)}</td>
             <td class="num">{duration(secondsBetween(a.connectedAt, a.endtime))}</td>
-            <td>{a.recording ? <audio controls preload="none" src={a.recording} aria-label={`${t('sup.recording')} ${a.callid}`} data-testid="recording" /> : '–'}</td>
+            <td>
+              {a.recordingDeletedAt ? (
+                <span class="muted" data-testid="recording-deleted">{fill(t('recs.deletedOn'), { date: shortDatetime(a.recordingDeletedAt) })}</span>
+              ) : a.recording ? (
+                <audio controls preload="none" src={a.recording} aria-label={`${t('sup.recording')} ${a.callid}`} data-testid="recording" />
+              ) : (
+                '–'
+              )}
+            </td>
             <td class="note-cell" data-testid="attempt-note">
               {a.note ?? ''}
             </td>

@@ -99,6 +99,8 @@ export interface AttemptView {
   endtime: string | null;
   duration: number | null;
   recording: string | null;
+  /** Set when the retention job deleted the recording (then `recording` is null). */
+  recordingDeletedAt?: string | null;
   note: string | null;
   /** The agent's wrap-up disposition code. */
   disposition?: string | null;

@@ -302,6 +302,7 @@ export const en: Record<TextKey, string> = {
   'recs.holdCall': 'Legal hold on this call',
   'recs.holdCampaign': 'Legal hold on its campaign',
   'recs.waveform': 'Waveform: click to jump to that moment',
+  'recs.deletedOn': 'Recording deleted on {date}',
   'recs.audited': 'Every listen and download is recorded in the audit trail with your name.',
   'disp.title': 'Call outcome',
   'disp.required': 'required',

@@ -301,6 +301,7 @@ export const vi = {
   'recs.holdCall': 'Lưu giữ pháp lý cuộc gọi này',
   'recs.holdCampaign': 'Lưu giữ pháp lý cả chiến dịch',
   'recs.waveform': 'Dạng sóng: bấm để nhảy tới thời điểm đó',
+  'recs.deletedOn': 'Ghi âm đã bị xoá ngày {date}',
   'recs.audited': 'Mỗi lần nghe và tải về đều được ghi vào nhật ký kiểm tra kèm tên của bạn.',
   'disp.title': 'Kết quả cuộc gọi',
   'disp.required': 'bắt buộc',
