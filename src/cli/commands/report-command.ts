@@ -1,36 +1,14 @@
 /** `ccs report`: the historical report of /ops/reports as a table, JSON (--json) or CSV (--csv). */
 import type { CommandContext } from '../command-context.ts';
+import type { Report, ReportRow } from '../../application/reports.ts';
+import { DISPOSITIONS } from '../../domain/disposition.ts';
 import { formatDuration, table, type Column } from '../format.ts';
 
-interface Figures {
-  attempts: number;
-  reached: number;
-  talkSeconds: number;
-  holdSeconds: number;
-  wrapUpSeconds: number;
-  occupancy: number | null;
-  abandonRate: number | null;
-  dispositions: Record<string, number>;
-  codes: Record<string, number>;
-}
-interface Row extends Figures {
-  campaignId?: number;
-  agentCode?: string | null;
-  day?: string;
-  hour?: string;
-  total?: true;
-}
-interface ReportAnswer {
-  from: string;
-  to: string;
-  by: ('campaign' | 'agent' | 'day' | 'hour')[];
-  timeZone: string;
-  rows: Row[];
-  total: Figures;
-}
+/** The answer of /ops/reports; the table adds one row for the total. */
+type Row = ReportRow & { total?: true };
 
 const percent = (ratio: number | null) => (ratio === null ? null : `${(ratio * 100).toFixed(1)}%`);
-const OTHER_DISPOSITIONS = ['NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION', 'ABANDONED'];
+const OTHER_DISPOSITIONS = DISPOSITIONS.filter((d) => d !== 'ANSWERED');
 
 function reportQuery(ctx: CommandContext): string {
   const q = new URLSearchParams();
@@ -46,7 +24,7 @@ function reportQuery(ctx: CommandContext): string {
   return text ? `?${text}` : '';
 }
 
-export function reportView(data: ReportAnswer): string {
+export function reportView(data: Report): string {
   const keyColumns: Column<Row>[] = data.by.map((d): Column<Row> => {
     const first = d === data.by[0];
     if (d === 'campaign') return { header: 'CAMPAIGN', value: (r) => (r.total ? (first ? 'total' : '') : r.campaignId), align: 'left' };
@@ -78,6 +56,6 @@ export async function report(ctx: CommandContext): Promise<void> {
     ctx.show(csv, () => csv.replace(/\r\n/g, '\n').trimEnd());
     return;
   }
-  const data = await ctx.client.get<ReportAnswer>(`/ops/reports${query}`);
+  const data = await ctx.client.get<Report>(`/ops/reports${query}`);
   ctx.show(data, () => reportView(data));
 }
