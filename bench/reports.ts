@@ -19,13 +19,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { runReport, type ReportQuery } from '../src/application/reports.ts';
 import { DISPOSITIONS } from '../src/domain/disposition.ts';
 import { rebuildReportRollup } from '../src/store/report-rollup.ts';
 import { reportRepository } from '../src/store/report-repository.ts';
 import type { Database } from '../src/store/schema.ts';
 import { openSqlDatabase } from '../src/store/sql-store.ts';
+import { createPostgresDatabase } from '../test/support/databases.ts';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 const POSTGRES_ADMIN_URL = process.env.CCS_BENCH_POSTGRES_URL ?? process.env.CCS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,23 +35,6 @@ const AGENTS = 60;
 const DAYS = 30;
 /** 2026-10-01 00:00 in Ho Chi Minh City (UTC+7). */
 const FIRST_DAY = Date.UTC(2026, 9, 1) - 7 * 3_600_000;
-
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ccs_bench_reports_${process.pid}_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** Deterministic pseudo-random numbers (mulberry32), so runs load the same floor. */
 function random(seed: number): () => number {
@@ -156,7 +139,7 @@ export async function runReportsBench(options: { dialect: BenchDialect; attempts
   const count = options.attempts ?? 1_000_000;
   const log = options.log ?? console.log;
   const dir = mkdtempSync(join(tmpdir(), 'ccs-bench-reports-'));
-  const postgres = dialect === 'postgres' ? await freshPostgres() : null;
+  const postgres = dialect === 'postgres' ? await createPostgresDatabase(POSTGRES_ADMIN_URL, 'ccs_bench_reports') : null;
   const opened = await openSqlDatabase(postgres ? postgres.url : join(dir, 'ccs.sqlite'));
   try {
     const { db } = opened;

@@ -26,6 +26,7 @@ import { formatContractDatetime } from '../src/domain/local-time.ts';
 import { silentLogger } from '../src/ports/logger.ts';
 import { createService } from '../src/service.ts';
 import { openSqlite } from '../src/store/sqlite-driver.ts';
+import { createPostgresDatabase } from '../test/support/databases.ts';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
@@ -64,24 +65,6 @@ function sqliteBaseline(text: string, dir: string): number {
   const ms = performance.now() - started;
   db.close();
   return ms;
-}
-
-/** A fresh PostgreSQL database (the pattern of test/support/databases.ts), dropped by `drop`. */
-async function freshPostgres(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ccs_bench_${label}_${process.pid}_${Date.now()}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(statement);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 const copyText = (v: string) => v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
@@ -146,8 +129,8 @@ export async function runSendCampaignBench(options: { contacts?: number; runs?: 
   const runs = options.runs ?? 3;
   const dialect = options.dialect ?? 'sqlite';
   const dir = mkdtempSync(join(tmpdir(), 'ccs-bench-send-'));
-  const serviceDb = dialect === 'postgres' ? await freshPostgres('service') : undefined;
-  const baselineDb = dialect === 'postgres' ? await freshPostgres('baseline') : undefined;
+  const serviceDb = dialect === 'postgres' ? await createPostgresDatabase(POSTGRES_ADMIN_URL, 'ccs_bench_service') : undefined;
+  const baselineDb = dialect === 'postgres' ? await createPostgresDatabase(POSTGRES_ADMIN_URL, 'ccs_bench_baseline') : undefined;
   const env: Record<string, string> = { CCS_PORT: '0', CCS_HOST: '127.0.0.1', CCS_DATA_DIR: dir, CCS_SIM_AGENTS: '0', CCS_LOG_LEVEL: 'silent' };
   if (serviceDb) env.CCS_DATABASE_URL = serviceDb.url;
   const service_ms: number[] = [];

@@ -25,26 +25,23 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     const dir = mkdtempSync(join(tmpdir(), 'ccs-test-'));
     return { url: join(dir, 'ccs.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `ccs_test_${process.pid}_${Date.now()}_${counter++}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+  return createPostgresDatabase();
+}
+
+/** A fresh PostgreSQL database made through `adminUrl` (the benchmarks pass their own), dropped by `drop`. */
+export async function createPostgresDatabase(adminUrl = POSTGRES_ADMIN_URL, prefix = 'ccs_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${process.pid}_${Date.now()}_${counter++}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
   };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
