@@ -1,5 +1,6 @@
 // Live updates from /ui/events (server-sent events); the browser reconnects by itself.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from './api.ts';
 
 export interface LiveEvent {
   type: string;
@@ -124,4 +125,26 @@ export function useTick(ms = 1000): number {
     return () => window.clearInterval(id);
   }, [ms]);
   return now;
+}
+
+/**
+ * Reads `path` now, every `ms` and whenever `path` or `refreshKey` changes; keeps the last
+ * answer through a failed read (null until the first one arrives).
+ */
+export function usePolled<T>(path: string, ms: number, refreshKey = ''): T | null {
+  const [data, setData] = useState<T | null>(null);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api<T>(path)
+        .then((d) => live && setData(d))
+        .catch(() => {});
+    void load();
+    const timer = window.setInterval(load, ms);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [path, ms, refreshKey]);
+  return data;
 }

@@ -1,8 +1,7 @@
 // A campaign's wrap-up dispositions for supervisors: how often each code was given, and the
 // successes (the `final` codes configured with `success`).
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { usePolled } from '../live.ts';
 
 interface CodeCount {
   code: string;
@@ -14,20 +13,7 @@ interface CodeCount {
 
 export function DispositionSummary(props: { campaignId: number }) {
   const { t, lang } = useI18n();
-  const [data, setData] = useState<{ codes: CodeCount[]; successes: number } | null>(null);
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      api<{ codes: CodeCount[]; successes: number }>(`/ui/supervisor/dispositions?campaignId=${props.campaignId}`)
-        .then((d) => live && setData(d))
-        .catch(() => {});
-    void load();
-    const timer = setInterval(load, 15_000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [props.campaignId]);
+  const data = usePolled<{ codes: CodeCount[]; successes: number }>(`/ui/supervisor/dispositions?campaignId=${props.campaignId}`, 15_000);
   if (!data) return null;
   return (
     <section class="card stack" data-testid="disposition-summary">
