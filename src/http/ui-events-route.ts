@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Session } from '../auth/session-store.ts';
 import type { UiEventHub } from '../web/ui-event-hub.ts';
 import type { SessionAuth } from './session-auth.ts';
+import { openEventStream } from './event-stream.ts';
 
 /** A client that stops reading for this much buffered output is dropped (it reconnects). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -17,14 +18,7 @@ export function registerUiEventsRoute(
   app.get('/ui/events', { preHandler: deps.auth.require(['agent', 'supervisor', 'admin']) }, async (request, reply) => {
     const session = deps.auth.sessionOf(request)!;
     if (session.role === 'agent') await deps.connected?.(session);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    const raw = openEventStream(reply);
     const remove = deps.hub.add(
       session.id,
       { role: session.role, agentCode: () => deps.agentCodeOf(session.id) },

@@ -16,6 +16,7 @@ import type { Logger } from '../ports/logger.ts';
 import { wallboardSnapshot, type Wallboard, type WallboardDeps } from '../web/wallboard.ts';
 import { Datetime, documented } from './api-schemas.ts';
 import { operatorGuard, type OperatorAuthDeps } from './operator-auth.ts';
+import { openEventStream } from './event-stream.ts';
 
 export interface WallboardRouteDeps {
   auth: OperatorAuthDeps;
@@ -148,14 +149,7 @@ export function registerWallboardRoutes(app: FastifyInstance, deps: WallboardRou
     if (!who) return reply;
     const linkId = who.kind === 'kiosk' ? who.link.id : null;
     if (linkId !== null) void deps.links.touch(linkId, deps.clock.now()).catch(() => undefined);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    const raw = openEventStream(reply);
     // A supervisor's stream lasts as long as the session (sign-out ends it within 2 s).
     const sessionLive = () => {
       const role = deps.auth.sessionRole?.(request) ?? null;
