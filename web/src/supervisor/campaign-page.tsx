@@ -3,7 +3,7 @@
 import { CallbacksList } from './callbacks-list.tsx';
 import { DispositionSummary } from './disposition-summary.tsx';
 import { ForecastPanel } from './forecast-panel.tsx';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
 import { api, ApiError } from '../api.ts';
 import { duration, percent, secondsBetween, shortDatetime } from '../format.ts';
@@ -31,20 +31,35 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
   const [contacts, setContacts] = useState<ContactView[]>([]);
   const [attempts, setAttempts] = useState<AttemptView[]>([]);
 
+  // Answers can arrive out of order (a tab switched while the last tab's read is under way):
+  // only the latest load may change what the page shows.
+  const latestLoad = useRef(0);
   const load = useCallback(async () => {
+    const seq = ++latestLoad.current;
+    const current = () => seq === latestLoad.current;
     try {
       try {
-        setCampaign(await api<CampaignView>(`/ops/campaigns/${props.id}`));
+        const view = await api<CampaignView>(`/ops/campaigns/${props.id}`);
+        if (!current()) return;
+        setCampaign(view);
       } catch (error) {
+        if (!current()) return;
         if (error instanceof ApiError && error.status === 404) return setMissing(true);
         throw error;
       }
-      if (tab === 'contacts') setContacts((await api<{ contacts: ContactView[] }>(`/ops/campaigns/${props.id}/contacts?limit=${PAGE}&offset=${offset}`)).contacts);
-      else setAttempts((await api<{ attempts: AttemptView[] }>(`/ops/campaigns/${props.id}/attempts?limit=${PAGE}&offset=${offset}`)).attempts);
+      if (tab === 'contacts') {
+        const page = await api<{ contacts: ContactView[] }>(`/ops/campaigns/${props.id}/contacts?limit=${PAGE}&offset=${offset}`);
+        if (!current()) return;
+        setContacts(page.contacts);
+      } else {
+        const page = await api<{ attempts: AttemptView[] }>(`/ops/campaigns/${props.id}/attempts?limit=${PAGE}&offset=${offset}`);
+        if (!current()) return;
+        setAttempts(page.attempts);
+      }
       setMissing(false);
       setFailure(null);
     } catch (error) {
-      setFailure(errorText(t, error));
+      if (current()) setFailure(errorText(t, error));
     }
   }, [props.id, tab, offset, t]);
 
