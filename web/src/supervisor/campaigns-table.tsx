@@ -1,5 +1,5 @@
 // Campaigns with their progress and the close action (same semantics as the CRM's closeCampaign).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { announce } from '../announce.ts';
 import { api } from '../api.ts';
 import { percent, shortDatetime } from '../format.ts';
@@ -44,9 +44,17 @@ export function CloseButton(props: { campaign: CampaignView; onChanged(): void; 
   const opener = useRef<HTMLButtonElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const id = props.campaign.campaignid;
+  // Focus goes back to the button as soon as it is rendered again (a layout effect, not a
+  // timer, which a busy or background tab may run late).
+  const refocus = useRef(false);
+  useLayoutEffect(() => {
+    if (confirming || !refocus.current) return;
+    refocus.current = false;
+    opener.current?.focus();
+  }, [confirming]);
   const cancel = () => {
+    refocus.current = true;
     setConfirming(false);
-    window.setTimeout(() => opener.current?.focus(), 0);
   };
   useEffect(() => {
     if (!confirming) return;
@@ -80,7 +88,7 @@ export function CloseButton(props: { campaign: CampaignView; onChanged(): void; 
       props.focusAfter()?.focus();
     } catch (err) {
       setError(errorText(t, err));
-      window.setTimeout(() => opener.current?.focus(), 0);
+      refocus.current = true;
     } finally {
       setBusy(false);
       setConfirming(false);
