@@ -88,6 +88,11 @@ export class AgentPool {
     this.startPauses.set(agentCode, pause);
   }
 
+  /** A ready given before the phone first reported: the agent starts ready after all. */
+  clearStartPause(agentCode: string): void {
+    this.startPauses.delete(agentCode);
+  }
+
   remove(agentCode: string): void {
     this.agents.delete(agentCode);
     this.startPauses.delete(agentCode);

@@ -152,6 +152,15 @@ export function createEngine(input: EngineDeps): Engine {
 
   const answerOf = (step: ShiftStep | undefined): ShiftAnswer => (!step ? { ok: false, refusal: 'unknown-agent' } : step.ok ? { ok: true } : { ok: false, refusal: step.refusal });
   const intent = (agentCode: string, input: ShiftIntent) => answerOf(calls.shift(agentCode, input, deps.clock.now()));
+  // Agents signed in whose phone has not reported yet (the presence event follows the sign-in):
+  // a pause or ready in that gap is kept for the phone's first report instead of refused.
+  const awaitingPhone = new Set<string>();
+  const beforePhone = (agentCode: string, pause: Pause | null): ShiftAnswer | undefined => {
+    if (ctx.agents.get(agentCode) || !awaitingPhone.has(agentCode)) return undefined;
+    if (pause) ctx.agents.startPaused(agentCode, pause);
+    else ctx.agents.clearStartPause(agentCode);
+    return { ok: true };
+  };
 
   return {
     events: ctx.events,
@@ -200,6 +209,7 @@ export function createEngine(input: EngineDeps): Engine {
       // Set before the phone's presence arrives, so no customer is routed in between.
       if (options.pause && ctx.agents.get(agent.agentCode)) calls.shift(agent.agentCode, { type: 'pause', reason: options.pause.reason }, deps.clock.now());
       else if (options.pause) ctx.agents.startPaused(agent.agentCode, options.pause);
+      if (!ctx.agents.get(agent.agentCode)) awaitingPhone.add(agent.agentCode);
       await deps.telephony.signInAgent(agent);
     },
 
@@ -212,13 +222,14 @@ export function createEngine(input: EngineDeps): Engine {
         if (!answer.ok) return answer;
       }
       await deps.telephony.signOutAgent(agentCode);
+      awaitingPhone.delete(agentCode);
       ctx.agents.remove(agentCode);
       ctx.events.emit('agent:state', { agentCode, activity: 'idle', at: deps.clock.now() });
       return { ok: true };
     },
 
-    pauseAgent: (agentCode, reason) => intent(agentCode, { type: 'pause', reason }),
-    readyAgent: (agentCode) => intent(agentCode, { type: 'ready' }),
+    pauseAgent: (agentCode, reason) => beforePhone(agentCode, { reason }) ?? intent(agentCode, { type: 'pause', reason }),
+    readyAgent: (agentCode) => beforePhone(agentCode, null) ?? intent(agentCode, { type: 'ready' }),
 
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);

@@ -59,4 +59,19 @@ describe('agent shift in the engine', () => {
     await h.clock.advanceBy(20 * SECOND + 30 * SECOND + 5 * SECOND);
     expect(h.placed).toHaveLength(2);
   });
+
+  it('a pause or ready pressed between sign-in and the phone’s first report is kept, not refused', async () => {
+    h = await startEngineHarness({ dialect: 'sqlite', sim: { agents: 0 }, fallback: answers(2, 20) });
+    await h.engine.signInAgent({ agentCode: AGENT, stationId: '7001' });
+    expect(h.engine.agents().find((a) => a.agentCode === AGENT)).toBeUndefined();
+    expect(h.engine.pauseAgent(AGENT, 'meeting')).toEqual({ ok: true });
+    expect(h.engine.pauseAgent('Agent/7999', 'never signed in')).toEqual({ ok: false, refusal: 'unknown-agent' });
+    await h.clock.advanceBy(0);
+    expect(h.engine.agents().find((a) => a.agentCode === AGENT)).toMatchObject({ paused: true, pauseReason: 'meeting' });
+
+    await h.engine.signInAgent({ agentCode: 'Agent/7002', stationId: '7002' }, undefined, { pause: { reason: 'break' } });
+    expect(h.engine.readyAgent('Agent/7002')).toEqual({ ok: true });
+    await h.clock.advanceBy(0);
+    expect(h.engine.agents().find((a) => a.agentCode === 'Agent/7002')).toMatchObject({ paused: false, shift: { state: 'ready' } });
+  });
 });
