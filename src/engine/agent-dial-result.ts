@@ -9,6 +9,7 @@ export type AgentDialRefusal =
   | 'frequency-cap'
   | 'busy-number'
   | 'campaign-stopped'
+  | 'campaign-paused'
   | 'contact-gone'
   | 'unavailable'
   | 'store';

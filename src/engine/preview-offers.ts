@@ -10,8 +10,9 @@
  *    the CRM (the contract reports attempts only); the reason is kept as the contact's wait
  *    reason and logged.
  * With `previewAutoDialSeconds` an offer the agent has not answered in time is called by
- * itself; an unattended agent calls its offers after a short look (UNATTENDED_LOOK_MS). An offer is withdrawn, the contact left due and the agent freed, when the agent
- * pauses, signs out or loses its phone, and when the campaign stops.
+ * itself; an unattended agent calls its offers after a short look (UNATTENDED_LOOK_MS). An
+ * offer is withdrawn, the contact left due and the agent freed, when the agent pauses, signs
+ * out or loses its phone, and when a supervisor pauses the campaign or it stops.
  */
 import type { CampaignRecord, ContactRecord } from '../domain/campaign.ts';
 import type { ShiftInput, ShiftStep } from '../domain/agent-shift.ts';
@@ -79,8 +80,10 @@ export class PreviewOffers {
       const agent = ctx.agents.get(agentCode);
       if (!agent || agent.shift.state !== 'reserved' || agent.shift.pauseAfterCall !== null) this.withdraw(agentCode, 'agent not available');
     });
-    ctx.events.on('campaign:stopping', ({ campaignId }) => {
-      for (const [agentCode, h] of this.held) if (h.offer.campaignId === campaignId && !h.busy) this.withdraw(agentCode, 'campaign stopped');
+    ctx.events.on('campaign:stopping', ({ campaignId }) => this.withdrawCampaign(campaignId, 'campaign stopped'));
+    // A supervisor paused the campaign: its offers go back to the queue until it resumes.
+    ctx.events.on('campaign:control', ({ campaignId, action }) => {
+      if (action === 'pause') this.withdrawCampaign(campaignId, 'campaign paused');
     });
     // A preview leg the driver refused: its agent waits for nothing.
     ctx.events.on('call:not-placed', ({ callId }) => {
@@ -88,6 +91,10 @@ export class PreviewOffers {
         if (agent.callId === callId && agent.shift.state === 'reserved') hooks.shift(agent.agentCode, { type: 'bridge-failed' }, ctx.deps.clock.now());
       }
     });
+  }
+
+  private withdrawCampaign(campaignId: number, why: string): void {
+    for (const [agentCode, h] of this.held) if (h.offer.campaignId === campaignId && !h.busy) this.withdraw(agentCode, why);
   }
 
   has(agentCode: string): boolean {
@@ -152,6 +159,7 @@ export class PreviewOffers {
     try {
       let now = clock.now();
       if (campaign.state !== 'running' || now >= campaign.endsAt) return stop(refused('campaign-stopped', 'the campaign is no longer running'), 'campaign stopped');
+      if (this.ctx.campaignPaused(offer.campaignId)) return stop(refused('campaign-paused', 'a supervisor paused the campaign'), 'campaign paused');
       const gate = policy.campaignGate(campaign, profile, now);
       if (gate) return stop(refused('hours', gate.reason), gate.reason);
       const contact = await store.getContact(offer.campaignId, offer.contactId);

@@ -16,6 +16,7 @@ const STATUS: Record<AgentDialRefusal, number> = {
   'not-ready': 409,
   'busy-number': 409,
   'campaign-stopped': 409,
+  'campaign-paused': 409,
   'contact-gone': 409,
   dnc: 403,
   hours: 403,

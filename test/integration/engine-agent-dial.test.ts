@@ -166,6 +166,26 @@ describe.each(DIALECTS)('preview and manual dial on %s', (dialect) => {
     expect(h.engine.previewOffer('Agent/9001')?.contactId).toBe(1);
   });
 
+  it('withdraws the offer when a supervisor pauses its campaign, refuses a Call meanwhile, and offers the contact again after resume', async () => {
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, defaultProfile: { dialMode: 'preview' } });
+    await deskAgents(1);
+    await h.sendCampaign({ id: 75, startsAt: T0, endsAt: T0 + 4 * HOUR, contacts: contactsFor(phoneNumbers(1, 100)) });
+    await h.clock.advanceBy(SECOND);
+    expect(h.engine.previewOffer('Agent/9001')?.campaignId).toBe(75);
+    expect(await h.engine.controls.pause(75, 'sup1')).toMatchObject({ ok: true });
+    await h.clock.advanceBy(SECOND);
+    expect(h.engine.previewOffer('Agent/9001')).toBeUndefined();
+    expect(await h.engine.previewCall('Agent/9001')).toMatchObject({ ok: false, refusal: 'no-offer' });
+    expect(agentState('Agent/9001')).toBe('ready');
+    await h.clock.advanceBy(MINUTE);
+    expect(h.engine.previewOffer('Agent/9001')).toBeUndefined();
+    expect(h.placed).toHaveLength(0);
+    expect(await h.store.getContact(75, 1)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await h.engine.controls.resume(75, 'sup1')).toMatchObject({ ok: true });
+    await h.clock.advanceBy(SECOND);
+    expect(h.engine.previewOffer('Agent/9001')?.contactId).toBe(1);
+  });
+
   it('a manual call cut off by a crash is ended as failed at the next start', async () => {
     const before = await startEngineHarness({ dialect, sim: { agents: 0 }, fallback: answers(3, 600) });
     h = before;

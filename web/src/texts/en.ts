@@ -377,6 +377,7 @@ export const en: Record<TextKey, string> = {
   'deskError.not-ready': 'You must be Ready (with no call) to dial.',
   'deskError.busy-number': 'This number is on another call now.',
   'deskError.campaign-stopped': 'The campaign has stopped: this contact is not called any more.',
+  'deskError.campaign-paused': 'A supervisor paused the campaign: this contact is called when it resumes.',
   'deskError.contact-gone': 'This contact is no longer waiting for a call.',
   'deskError.dnc': 'Refused: this number is on the do-not-call list.',
   'deskError.hours': 'Refused: outside the allowed calling hours.',

@@ -376,6 +376,7 @@ export const vi = {
   'deskError.not-ready': 'Bạn cần ở trạng thái Sẵn sàng (không có cuộc gọi) để gọi.',
   'deskError.busy-number': 'Số này đang trong một cuộc gọi khác.',
   'deskError.campaign-stopped': 'Chiến dịch đã dừng: liên hệ này không được gọi nữa.',
+  'deskError.campaign-paused': 'Giám sát viên đã tạm dừng chiến dịch: liên hệ này sẽ được gọi khi chiến dịch tiếp tục.',
   'deskError.contact-gone': 'Liên hệ này không còn chờ gọi.',
   'deskError.dnc': 'Từ chối: số này nằm trong danh sách không gọi (DNC).',
   'deskError.hours': 'Từ chối: ngoài khung giờ được phép gọi.',
