@@ -225,6 +225,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     liveCalls: () => engine.liveCalls(),
     recordingUrl: (key, now) => signer.urlFor(key, now),
     controlOf: (id) => engine.controls.get(id),
+    previewOf: (agentCode) => engine.previewOffer(agentCode),
   });
 
   const readiness = async (): Promise<ReadinessReport> => {

@@ -20,6 +20,8 @@ export interface ViewDeps {
   recordingUrl(key: string, now: number): string;
   /** A supervisor's pause and pacing override of the campaign (campaign-controls.ts), if any. */
   controlOf?(campaignId: number): CampaignControl | undefined;
+  /** The contact a preview campaign offers the agent (reserved with no call yet), if any. */
+  previewOf?(agentCode: string): { campaignId: number; contactId: number } | undefined;
 }
 
 export function createOperatorViews(deps: ViewDeps) {
@@ -125,7 +127,13 @@ export function createOperatorViews(deps: ViewDeps) {
     secondsInState: Math.max(0, Math.round((deps.now() - a.since) / 1000)),
     callid: a.callId,
     callsTaken: a.callsTaken,
+    preview: previewView(a.agentCode),
   });
+
+  const previewView = (agentCode: string) => {
+    const offer = deps.previewOf?.(agentCode);
+    return offer ? { campaignid: offer.campaignId, contactId: offer.contactId } : null;
+  };
 
   const callbackView = (c: CallbackRecord) => ({
     id: c.id,

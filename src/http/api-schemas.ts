@@ -244,6 +244,9 @@ const AgentView = Type.Object({
   secondsInState: Count,
   callid: Nullable(Type.String()),
   callsTaken: Count,
+  preview: Nullable(
+    Type.Object({ campaignid: Type.Integer(), contactId: Type.Integer() }, { description: 'The contact a preview campaign offers the agent before any call (state reserved)' }),
+  ),
 });
 
 const CallbackView = Type.Object({

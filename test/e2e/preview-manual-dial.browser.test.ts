@@ -106,6 +106,9 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     expect(await frame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
     await agent.waitForSelector('[data-testid=history-empty]');
     expect(ccs.service.engine.liveCalls()).toHaveLength(0);
+    // Supervisors see what the agent is doing: previewing that contact, not connecting a call.
+    const agents = (await (await fetch(`${ccs.url}/ops/agents`)).json()) as { agents: { agentcode: string; state: string; preview: unknown }[] };
+    expect(agents.agents.find((a) => a.agentcode === 'Agent/1001')).toMatchObject({ state: 'reserved', preview: { campaignid: CAMPAIGN, contactId: 1 } });
     await screenshot(agent, 'flow-agent-preview');
     expect(await a11y()).toEqual([]);
 

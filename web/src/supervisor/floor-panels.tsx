@@ -32,7 +32,7 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
             {props.calls.map((c) => (
               <tr>
                 <td class="nowrap">
-                  {c.phonenumber} <span class="muted">#{c.campaignid}</span>
+                  {c.phonenumber} <span class="muted">{c.campaignid > 0 ? `#${c.campaignid}` : t('sup.manualCall')}</span>
                 </td>
                 <td>
                   <span class={`pill st-${c.state}`}>{t(`state.${c.state}`, c.state)}</span>
@@ -91,7 +91,13 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                   </span>
                 </td>
                 <td>
-                  <span class={`pill st-${a.state}`}>{t(`state.${a.state}`, a.state)}</span>
+                  {a.preview ? (
+                    <span class={`pill st-${a.state}`} data-testid="agent-previewing">
+                      {t('state.previewing')} <span class="muted">#{a.preview.campaignid}</span>
+                    </span>
+                  ) : (
+                    <span class={`pill st-${a.state}`}>{t(`state.${a.state}`, a.state)}</span>
+                  )}
                   {a.pauseReason && <span class="sub muted">{t(`pause.${a.pauseReason}`, t('pause.other'))}</span>}
                 </td>
                 <td class="num">{duration(a.secondsInState + extra)}</td>

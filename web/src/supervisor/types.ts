@@ -55,6 +55,8 @@ export interface AgentView {
   secondsInState: number;
   callid: string | null;
   callsTaken: number;
+  /** The contact a preview campaign offers the agent before any call (state reserved). */
+  preview?: { campaignid: number; contactId: number } | null;
 }
 
 export interface OutboxStats {
