@@ -37,6 +37,7 @@ import { RecordingHealth } from './recordings/recording-health.ts';
 import { createRetryingRecordingStore } from './recordings/retrying-recording-store.ts';
 import { createLinkSigner } from './recordings/signed-links.ts';
 import { createRetentionJob, type RetentionJob } from './recordings/retention-job.ts';
+import { createDeliveredPruning } from './outbox/delivered-pruning.ts';
 import { registerRecordingOpsRoutes } from './http/recording-ops-routes.ts';
 import { recordingCatalogRepository } from './store/recording-catalog-repository.ts';
 import { complianceDialPolicy } from './compliance/compliance-policy.ts';
@@ -242,6 +243,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
+  const deliveredPruning = createDeliveredPruning({ clock, logger, outbox: store, keepDays: config.crm.keepDeliveredDays });
 
   const app = await buildHttpServer({
     logger,
@@ -289,6 +291,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       await engine.start();
       outbox!.start();
       retention.start();
+      deliveredPruning.start();
       started = true;
       const address = await app.listen({ port: config.port, host: config.host });
       const port = new URL(address).port;
@@ -304,6 +307,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         await outbox!.stop();
       }
       await retention.stop();
+      await deliveredPruning.stop();
       await sender.close();
       await store.close();
     },

@@ -34,6 +34,8 @@ export interface Config {
     concurrency: number;
     /** Adds `disposition` and `note` to updateCampaign (off: the contract's 13 fields exactly). */
     extraFields: boolean;
+    /** Delivered callbacks older than this are deleted (0 keeps them for ever); pending and dead ones never are. */
+    keepDeliveredDays: number;
   };
   api: {
     /** When set, CRM endpoints require header `X-API-Key` with this value. */

@@ -137,6 +137,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       hmacSecret: readOptionalString('CCS_CRM_HMAC_SECRET', pick('CCS_CRM_HMAC_SECRET', crm.hmacSecret)),
       concurrency: readInt('CCS_CRM_CONCURRENCY', pick('CCS_CRM_CONCURRENCY', crm.concurrency), 64, 1, 1024),
       extraFields: readBoolean('CCS_CRM_EXTRA_FIELDS', pick('CCS_CRM_EXTRA_FIELDS', crm.extraFields), false),
+      keepDeliveredDays: readInt('CCS_CRM_KEEP_DELIVERED_DAYS', pick('CCS_CRM_KEEP_DELIVERED_DAYS', crm.keepDeliveredDays), 90, 0, 36_500),
     },
     api: {
       key: readOptionalString('CCS_API_KEY', pick('CCS_API_KEY', file.api?.key)),

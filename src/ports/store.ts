@@ -189,6 +189,11 @@ export interface OutboxStore {
   outboxStats(): Promise<OutboxStats>;
   /** Earliest time a pending callback becomes due, or null. */
   nextCallbackDueAt(): Promise<number | null>;
+  /**
+   * Deletes up to `limit` delivered callbacks delivered before `before`, oldest first, and
+   * answers how many went. Pending and dead callbacks are never deleted.
+   */
+  pruneDeliveredCallbacks(before: number, limit: number): Promise<number>;
 }
 
 export interface Store extends CampaignStore, ContactStore, AttemptStore, OutboxStore {

@@ -73,6 +73,13 @@ export function outboxRepository(db: Kysely<Database>, dialect: SqlDialectName):
         .execute();
     },
 
+    async pruneDeliveredCallbacks(before, limit) {
+      // In id order along the (state, id) index: delivered rows are old first, so the scan stops early.
+      const old = db.selectFrom('outbox').select('id').where('state', '=', 'delivered').where('delivered_at', '<', before).orderBy('id').limit(limit);
+      const r = await db.deleteFrom('outbox').where('id', 'in', old).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
     async listCallbacks({ state, campaignId, limit, offset = 0 }): Promise<CallbackRecord[]> {
       let q = db.selectFrom('outbox').selectAll().orderBy('id').limit(limit).offset(offset);
       if (state) q = q.where('state', '=', state);

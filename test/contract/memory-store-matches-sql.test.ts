@@ -125,7 +125,12 @@ describe('memory store against the SQLite store', () => {
           const dead = rnd() < 0.3;
           await both('failed', (s) => s.markFailed(id, `error ${step}`, next, dead));
         }
-        else await both('replay', (s) => s.replayCallback(id, now));
+        else if (k < 0.95) await both('replay', (s) => s.replayCallback(id, now));
+        else {
+          const before = clock - int(3) * MINUTE;
+          const limit = 1 + int(3);
+          await both('prune', (s) => s.pruneDeliveredCallbacks(before, limit));
+        }
       } else {
         await both('next due', (s) => s.nextDueAt(campaignId));
         await both('open contacts', (s) => s.countOpenContacts(campaignId));

@@ -55,8 +55,10 @@ function copy(r: CallbackRow): CallbackRecord {
 }
 
 export function createMemoryOutbox(): MemoryOutbox {
-  /** Every row, index = id - 1. */
-  const rows: CallbackRow[] = [];
+  /** Every row, index = id - 1; a pruned row leaves a hole. */
+  const rows: (CallbackRow | undefined)[] = [];
+  /** Below this index every row is pruned or not delivered yet when last looked at (prune's cursor). */
+  let pruneFrom = 0;
   const counts = { pending: 0, dead: 0, delivered: 0 };
   /** Pending updates per campaign: while non-zero, the campaign's finish is held back. */
   const pendingUpdates = new Map<number, number>();
@@ -168,6 +170,7 @@ export function createMemoryOutbox(): MemoryOutbox {
       let skip = Math.max(0, offset);
       for (const r of rows) {
         if (out.length >= limit) break;
+        if (r === undefined) continue;
         if (state !== undefined && r.state !== state) continue;
         if (campaignId !== undefined && r.campaignId !== campaignId) continue;
         if (skip > 0) skip--;
@@ -189,6 +192,19 @@ export function createMemoryOutbox(): MemoryOutbox {
       r.createdAt = now;
       enterPending(r);
       return true;
+    },
+
+    async pruneDeliveredCallbacks(before, limit) {
+      let pruned = 0;
+      for (let i = pruneFrom; i < rows.length && pruned < limit; i++) {
+        const r = rows[i];
+        if (r === undefined || r.state !== 'delivered' || r.deliveredAt === null || r.deliveredAt >= before) continue;
+        rows[i] = undefined;
+        counts.delivered--;
+        pruned++;
+      }
+      while (pruneFrom < rows.length && rows[pruneFrom] === undefined) pruneFrom++;
+      return pruned;
     },
 
     async outboxStats(): Promise<OutboxStats> {

@@ -171,6 +171,27 @@ export function outboxRules(store: () => Store): void {
     expect(await s.outboxStats()).toEqual({ pending: 3, dead: 0, delivered: 1, oldestPendingAt: T0 + 2 * SECOND });
   });
 
+  it('pruneDeliveredCallbacks deletes only delivered callbacks delivered before the cut-off, oldest first, up to the limit', async () => {
+    const s = store();
+    await createRunning(s, 1, contacts(1, 2, 3, 4, 5));
+    for (const contactId of [1, 2, 3, 4, 5]) await writeUpdate(s, 1, contactId, T0);
+    const [c1, c2, c3, c4] = await s.claimDueCallbacks(T0, 5, LEASE);
+    await s.markDelivered([c1!.id, c2!.id], T0 + MINUTE);
+    await s.markDelivered([c3!.id], T0 + HOUR);
+    await s.markFailed(c4!.id, 'HTTP 400', T0 + MINUTE, true);
+
+    expect(await s.pruneDeliveredCallbacks(T0 + MINUTE, 10)).toBe(0);
+    expect(await s.pruneDeliveredCallbacks(T0 + 2 * MINUTE, 1)).toBe(1);
+    expect(keys(await s.listCallbacks({ limit: 10 }))).toEqual(['dnc-1-2', 'dnc-1-3', 'dnc-1-4', 'dnc-1-5']);
+    expect(await s.pruneDeliveredCallbacks(T0 + 2 * HOUR, 10)).toBe(2);
+    // The dead callback and the pending one stay, and so do the counts of what is left.
+    expect(keys(await s.listCallbacks({ limit: 10 }))).toEqual(['dnc-1-4', 'dnc-1-5']);
+    expect(await s.getCallback(c1!.id)).toBeUndefined();
+    expect(await s.outboxStats()).toMatchObject({ pending: 1, dead: 1, delivered: 0 });
+    expect(keys(await s.claimDueCallbacks(T0 + 3 * HOUR, 10, LEASE))).toEqual(['dnc-1-5']);
+    expect(await s.pruneDeliveredCallbacks(T0 + 3 * HOUR, 10)).toBe(0);
+  });
+
   it('nextCallbackDueAt is the earliest time a pending callback becomes due, or null', async () => {
     const s = store();
     expect(await s.nextCallbackDueAt()).toBeNull();

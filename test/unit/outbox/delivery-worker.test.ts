@@ -60,6 +60,9 @@ class MemoryOutbox implements OutboxStore {
     const due = this.rows.filter((r) => r.state === 'pending').map((r) => r.nextAttemptAt);
     return due.length ? Math.min(...due) : null;
   }
+  async pruneDeliveredCallbacks() {
+    return 0;
+  }
   count(state: CallbackRecord['state']) {
     return this.rows.filter((r) => r.state === state).length;
   }
