@@ -17,4 +17,5 @@ export const systemClock: Clock = {
     arm();
     return { cancel: () => clearTimeout(handle) };
   },
+  yieldNow: () => new Promise<void>((resolve) => setImmediate(resolve)),
 };

@@ -6,6 +6,16 @@
  * that share agents share them evenly. Each leg is persisted (attempt counter, in-flight
  * attempt) before it is placed, and a number is never called twice at the same time.
  *
+ * Due work first: a group is paced only when one of its campaigns has a contact due now. What
+ * is due when is kept per campaign (`DueTimes`, read from the store when unknown) and forgotten
+ * whenever something outside the dialer asks for a pass, since that is how every change that
+ * can make a contact due (a call ended, a contact given back or reopened, a campaign started)
+ * reaches it; a floor with nothing due costs a look-up per change and no pacing at all.
+ *
+ * A large pass yields to the event loop between slices of placements (`SLICE_CALLS` calls or
+ * `SLICE_MS` of clock time), through the clock's `yieldNow` where it has one (the system clock;
+ * a virtual clock runs nothing else meanwhile), so events and requests are not held up.
+ *
  * When the store fails (database down, disk full) a pass stops where it is and the next one
  * comes after a back-off (1 s doubling to 10 s, sooner when a retried write lands): no leg is placed that could not be recorded.
  * A placement whose attempt write failed may still have been committed (a connection lost
@@ -25,9 +35,14 @@ import type { CallbackOffers } from './callback-offers.ts';
 import { isStoreUnavailable } from '../ports/store.ts';
 import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { LiveCall } from './live-calls.ts';
+import type { AgentStatus } from './agent-pool.ts';
 
 const PASS_RETRY_FIRST_MS = 1_000;
 const PASS_RETRY_MAX_MS = 10_000;
+/** Placements per slice of a pass, and the clock time a slice may take, before it yields. */
+export const SLICE_CALLS = 64;
+export const SLICE_MS = 20;
 
 /** What a leg placed for one agent only (preview Call, manual dial) needs. */
 export interface ReservedLeg {
@@ -44,8 +59,56 @@ interface CampaignSlot {
   campaign: CampaignRecord;
   profile: Profile;
   candidates: ContactRecord[] | null;
+  /** The last fetch of candidates was full: more may be due once these are used. */
+  moreDue: boolean;
+  /** Candidates of the last fetch taken (placed or screened). */
+  taken: number;
   exhausted: boolean;
   assigned: number;
+  /** Calls of the campaign up at the start of the pass. */
+  baseLoad: number;
+}
+
+/** Most candidates read at once: a first pass of thousands of agents reads them in batches. */
+const CANDIDATE_BATCH = 500;
+
+/**
+ * When each campaign next has a contact due, as last read from the store: null for none
+ * pending. An entry read before the latest `changed()` is not trusted.
+ */
+class DueTimes {
+  private generation = 0;
+  private known = new Map<number, { at: number | null; generation: number }>();
+
+  /** Something may have made a contact due sooner: what was read so far is not trusted. */
+  changed(): void {
+    this.generation++;
+  }
+
+  /** The change count a read starting now is stamped with. */
+  stamp(): number {
+    return this.generation;
+  }
+
+  set(campaignId: number, at: number | null, stamp: number): void {
+    this.known.set(campaignId, { at, generation: stamp });
+  }
+
+  /** The next due time if still trusted (null: nothing pending), undefined when unknown. */
+  get(campaignId: number): number | null | undefined {
+    const entry = this.known.get(campaignId);
+    return entry && entry.generation === this.generation ? entry.at : undefined;
+  }
+
+  forget(campaignId: number): void {
+    this.known.delete(campaignId);
+  }
+}
+
+/** The group's calls and agents, bucketed once per pass. */
+interface GroupFloor {
+  calls: LiveCall[];
+  agents: AgentStatus[];
 }
 
 export class Dialer {
@@ -58,6 +121,7 @@ export class Dialer {
   private failedPasses = 0;
   /** Placements whose attempt write failed: committed or not is unknown until read back. */
   private unconfirmed = new Set<string>();
+  private due = new DueTimes();
   /** Preview offers (set by the engine once both exist). */
   previews: PreviewOffers | null = null;
   /** Scheduled callbacks (set by the engine when the store keeps them). */
@@ -73,8 +137,17 @@ export class Dialer {
     ctx.writes.onRecovered(() => this.schedule());
   }
 
-  /** Asks for a pass after `delayMs` (coalesced with any earlier one). */
+  /**
+   * Asks for a pass after `delayMs` (coalesced with any earlier one). Whatever asks may have
+   * made a contact due sooner, so the next due times are read again.
+   */
   schedule(delayMs = 0): void {
+    this.due.changed();
+    this.arm(delayMs);
+  }
+
+  /** A pass after `delayMs`, for the dialer's own wake-ups (nothing changed meanwhile). */
+  private arm(delayMs: number): void {
     if (this.stopped) return;
     const { clock } = this.ctx.deps;
     const at = clock.now() + Math.max(0, delayMs);
@@ -121,75 +194,145 @@ export class Dialer {
     }
   }
 
-  private snapshot(group: string, now: number, slots: CampaignSlot[]): GroupSnapshot {
-    const a = this.ctx.agents.countBy(group);
+  /** Every online agent and call in flight, by group: one scan per pass, not one per group. */
+  private floorByGroup(): Map<string, GroupFloor> {
+    const floors = new Map<string, GroupFloor>();
+    const of = (group: string) => {
+      let f = floors.get(group);
+      if (!f) floors.set(group, (f = { calls: [], agents: [] }));
+      return f;
+    };
+    for (const call of this.ctx.live.all()) of(call.group).calls.push(call);
+    for (const agent of this.ctx.agents.all()) if (agent.online) of(agent.group).agents.push(agent);
+    return floors;
+  }
+
+  private snapshot(group: string, now: number, slots: CampaignSlot[], floor: GroupFloor | undefined): GroupSnapshot {
+    const calls = floor?.calls ?? [];
+    const agents = floor?.agents ?? [];
+    const a = { available: 0, talking: 0, wrapUp: 0, reserved: 0 };
+    for (const agent of agents) {
+      const state = agent.shift.state;
+      if (state === 'ready') a.available++;
+      else if (state === 'talking') a.talking++;
+      else if (state === 'wrap-up') a.wrapUp++;
+      else if (state === 'reserved') a.reserved++;
+    }
+    let unconnected = 0;
+    let waiting = 0;
+    for (const c of calls) {
+      if (c.state !== 'connected' && c.state !== 'ended') unconnected++;
+      if (c.waitingSince !== null) waiting++;
+    }
     return {
       now,
       group,
       available: a.available,
-      loggedIn: a.loggedIn,
+      loggedIn: agents.length,
       talking: a.talking,
       wrapUp: a.wrapUp,
       reserved: a.reserved,
-      unconnected: this.ctx.live.unconnected(group),
-      waiting: this.ctx.live.waiting(group).length,
+      unconnected,
+      waiting,
       campaignIds: slots.map((s) => s.campaign.id),
-      calls: this.ctx.live.all().filter((c) => c.group === group),
-      agents: this.ctx.agents.all().filter((g) => g.group === group && g.online),
+      calls,
+      agents,
     };
   }
 
+  /**
+   * Whether any of the slots has a contact due now, reading the next due time of those not
+   * known; a slot with nothing due is marked exhausted. Adds to `wake` when one falls due later.
+   */
+  private async anyDue(slots: CampaignSlot[], now: number, wake: { at: number }): Promise<boolean> {
+    let any = false;
+    for (const slot of slots) {
+      let at = this.due.get(slot.campaign.id);
+      if (at === undefined) {
+        const stamp = this.due.stamp();
+        at = await this.ctx.deps.store.nextDueAt(slot.campaign.id);
+        this.due.set(slot.campaign.id, at, stamp);
+      }
+      if (at !== null && at <= now) any = true;
+      else {
+        slot.exhausted = true;
+        if (at !== null) wake.at = Math.min(wake.at, at);
+      }
+    }
+    return any;
+  }
+
+  /** Lets the event loop run (timers, I/O, requests) when the clock can; see the module note. */
+  private async yieldTurn(): Promise<void> {
+    const { clock } = this.ctx.deps;
+    if (clock.yieldNow) await clock.yieldNow();
+  }
+
   private async dialOnce(): Promise<void> {
-    const { telephony, clock, settings, policy, store, pacers } = this.ctx.deps;
+    const { telephony, clock, settings, policy, pacers } = this.ctx.deps;
     await this.settleUnconfirmed();
     if (!telephony.health().ready) {
-      this.schedule(1000);
+      this.arm(1000);
       return;
     }
-    const now = clock.now();
-    let nextWake = Infinity;
+    let now = clock.now();
+    const wake = { at: Infinity };
     const byGroup = new Map<string, CampaignSlot[]>();
     for (const campaign of this.ctx.campaigns.values()) {
-      if (campaign.state !== 'running' || now < campaign.startsAt || now >= campaign.endsAt) continue;
+      if (campaign.state !== 'running' || now < campaign.startsAt || now >= campaign.endsAt) {
+        if (campaign.state !== 'running' && campaign.state !== 'scheduled') this.due.forget(campaign.id);
+        continue;
+      }
       // Paused by a supervisor: its calls in progress go on, no new leg, offer or callback.
       if (this.ctx.campaignPaused(campaign.id)) continue;
       const profile = this.ctx.profileOf(campaign);
       const gate = policy.campaignGate(campaign, profile, now);
       if (gate) {
-        if (gate.closedUntil !== null) nextWake = Math.min(nextWake, gate.closedUntil);
+        if (gate.closedUntil !== null) wake.at = Math.min(wake.at, gate.closedUntil);
         continue;
       }
       const list = byGroup.get(profile.agentGroup) ?? [];
-      list.push({ campaign, profile, candidates: null, exhausted: false, assigned: 0 });
+      list.push({ campaign, profile, candidates: null, moreDue: false, taken: 0, exhausted: false, assigned: 0, baseLoad: 0 });
       byGroup.set(profile.agentGroup, list);
     }
 
+    let floors: Map<string, GroupFloor> | null = null;
+    let liveByProfile: Map<string, number> | null = null;
+    let sliceStart = now;
+    let sinceYield = 0;
     for (const [group, all] of byGroup) {
       // Personal callbacks first: offered to their own agents, kept from the others.
-      if (this.callbacks) nextWake = Math.min(nextWake, await this.callbacks.pass(all, now, this, this.previews));
+      if (this.callbacks) wake.at = Math.min(wake.at, await this.callbacks.pass(all, now, this, this.previews));
       const previews = all.filter((s) => s.profile.dialMode === 'preview');
       if (previews.length > 0) await this.offerPreviews(group, previews, now);
       const slots = all.filter((s) => s.profile.dialMode !== 'preview');
       if (slots.length === 0) continue;
+      // Nothing due: the pacer is not asked (on a large floor its model is the costly part).
+      if (!(await this.anyDue(slots, now, wake))) continue;
+      floors ??= this.floorByGroup();
+      for (const slot of slots) slot.baseLoad = this.ctx.live.countCampaign(slot.campaign.id);
       // The group's agents are paced as one: by the pacing a supervisor set last on one of its
       // campaigns, else by the first campaign's profile.
       const lead = this.pacingLead(slots);
       const pacer = pacers[lead.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
-      let want = pacer.callsToPlace(this.snapshot(group, now, slots), lead.profile);
+      let want = pacer.callsToPlace(this.snapshot(group, now, slots, floors.get(group)), lead.profile);
       const recheck = pacer.recheckAt?.(group, now) ?? null;
-      if (recheck !== null) nextWake = Math.min(nextWake, Math.max(recheck, now + 1));
+      if (recheck !== null) wake.at = Math.min(wake.at, Math.max(recheck, now + 1));
       while (want > 0) {
         if (this.ctx.live.size >= settings.maxConcurrentCalls) break;
         if (this.limiter.available() < 1) {
-          nextWake = Math.min(nextWake, now + this.limiter.msUntilNext());
+          wake.at = Math.min(wake.at, now + this.limiter.msUntilNext());
           break;
         }
-        const slot = this.fairest(slots);
+        const slot = this.fairest(slots, (s) => s.baseLoad + s.assigned);
         if (!slot) break;
         // The profile's trunk is full: its campaigns wait rather than spend an attempt on a refusal.
-        if (slot.profile.maxChannels > 0 && this.liveOnProfile(slot.profile.name) >= slot.profile.maxChannels) {
-          slot.exhausted = true;
-          continue;
+        if (slot.profile.maxChannels > 0) {
+          liveByProfile ??= this.liveByProfile();
+          if ((liveByProfile.get(slot.profile.name) ?? 0) >= slot.profile.maxChannels) {
+            slot.exhausted = true;
+            continue;
+          }
         }
         const contact = await this.nextCandidate(slot, want, now);
         if (!contact) continue;
@@ -202,17 +345,32 @@ export class Dialer {
         slot.assigned++;
         want--;
         await this.place(slot, contact, audit, now);
+        if (liveByProfile) liveByProfile.set(slot.profile.name, (liveByProfile.get(slot.profile.name) ?? 0) + 1);
+        // A large pass lets the event loop run between slices.
+        if (++sinceYield >= SLICE_CALLS || clock.now() - sliceStart >= SLICE_MS) {
+          await this.yieldTurn();
+          now = clock.now();
+          sliceStart = now;
+          sinceYield = 0;
+        }
       }
     }
 
-    // Wake up when the earliest pending contact of a dialable campaign becomes due.
+    // Wake up when the earliest pending contact of a dialable campaign becomes due: known for
+    // the slots with nothing due; read again for those whose candidates this pass used up.
     for (const slots of byGroup.values()) {
       for (const slot of slots) {
-        const due = await store.nextDueAt(slot.campaign.id);
-        if (due !== null && due > now) nextWake = Math.min(nextWake, due);
+        if (slot.candidates !== null && !slot.exhausted) continue; // still has due contacts
+        let at = this.due.get(slot.campaign.id);
+        if (at === undefined || slot.candidates !== null) {
+          const stamp = this.due.stamp();
+          at = await this.ctx.deps.store.nextDueAt(slot.campaign.id);
+          this.due.set(slot.campaign.id, at, stamp);
+        }
+        if (at !== null && at > now) wake.at = Math.min(wake.at, at);
       }
     }
-    if (nextWake !== Infinity) this.schedule(nextWake - now);
+    if (wake.at !== Infinity) this.arm(wake.at - clock.now());
   }
 
   /**
@@ -258,7 +416,7 @@ export class Dialer {
     for (const agent of agents) {
       for (;;) {
         if (!this.ctx.agents.isAvailable(agent) || previews.has(agent.agentCode)) break;
-        const slot = this.fairest(slots, (id) => previews.countCampaign(id));
+        const slot = this.fairest(slots, undefined, (id) => previews.countCampaign(id));
         if (!slot) return;
         const contact = await this.nextCandidate(slot, agents.length, now);
         if (!contact) continue;
@@ -295,13 +453,16 @@ export class Dialer {
     }
   }
 
-  private liveOnProfile(profileName: string): number {
-    let n = 0;
+  /** Calls up per profile name. */
+  private liveByProfile(): Map<string, number> {
+    const counts = new Map<string, number>();
     for (const call of this.ctx.live.all()) {
       const campaign = this.ctx.campaigns.get(call.campaignId);
-      if (campaign && this.ctx.profileOf(campaign).name === profileName) n++;
+      if (!campaign) continue;
+      const name = this.ctx.profileOf(campaign).name;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
     }
-    return n;
+    return counts;
   }
 
   private pacingLead(slots: CampaignSlot[]): CampaignSlot {
@@ -317,33 +478,46 @@ export class Dialer {
     return lead;
   }
 
-  /** The campaign of the group with the fewest calls up (counting this pass), that still has candidates. */
-  private fairest(slots: CampaignSlot[], extraLoad: (campaignId: number) => number = () => 0): CampaignSlot | undefined {
+  /**
+   * The campaign of the group with the fewest calls up (by `load`; default: live calls plus
+   * `extraLoad`), that still has candidates.
+   */
+  private fairest(slots: CampaignSlot[], load?: (slot: CampaignSlot) => number, extraLoad: (campaignId: number) => number = () => 0): CampaignSlot | undefined {
     let best: CampaignSlot | undefined;
     let bestLoad = Infinity;
     for (const s of slots) {
       if (s.exhausted) continue;
-      const load = this.ctx.live.countCampaign(s.campaign.id) + extraLoad(s.campaign.id);
-      if (load < bestLoad) {
+      const l = load ? load(s) : this.ctx.live.countCampaign(s.campaign.id) + extraLoad(s.campaign.id);
+      if (l < bestLoad) {
         best = s;
-        bestLoad = load;
+        bestLoad = l;
       }
     }
     return best;
   }
 
   private async nextCandidate(slot: CampaignSlot, want: number, now: number): Promise<ContactRecord | undefined> {
-    if (slot.candidates === null) {
-      // Fetch a few extra: some may be skipped because their number is already on a call.
-      slot.candidates = await this.ctx.deps.store.dueContacts(slot.campaign.id, now, Math.max(want, 1) + 16);
-      if (slot.candidates.length === 0) slot.exhausted = true;
-    }
-    while (slot.candidates.length > 0) {
-      const c = slot.candidates.shift()!;
-      const subscriber = subscriberKey(c.dialNumber);
-      // Not while the number is on a call, or offered to an agent for preview.
-      if (this.callbacks?.isKept(c.campaignId, c.contactId)) continue; // a personal callback in its grace
-      if (!this.ctx.live.isCalling(subscriber) && !this.previews?.isOfferedNumber(subscriber)) return c;
+    for (;;) {
+      if (slot.candidates === null || (slot.candidates.length === 0 && slot.moreDue && slot.taken > 0)) {
+        // Fetch a few extra: some may be skipped because their number is already on a call.
+        // Read in batches: the contacts taken from the last one are no longer pending.
+        const limit = Math.min(Math.max(want, 1), CANDIDATE_BATCH) + 16;
+        slot.candidates = await this.ctx.deps.store.dueContacts(slot.campaign.id, now, limit);
+        slot.moreDue = slot.candidates.length === limit;
+        slot.taken = 0;
+        if (slot.candidates.length === 0) slot.exhausted = true;
+      }
+      while (slot.candidates.length > 0) {
+        const c = slot.candidates.shift()!;
+        const subscriber = subscriberKey(c.dialNumber);
+        // Not while the number is on a call, or offered to an agent for preview.
+        if (this.callbacks?.isKept(c.campaignId, c.contactId)) continue; // a personal callback in its grace
+        if (!this.ctx.live.isCalling(subscriber) && !this.previews?.isOfferedNumber(subscriber)) {
+          slot.taken++;
+          return c;
+        }
+      }
+      if (!(slot.moreDue && slot.taken > 0)) break;
     }
     slot.exhausted = true;
     return undefined;

@@ -11,4 +11,9 @@ export interface Clock {
   now(): number;
   /** Runs `fn` once after `delayMs` (virtual or real). */
   setTimer(delayMs: number, fn: () => void): TimerHandle;
+  /**
+   * Resolves once pending I/O and timers have had a turn (the system clock: `setImmediate`).
+   * Long work yields through it; absent where nothing else runs meanwhile (virtual time).
+   */
+  yieldNow?(): Promise<void>;
 }
