@@ -14,6 +14,7 @@ import { reportCodesMigration } from './migrations/010-report-codes.ts';
 import { kioskLinksMigration } from './migrations/012-kiosk-links.ts';
 import { campaignControlMigration } from './migrations/011-campaign-control.ts';
 import { dispositionSettingsMigration } from './migrations/013-disposition-settings.ts';
+import { monitoringMigration } from './migrations/016-monitoring.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -30,6 +31,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '012-kiosk-links': kioskLinksMigration(dialect),
     '011-campaign-control': campaignControlMigration(dialect),
     '013-disposition-settings': dispositionSettingsMigration(dialect),
+    '016-monitoring': monitoringMigration(dialect),
   };
 }
 
