@@ -12,7 +12,7 @@ import { answerRate } from './answer-rate.ts';
 import { CampaignsTable } from './campaigns-table.tsx';
 import { CallCharts } from './charts.tsx';
 import { CrmHealth } from './crm-health.tsx';
-import { AgentsPanel, LiveCallsPanel } from './floor-panels.tsx';
+import { AgentsPanel, LiveCallsPanel, shownState } from './floor-panels.tsx';
 import { CallbacksList } from './callbacks-list.tsx';
 import type { AgentView, CallbackView, CampaignView, LiveCallView, MinuteCounts, OutboxStats } from './types.ts';
 
@@ -102,7 +102,7 @@ export function Dashboard(props: { timeZone: string }) {
   );
   if (!floor) return <div class="centered">{failed || <span class="muted">{t('app.loading')}</span>}</div>;
   const online = floor.agents.filter((a) => a.state !== 'offline');
-  const count = (s: string) => online.filter((a) => a.state === s).length;
+  const count = (s: string) => online.filter((a) => shownState(a) === s).length;
   const active = floor.campaigns.filter((c) => c.state === 'running' || c.state === 'stopping');
   const answered = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ANSWERED ?? 0), 0);
   const abandoned = active.reduce((n, c) => n + (c.counts.attemptsByStatus.ABANDONED ?? 0), 0);
@@ -135,7 +135,7 @@ export function Dashboard(props: { timeZone: string }) {
         <Kpi
           label={t('sup.agents')}
           value={String(online.length)}
-          detail={`${count('ready')} ${t('sup.agentsReady')} · ${count('talking') + count('reserved')} ${t('sup.agentsTalking')} · ${count('wrap-up')} ${t('sup.agentsWrap')} · ${count('paused')} ${t('sup.agentsPaused')}`}
+          detail={`${count('ready')} ${t('sup.agentsReady')} · ${count('talking') + count('reserved')} ${t('sup.agentsTalking')}${count('previewing') ? ` · ${count('previewing')} ${t('sup.agentsPreviewing')}` : ''} · ${count('wrap-up')} ${t('sup.agentsWrap')} · ${count('paused')} ${t('sup.agentsPaused')}`}
           testid="kpi-agents"
         />
         <Kpi label={t('sup.answerRate')} value={percent(rate.rate)} title={t('sup.answerRateHelp')} testid="kpi-answer-rate" />

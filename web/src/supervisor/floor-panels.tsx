@@ -5,7 +5,10 @@ import { useTick } from '../live.ts';
 import type { AgentView, LiveCallView } from './types.ts';
 import { AgentGroupSelect } from './agent-group-select.tsx';
 
-const AGENT_ORDER = ['talking', 'reserved', 'wrap-up', 'ready', 'paused', 'offline'];
+const AGENT_ORDER = ['talking', 'reserved', 'previewing', 'wrap-up', 'ready', 'paused', 'offline'];
+
+/** The state a supervisor reads: an agent reserved for a preview offer is previewing, not connecting a call. */
+export const shownState = (a: AgentView) => (a.preview ? 'previewing' : a.state);
 
 export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number }) {
   const { t } = useI18n();
@@ -52,8 +55,8 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
   const { t } = useI18n();
   const now = useTick(1000);
   const extra = Math.max(0, (now - props.loadedAt) / 1000);
-  const agents = [...props.agents].sort((a, b) => AGENT_ORDER.indexOf(a.state) - AGENT_ORDER.indexOf(b.state) || a.agentcode.localeCompare(b.agentcode));
-  const counts = AGENT_ORDER.map((s) => [s, agents.filter((a) => a.state === s).length] as const).filter(([, n]) => n > 0);
+  const agents = [...props.agents].sort((a, b) => AGENT_ORDER.indexOf(shownState(a)) - AGENT_ORDER.indexOf(shownState(b)) || a.agentcode.localeCompare(b.agentcode));
+  const counts = AGENT_ORDER.map((s) => [s, agents.filter((a) => shownState(a) === s).length] as const).filter(([, n]) => n > 0);
   return (
     <section class="card scroll" data-testid="agents">
       <h3>
@@ -92,7 +95,7 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                 </td>
                 <td>
                   {a.preview ? (
-                    <span class={`pill st-${a.state}`} data-testid="agent-previewing">
+                    <span class="pill st-previewing" data-testid="agent-previewing">
                       {t('state.previewing')} <span class="muted">#{a.preview.campaignid}</span>
                     </span>
                   ) : (

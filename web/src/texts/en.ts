@@ -100,6 +100,7 @@ export const en: Record<TextKey, string> = {
   'sup.agents': 'Agents',
   'sup.agentsReady': 'ready',
   'sup.agentsTalking': 'talking',
+  'sup.agentsPreviewing': 'previewing',
   'sup.agentsWrap': 'wrap-up',
   'sup.agentsPaused': 'paused',
   'sup.abandonRate': 'Abandon rate',

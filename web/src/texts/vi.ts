@@ -99,6 +99,7 @@ export const vi = {
   'sup.agents': 'Điện thoại viên',
   'sup.agentsReady': 'sẵn sàng',
   'sup.agentsTalking': 'đàm thoại',
+  'sup.agentsPreviewing': 'xem trước',
   'sup.agentsWrap': 'xử lý sau gọi',
   'sup.agentsPaused': 'tạm nghỉ',
   'sup.abandonRate': 'Tỷ lệ bỏ rơi',
