@@ -159,7 +159,11 @@ function Kpi(props: { label: string; value: string; detail?: string | undefined;
     <div class={`kpi ${props.warn ? 'warn' : ''}`} title={props.title} data-testid={props.testid}>
       <div class="kpi-label">{props.label}</div>
       <div class="kpi-value">{props.value}</div>
-      {props.detail && <div class="kpi-detail">{props.detail}</div>}
+      {props.detail && (
+        <div class="kpi-detail" title={props.detail}>
+          {props.detail}
+        </div>
+      )}
     </div>
   );
 }
