@@ -54,7 +54,15 @@ export function readProfile(setting: string, raw: unknown, base: Profile): Profi
     recordingRetentionDays: readInt(`${setting}.recordingRetentionDays`, r.recordingRetentionDays, base.recordingRetentionDays ?? 0, 0, 36500),
     ...optional('dispositions', readDispositions(`${setting}.dispositions`, r.dispositions, base.dispositions)),
     previewAutoDialSeconds: readInt(`${setting}.previewAutoDialSeconds`, r.previewAutoDialSeconds, base.previewAutoDialSeconds, 0, 600),
+    ...optional('transferNumberPrefixes', readPrefixes(`${setting}.transferNumberPrefixes`, r.transferNumberPrefixes, base.transferNumberPrefixes)),
   };
+}
+
+/** Number prefixes (`["0", "+84"]`); `[""]` allows any number. */
+function readPrefixes(setting: string, raw: unknown, base: string[] | undefined): string[] | undefined {
+  if (raw === undefined) return base;
+  if (!Array.isArray(raw) || raw.some((p) => typeof p !== 'string' || !/^\+?\d{0,15}$/.test(p))) throw new ConfigError(setting, 'expected a list of number prefixes, e.g. ["0", "+84"]');
+  return raw as string[];
 }
 
 /** Leaves an absent optional field out (the profile then uses its defaults). */

@@ -48,6 +48,8 @@ export interface Profile {
   previewAutoDialSeconds: number;
   /** Wrap-up dispositions; absent: the defaults for the purpose (src/domain/wrap-up-codes.ts). */
   dispositions?: DispositionSettings;
+  /** Outside numbers an agent may transfer this profile's calls to: those starting with one of these prefixes (absent or empty: none). */
+  transferNumberPrefixes?: string[];
 }
 
 export function profileForType(profiles: readonly Profile[], typeId: number | null, fallback: Profile): Profile {

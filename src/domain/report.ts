@@ -24,7 +24,7 @@ export interface ReportFigures {
   /** Attempts bridged to an agent (ANSWERED): a contact is reached at most once, so also contacts reached. */
   reached: number;
   talkSeconds: number;
-  /** Not recorded yet (always 0): no hold events are stored. */
+  /** Time customers spent on hold during connected calls (not counted in talk). */
   holdSeconds: number;
   /** The agents' time in wrap-up after these attempts (from the call's end to ready, pause or the timer). */
   wrapUpSeconds: number;

@@ -20,6 +20,7 @@ import type { ShiftInput, ShiftStep } from '../domain/agent-shift.ts';
 import type { RecordingOutcome, TelephonyEvent } from '../ports/telephony.ts';
 import type { AttemptProgress } from '../ports/store.ts';
 import type { AgentStatus } from './agent-pool.ts';
+import { CallControlBook } from './call-controls.ts';
 import { EngineStoppedError } from './durable-writes.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { LiveCall } from './live-calls.ts';
@@ -44,11 +45,22 @@ export class CallHandler {
   private endsPending = new Map<string, { campaignId: number; written: Promise<void> }>();
   /** Ends the waits for recordings (a stop): each call's outcome is then written without its link. */
   private recordingWaits = new Set<() => void>();
+  /** Hold, mute, transfer and conference on connected calls (call-controls.ts). */
+  readonly controls: CallControlBook;
 
   constructor(
     private ctx: EngineContext,
     private hooks: CallHandlerHooks,
-  ) {}
+  ) {
+    this.controls = new CallControlBook(ctx, {
+      shift: (agentCode, input, at, callId) => this.shift(agentCode, input, at, callId),
+      wrapUp: (agentCode, at) => {
+        const agent = this.ctx.agents.get(agentCode);
+        if (agent) this.startWrapUp(agent, at);
+      },
+      changed: (callId, agentCodes) => this.ctx.events.emit('call:control', { callId, agentCodes, at: this.ctx.deps.clock.now() }),
+    });
+  }
 
   handle(event: TelephonyEvent): void {
     switch (event.type) {
@@ -57,6 +69,16 @@ export class CallHandler {
       case 'connected':
       case 'ended':
         void this.ctx.queue.run(`call:${event.callId}`, () => this.onCallEvent(event)).catch((error) => this.eventFailed(event.callId, event.type, error));
+        return;
+      case 'held':
+      case 'resumed':
+      case 'muted':
+      case 'unmuted':
+      case 'consult':
+      case 'transferred':
+      case 'conference':
+        // In the call's order: after its `connected`, before its `ended`.
+        void this.ctx.queue.run(`call:${event.callId}`, async () => this.controls.onEvent(event)).catch((error) => this.eventFailed(event.callId, event.type, error));
         return;
       case 'agent':
         this.onAgent(event);
@@ -173,6 +195,7 @@ export class CallHandler {
     call.agentCode = agentCode;
     call.stationId = agent?.stationId ?? call.stationId;
     this.shift(agentCode, { type: 'connect' }, at, call.callId);
+    this.controls.connected(call, agentCode);
     this.writeProgress(call, { state: 'connected', at, agentCode, ...(call.stationId ? { stationId: call.stationId } : {}) });
     this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info({ agentCode }, 'call connected to agent');
     this.ctx.events.emit('call:connected', { callId: call.callId, campaignId: call.campaignId, contactId: call.contactId, agentCode, at });
@@ -213,7 +236,10 @@ export class CallHandler {
     const connected = call.connectedAt !== null;
     const status: ReportedStatus = dispositionOf({ answered: call.answeredAt !== null, connectedToAgent: connected, cause });
     const endedAt = Math.max(at, call.startedAt);
-    const awaiting = connected && call.agentCode ? (this.hooks.callEnding?.(call.callId, call.campaignId, call.agentCode, endedAt) ?? null) : null;
+    // After a transfer the disposition is the last handler's (an outside number gives none).
+    const controlled = this.controls.ended(call.callId, endedAt);
+    const handler = controlled ? controlled.handler : call.agentCode;
+    const awaiting = connected && handler ? (this.hooks.callEnding?.(call.callId, call.campaignId, handler, endedAt) ?? null) : null;
     const agentCode = connected ? call.agentCode : null;
     let released = false;
     let written: () => void = () => {};
@@ -222,7 +248,7 @@ export class CallHandler {
       // the outcome and its update wait (bounded) for the recording being stored, and the
       // campaign's finish waits for them.
       this.endsPending.set(call.callId, { campaignId: call.campaignId, written: new Promise<void>((resolve) => (written = resolve)) });
-      this.leave(call, status, agentCode, endedAt, awaiting);
+      this.leave(call, status, agentCode, endedAt, awaiting, controlled);
       released = true;
       this.hooks.capacityChanged();
       recording = await this.boundedRecording(call.callId, recordingLater);
@@ -259,6 +285,7 @@ export class CallHandler {
       callback: payload,
       // With the extra fields the update waits for the disposition; without, only the campaign's finish does.
       ...deliverAfter(settings.crmExtraFields ? (awaiting?.until ?? null) : null),
+      ...(controlled && controlled.holdMs > 0 ? { holdMs: controlled.holdMs } : {}),
     };
     // After the call's progress writes; until it lands the call stays live (its agent, its
     // campaign's finish and its contact wait for it), however long the store is down.
@@ -272,14 +299,21 @@ export class CallHandler {
       { status, cause, duration: payload.duration, ringtime: payload.ringtime, agentCode: payload.agentcode },
       'call ended',
     );
-    if (!released) this.leave(call, status, agentCode, endedAt, awaiting);
+    if (!released) this.leave(call, status, agentCode, endedAt, awaiting, controlled);
     this.ctx.deps.onCallbackQueued();
     this.hooks.callEnded(call.campaignId);
     this.hooks.capacityChanged();
   }
 
   /** The call leaves the live set and its agent goes to wrap-up (or is freed). */
-  private leave(call: LiveCall, status: ReportedStatus, agentCode: string | null, endedAt: number, awaiting: { required: boolean } | null): void {
+  private leave(
+    call: LiveCall,
+    status: ReportedStatus,
+    agentCode: string | null,
+    endedAt: number,
+    awaiting: { required: boolean } | null,
+    controlled: ReturnType<CallControlBook['ended']> = null,
+  ): void {
     const connected = call.connectedAt !== null;
     call.state = 'ended';
     call.waitingSince = null;
@@ -292,8 +326,17 @@ export class CallHandler {
       agentCode,
       at: endedAt,
       waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
+      ...(controlled && controlled.holdMs > 0 ? { holdMs: controlled.holdMs } : {}),
     });
-    this.releaseAgent(call, connected, endedAt, awaiting?.required ? call.callId : undefined);
+    const codeOwed = awaiting?.required ? call.callId : undefined;
+    if (!controlled || controlled.handler === call.agentCode) this.releaseAgent(call, connected, endedAt, codeOwed);
+    else this.releaseAgent(call, connected, endedAt);
+    // A transfer's target (and a party still in conference) leave the call too: wrap-up.
+    for (const code of new Set([controlled?.handler, ...(controlled?.others ?? [])])) {
+      if (!code || code === call.agentCode) continue;
+      const agent = this.ctx.agents.get(code);
+      if (agent && agent.callId === call.callId) this.startWrapUp(agent, endedAt, code === controlled?.handler ? codeOwed : undefined);
+    }
   }
 
   /** The recording's outcome, or a failure once the safety bound has passed. */

@@ -21,7 +21,9 @@ export interface EngineEventMap {
   'call:ringing': { callId: string; campaignId: number; at: number };
   'call:answered': { callId: string; campaignId: number; at: number };
   'call:connected': { callId: string; campaignId: number; contactId: number; agentCode: string; at: number };
-  'call:ended': { callId: string; campaignId: number; contactId: number; status: ReportedStatus; agentCode: string | null; at: number; waitedMs: number | null };
+  'call:ended': { callId: string; campaignId: number; contactId: number; status: ReportedStatus; agentCode: string | null; at: number; waitedMs: number | null; holdMs?: number };
+  /** A call control changed the call (hold, mute, consult, transfer, conference): these agents' desks show it. */
+  'call:control': { callId: string; agentCodes: string[]; at: number };
   'contact:skipped': { campaignId: number; contactId: number; reason: string; at: number };
   /** A preview contact was offered to an agent (`ended`: called, skipped or withdrawn). */
   'preview:offered': { agentCode: string; campaignId: number; contactId: number; at: number };

@@ -6,6 +6,7 @@
 import type { Pause, ShiftIntent, ShiftRefusal, ShiftStep } from '../domain/agent-shift.ts';
 import type { AgentRef } from '../ports/telephony.ts';
 import type { AgentStatus } from './agent-pool.ts';
+import type { CallControlView, ControlAnswer, ControlIntent } from './call-controls.ts';
 import { CallHandler } from './call-handler.ts';
 import { CampaignLifecycle, type CloseResult } from './campaign-lifecycle.ts';
 import { Dialer } from './dialer.ts';
@@ -52,6 +53,12 @@ export interface Engine {
   /** Ready again: ends wrap-up or a pause; during a call, cancels a pending pause. */
   readyAgent(agentCode: string): ShiftAnswer;
   hangupCall(callId: string): Promise<void>;
+  /** An agent's call control (hold, mute, DTMF, transfer, conference) on the call it has (call-controls.ts). */
+  callControl(agentCode: string, intent: ControlIntent): Promise<ControlAnswer>;
+  /** What a connected call's controls are now (held, muted, transfer), or null. */
+  callControlView(callId: string): CallControlView | null;
+  /** The live call this agent has the customer of or takes part in (a transfer's target), or null. */
+  controlledCallOf(agentCode: string): string | null;
   /** The contact offered to this agent in a preview campaign, if any (preview-offers.ts). */
   previewOffer(agentCode: string): PreviewOffer | undefined;
   /** Calls the offered contact (compliance checked again); the customer goes to this agent only. */
@@ -83,6 +90,8 @@ export function createEngine(input: EngineDeps): Engine {
     // A recorded code releases a wrap-up that owed it (its agent may now leave wrap-up).
     codeRecorded: (agentCode, callId) => void calls.shift(agentCode, { type: 'code-recorded', callId }, deps.clock.now()),
     endWritten: (callId): Promise<void> | undefined => calls.endWritten(callId),
+    // After a transfer the disposition is given by the agent who had the customer last.
+    handledBy: (callId): string | null => calls.controls.lastHandlerOf(callId),
   });
   // A call awaiting its disposition, or its recording before its outcome is written, holds the finish.
   ctx.finishHeld = (campaignId) => dispositions.holdsFinish(campaignId) || calls.holdsFinish(campaignId);
@@ -234,6 +243,10 @@ export function createEngine(input: EngineDeps): Engine {
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);
     },
+
+    callControl: (agentCode, intent) => calls.controls.act(agentCode, intent),
+    callControlView: (callId) => calls.controls.view(callId),
+    controlledCallOf: (agentCode) => calls.controls.callOf(agentCode),
 
     dispositions,
     controls,

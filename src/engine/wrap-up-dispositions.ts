@@ -57,7 +57,7 @@ export class WrapUpDispositions {
   constructor(
     private ctx: EngineContext,
     private store: CallbackStore | undefined,
-    private hooks: { maybeFinish(campaignId: number): void; schedule(): void; codeRecorded?(agentCode: string, callId: string): void; endWritten?(callId: string): Promise<void> | undefined },
+    private hooks: { maybeFinish(campaignId: number): void; schedule(): void; codeRecorded?(agentCode: string, callId: string): void; endWritten?(callId: string): Promise<void> | undefined; handledBy?(callId: string): string | null },
   ) {
     // Leaving wrap-up (ready, the limit, sign-out) ends the wait for a disposition.
     ctx.events.on('agent:state', ({ agentCode }) => {
@@ -159,7 +159,8 @@ export class WrapUpDispositions {
     // A call whose recording is still being stored is written once it is (bounded): wait for it.
     await this.hooks.endWritten?.(input.callId);
     const attempt = await this.ctx.deps.store.getAttempt(input.callId);
-    if (!attempt || attempt.state !== 'ended' || attempt.agentCode !== input.agentCode || attempt.connectedAt === null) {
+    const ownCall = attempt?.agentCode === input.agentCode || this.hooks.handledBy?.(input.callId) === input.agentCode;
+    if (!attempt || attempt.state !== 'ended' || !ownCall || attempt.connectedAt === null) {
       return { ok: false, error: 'unknown-call', reason: 'not a call this agent talked on' };
     }
     const campaign = await this.campaignOf(attempt.campaignId);

@@ -79,6 +79,8 @@ export interface AttemptEnd {
   callback: UpdateCampaignPayload;
   /** The update is held until then for the agent's disposition (CRM extra fields); absent: due at once. */
   deliverAfter?: number;
+  /** Time the customer spent on hold during the call (report rollup's hold column); absent: none. */
+  holdMs?: number;
 }
 
 export type CallbackKind = 'update' | 'finish';

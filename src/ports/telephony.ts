@@ -15,6 +15,27 @@
  *   the carrier was not reached; a leg that was dialled and failed ends with `ended`.
  * - A driver may restart or lose its PBX: it reports `driver` down/up; afterwards the engine
  *   asks `liveCalls()` and reconciles every attempt the PBX no longer knows.
+ *
+ * Call controls (on a connected call, by call id; see `CallControls` below):
+ * - A control resolves when the PBX accepted it and its event confirms it (`held`, `resumed`,
+ *   `muted`, `unmuted`, `consult`, `transferred`, `conference`). A control that does not fit
+ *   the call's state rejects with a `CallControlError` and changes nothing; repeating a
+ *   control already in force (hold on a held call) resolves and sends no event.
+ * - Hold: the customer hears music on hold and the agent hears nothing; resume ends it. Mute
+ *   silences the agent's audio to the customer (and to a consulted party); the agent still
+ *   hears. The recording goes on through both.
+ * - A transfer calls the target (another agent's phone, or a number through the trunk) while
+ *   the customer is held: `consult` ringing → answered, or failed with a reason (`busy`,
+ *   `no-answer`, `offline`, `failed`), after which the customer is resumed with the agent. A
+ *   blind transfer completes by itself when the target answers; an attended one lets the
+ *   agent talk to the target first, then `completeTransfer` (the agent leaves, the customer
+ *   talks to the target: `transferred`), `conference` (all three talk: `conference` joined)
+ *   or `cancelTransfer` (the target's leg is dropped: `consult` ended, then `resumed`).
+ * - After `transferred` the call is the target's: the call's `ended` still comes once, when
+ *   the customer leaves (or the target hangs up), and its recording covers every party. A
+ *   target that hangs up during a consult ends the consult (customer resumed); during a
+ *   conference it leaves (`conference` left) and the agent stays with the customer.
+ * - `hangup` ends the whole call, consult leg included.
  */
 import type { HangupCause } from '../domain/disposition.ts';
 
@@ -43,6 +64,40 @@ export type RecordingOutcome =
   | { status: 'saved'; key: string }
   | { status: 'none' | 'failed'; reason: string };
 
+/** Where a call is transferred: another agent's phone, or a number through the trunk. */
+export type TransferTarget = { kind: 'agent'; agent: AgentRef } | { kind: 'number'; number: string; callerId?: string | null };
+
+/** A party of a consult, transfer or conference, as events name it. */
+export type PartyRef = { kind: 'agent'; agentCode: string } | { kind: 'number'; number: string };
+
+/** Why a consult (or blind transfer) leg did not reach its target. */
+export type ConsultFailure = 'busy' | 'no-answer' | 'offline' | 'failed';
+
+export type CallControlRefusal =
+  /** No live call with that id. */
+  | 'no-call'
+  /** The call is not connected to an agent (yet, or any more). */
+  | 'not-connected'
+  /** A transfer is already in progress (or none is, for complete, cancel and conference). */
+  | 'transfer-state'
+  /** The target cannot be called (unknown agent, bad number, the agent already on this call). */
+  | 'invalid-target'
+  /** DTMF digits outside 0-9 * # A-D. */
+  | 'invalid-digits';
+
+/** A call control refused by the driver because it does not fit the call's state. */
+export class CallControlError extends Error {
+  readonly code: CallControlRefusal;
+  constructor(code: CallControlRefusal, message: string) {
+    super(message);
+    this.name = 'CallControlError';
+    this.code = code;
+  }
+}
+
+/** DTMF a driver sends: 1 to 32 of 0-9 * # A-D. */
+export const DTMF_DIGITS = /^[0-9*#A-D]{1,32}$/;
+
 export type TelephonyEvent =
   | { type: 'ringing'; callId: string; at: number }
   /** The customer picked up. */
@@ -65,6 +120,18 @@ export type TelephonyEvent =
        */
       recordingLater?: Promise<RecordingOutcome>;
     }
+  /** The customer is on hold (hears music on hold) / back with the agent. */
+  | { type: 'held'; callId: string; at: number }
+  | { type: 'resumed'; callId: string; at: number }
+  /** The agent's audio to the customer is off / on again. */
+  | { type: 'muted'; callId: string; at: number }
+  | { type: 'unmuted'; callId: string; at: number }
+  /** The transfer target's leg: ringing, answered (the agent talks to it), failed, or ended (cancelled or hung up). */
+  | { type: 'consult'; callId: string; phase: 'ringing' | 'answered' | 'failed' | 'ended'; party: PartyRef; reason?: ConsultFailure; at: number }
+  /** The customer now talks to `party`; the first agent has left the call. */
+  | { type: 'transferred'; callId: string; party: PartyRef; at: number }
+  /** A consulted party joined the customer and the agent, or left that conference. */
+  | { type: 'conference'; callId: string; phase: 'joined' | 'left'; party: PartyRef; at: number }
   /** An agent's phone came up or went away. */
   | {
       type: 'agent';
@@ -84,7 +151,28 @@ export interface TelephonyHealth {
   reason?: string;
 }
 
-export interface TelephonyDriver {
+/**
+ * Operations on a connected call (rules in the header above). Each rejects with a
+ * `CallControlError` when the call's state does not allow it.
+ */
+export interface CallControls {
+  hold(callId: string): Promise<void>;
+  resume(callId: string): Promise<void>;
+  mute(callId: string): Promise<void>;
+  unmute(callId: string): Promise<void>;
+  /** Sends DTMF tones to the customer (e.g. an IVR the call reached). */
+  sendDtmf(callId: string, digits: string): Promise<void>;
+  /** Calls `target` while the customer is held; `blind` completes by itself when it answers. */
+  transfer(callId: string, target: TransferTarget, options: { mode: 'blind' | 'attended' }): Promise<void>;
+  /** The agent leaves; the customer talks to the consulted (or conferenced) party. */
+  completeTransfer(callId: string): Promise<void>;
+  /** Drops the consulted party (ringing, answered or in conference); the agent is back with the customer. */
+  cancelTransfer(callId: string): Promise<void>;
+  /** The consulted party joins the customer and the agent. */
+  conference(callId: string): Promise<void>;
+}
+
+export interface TelephonyDriver extends CallControls {
   readonly name: string;
   /** Connects to the PBX and starts delivering events to `listener`. */
   start(listener: TelephonyListener): Promise<void>;

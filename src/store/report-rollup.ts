@@ -26,12 +26,16 @@ export interface EndedAttemptFacts {
   connectedAt: number | null;
   endedAt: number;
   status: string;
+  /** Time the customer was on hold (part of the connected time; counted as hold, not talk). */
+  holdMs?: number;
 }
 
 /** Adds one ended attempt to its rollup row (inside the attempt's end transaction). */
 export async function addToReportRollup(trx: Transaction<Database> | Kysely<Database>, a: EndedAttemptFacts): Promise<void> {
   const column = STATUS_COLUMNS[a.status as keyof typeof STATUS_COLUMNS];
-  const talkMs = a.status === 'ANSWERED' && a.connectedAt !== null ? Math.max(0, a.endedAt - a.connectedAt) : 0;
+  const connectedMs = a.status === 'ANSWERED' && a.connectedAt !== null ? Math.max(0, a.endedAt - a.connectedAt) : 0;
+  const holdMs = Math.min(connectedMs, Math.max(0, Math.round(a.holdMs ?? 0)));
+  const talkMs = connectedMs - holdMs;
   const counts = { answered: 0, no_answer: 0, busy: 0, failed: 0, congestion: 0, abandoned: 0 };
   if (column) counts[column] = 1;
   await trx
@@ -43,7 +47,7 @@ export async function addToReportRollup(trx: Transaction<Database> | Kysely<Data
       attempts: 1,
       ...counts,
       talk_ms: talkMs,
-      hold_ms: 0,
+      hold_ms: holdMs,
       wrapup_ms: 0,
     })
     .onConflict((oc) =>
@@ -56,6 +60,7 @@ export async function addToReportRollup(trx: Transaction<Database> | Kysely<Data
         congestion: sql`report_hourly.congestion + ${counts.congestion}`,
         abandoned: sql`report_hourly.abandoned + ${counts.abandoned}`,
         talk_ms: sql`report_hourly.talk_ms + ${talkMs}`,
+        hold_ms: sql`report_hourly.hold_ms + ${holdMs}`,
       }),
     )
     .execute();
@@ -114,7 +119,8 @@ export async function rebuildReportCodes(db: Kysely<any>): Promise<void> {
 
 /**
  * Rebuilds the rollup from the ended attempts (the migration that creates it, and tools that
- * load attempts in bulk). Same rules as `addToReportRollup`.
+ * load attempts in bulk). Same rules as `addToReportRollup`, except hold time: attempts do not
+ * keep it, so a rebuilt rollup counts held time as talk.
  */
 export async function rebuildReportRollup(db: Kysely<any>, options: { wrapUpColumn?: boolean } = {}): Promise<void> {
   // Migration 007 runs before migration 009 gives attempts their wrap-up column.

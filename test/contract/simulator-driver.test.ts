@@ -31,8 +31,12 @@ describeTelephonyConformance('simulator', async () => {
   );
   return {
     driver,
-    agents: [{ agentCode: 'Agent/9001', stationId: '9001' }],
+    agents: [
+      { agentCode: 'Agent/9001', stationId: '9001' },
+      { agentCode: 'Agent/9002', stationId: '9002' },
+    ],
     numbers: { answered: '0987654320', busy: '0987654321', noAnswer: '0987654322', congestion: '0987654323' },
+    transferNumbers: { answers: '0912345670', busy: '0912345671' },
     advance: (ms) => clock.advanceBy(ms),
     teardown: async () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -8,14 +8,20 @@
  * behaves as named, and `advance(ms)`, which lets `ms` of (virtual or real) time pass.
  * The answered number must keep talking for at least a few seconds after being bridged;
  * the no-answer number must ring until the ring timeout.
+ *
+ * Call controls (hold, mute, DTMF, transfer, conference) need two agents: the first takes
+ * the call, the second is the transfer target; `transferNumbers` are an external number
+ * that answers and one that is busy. The answered number must then keep talking for 20 s.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentRef, PlaceCallRequest, TelephonyDriver, TelephonyEvent } from '../../src/ports/telephony.ts';
+import { CallControlError, type AgentRef, type PlaceCallRequest, type TelephonyDriver, type TelephonyEvent } from '../../src/ports/telephony.ts';
 
 export interface ConformanceRig {
   driver: TelephonyDriver;
   agents: AgentRef[];
   numbers: { answered: string; busy: string; noAnswer: string; congestion: string };
+  /** External transfer targets: one that answers, one that is busy. */
+  transferNumbers: { answers: string; busy: string };
   advance(ms: number): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -219,6 +225,153 @@ export function describeTelephonyConformance(name: string, setup: () => Promise<
       await until(online, 'the agent online');
       const presence = events.slice(before).find((e) => e.type === 'agent' && e.agentCode === agent.agentCode);
       expect(presence).toMatchObject({ stationId: agent.stationId });
+    });
+
+    async function connectedCall(agent: AgentRef = rig.agents[0]!): Promise<string> {
+      const callId = await answeredCall();
+      await driver.connectAgent(callId, agent, { record: true });
+      await until(() => has(callId, 'connected') || has(callId, 'ended'), 'the bridge');
+      expect(typesOf(callId)).toContain('connected');
+      return callId;
+    }
+    const countOf = (callId: string, type: CallEvent['type']) => callEvents(callId).filter((e) => e.type === type).length;
+    const consultPhases = (callId: string) => callEvents(callId).flatMap((e) => (e.type === 'consult' ? [e.phase] : []));
+    const refusal = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CallControlError);
+      return (error as CallControlError).code;
+    };
+    async function endAndCheck(callId: string): Promise<void> {
+      await driver.hangup(callId);
+      await until(() => has(callId, 'ended'), 'the end of the call');
+      await rig.advance(2000);
+      const [ended, ...more] = endedOf(callId);
+      expect(more).toEqual([]);
+      expect(ended!.cause).toBe('normal');
+      expect(ended!.recording).toMatchObject({ status: 'saved' });
+    }
+    const target = (i: number) => ({ kind: 'agent' as const, agent: rig.agents[i]! });
+
+    it('hold and resume a connected call: one event each, a repeat changes nothing, the call goes on', async () => {
+      const callId = await connectedCall();
+      await driver.hold(callId);
+      await until(() => has(callId, 'held'), 'held');
+      await driver.hold(callId);
+      await rig.advance(1500);
+      await driver.resume(callId);
+      await until(() => has(callId, 'resumed'), 'resumed');
+      await rig.advance(500);
+      expect(countOf(callId, 'held')).toBe(1);
+      expect(countOf(callId, 'resumed')).toBe(1);
+      expect(has(callId, 'ended')).toBe(false);
+      await endAndCheck(callId);
+    });
+
+    it('mute and unmute the agent, and send DTMF; digits that are not DTMF are refused', async () => {
+      const callId = await connectedCall();
+      await driver.mute(callId);
+      await until(() => has(callId, 'muted'), 'muted');
+      await driver.unmute(callId);
+      await until(() => has(callId, 'unmuted'), 'unmuted');
+      await driver.sendDtmf(callId, '12#');
+      expect(await refusal(driver.sendDtmf(callId, '12x'))).toBe('invalid-digits');
+      await endAndCheck(callId);
+    });
+
+    it('refuses controls on an unknown call and on a call not connected to an agent', async () => {
+      expect(await refusal(driver.hold(`unknown-${runId}`))).toBe('no-call');
+      const callId = await answeredCall();
+      expect(await refusal(driver.hold(callId))).toBe('not-connected');
+      expect(await refusal(driver.transfer(callId, target(1), { mode: 'blind' }))).toBe('not-connected');
+      await driver.hangup(callId);
+      await until(() => has(callId, 'ended'), 'the end of the call');
+    });
+
+    it('attended transfer to an agent: the customer is held, the target answers, complete hands the customer over; one end, one recording', async () => {
+      const callId = await connectedCall();
+      await driver.transfer(callId, target(1), { mode: 'attended' });
+      await until(() => consultPhases(callId).includes('answered'), 'the target to answer');
+      expect(has(callId, 'held')).toBe(true);
+      expect(consultPhases(callId)).toEqual(['ringing', 'answered']);
+      expect(has(callId, 'transferred')).toBe(false);
+      expect(await refusal(driver.transfer(callId, target(1), { mode: 'attended' }))).toBe('transfer-state');
+      await driver.completeTransfer(callId);
+      await until(() => has(callId, 'transferred'), 'the transfer');
+      const transferred = callEvents(callId).find((e) => e.type === 'transferred');
+      expect(transferred).toMatchObject({ party: { kind: 'agent', agentCode: rig.agents[1]!.agentCode } });
+      await until(() => has(callId, 'resumed'), 'the customer off hold');
+      await rig.advance(1000);
+      expect(has(callId, 'ended')).toBe(false);
+      await endAndCheck(callId);
+    });
+
+    it('blind transfer to an agent completes by itself when the target answers', async () => {
+      const callId = await connectedCall();
+      await driver.transfer(callId, target(1), { mode: 'blind' });
+      await until(() => has(callId, 'transferred'), 'the transfer');
+      expect(consultPhases(callId)).toEqual(['ringing', 'answered']);
+      await rig.advance(1000);
+      expect(has(callId, 'ended')).toBe(false);
+      await endAndCheck(callId);
+    });
+
+    it('a consult cancelled returns the agent to the customer; complete is then refused', async () => {
+      const callId = await connectedCall();
+      await driver.transfer(callId, target(1), { mode: 'attended' });
+      await until(() => consultPhases(callId).includes('answered'), 'the target to answer');
+      await driver.cancelTransfer(callId);
+      await until(() => consultPhases(callId).includes('ended') && has(callId, 'resumed'), 'the consult to end');
+      expect(has(callId, 'transferred')).toBe(false);
+      expect(await refusal(driver.completeTransfer(callId))).toBe('transfer-state');
+      expect(await refusal(driver.cancelTransfer(callId))).toBe('transfer-state');
+      await endAndCheck(callId);
+    });
+
+    it('three-way conference: the consulted agent joins, then leaves when dropped; the call goes on', async () => {
+      const callId = await connectedCall();
+      expect(await refusal(driver.conference(callId))).toBe('transfer-state');
+      await driver.transfer(callId, target(1), { mode: 'attended' });
+      await until(() => consultPhases(callId).includes('answered'), 'the target to answer');
+      await driver.conference(callId);
+      await until(() => callEvents(callId).some((e) => e.type === 'conference' && e.phase === 'joined'), 'the conference');
+      expect(has(callId, 'resumed')).toBe(true);
+      await driver.cancelTransfer(callId);
+      await until(() => callEvents(callId).some((e) => e.type === 'conference' && e.phase === 'left'), 'the party to leave');
+      await rig.advance(1000);
+      expect(has(callId, 'ended')).toBe(false);
+      await endAndCheck(callId);
+    });
+
+    it('a transfer to an agent on another call fails busy and the customer is resumed with the agent', async () => {
+      const other = await connectedCall(rig.agents[1]!);
+      const callId = await connectedCall(rig.agents[0]!);
+      await driver.transfer(callId, target(1), { mode: 'attended' });
+      await until(() => consultPhases(callId).includes('failed'), 'the consult to fail');
+      const failed = callEvents(callId).find((e) => e.type === 'consult' && e.phase === 'failed');
+      expect(failed).toMatchObject({ reason: 'busy', party: { kind: 'agent', agentCode: rig.agents[1]!.agentCode } });
+      await until(() => has(callId, 'resumed'), 'the customer resumed');
+      expect(has(callId, 'transferred')).toBe(false);
+      expect(has(other, 'ended')).toBe(false);
+      await endAndCheck(callId);
+      await driver.hangup(other);
+      await until(() => has(other, 'ended'), 'the other call to end');
+    });
+
+    it('transfers to an external number through the trunk; a busy number fails busy', async () => {
+      const callId = await connectedCall();
+      await driver.transfer(callId, { kind: 'number', number: rig.transferNumbers.busy }, { mode: 'blind' });
+      await until(() => consultPhases(callId).includes('failed'), 'the busy number');
+      expect(callEvents(callId).find((e) => e.type === 'consult' && e.phase === 'failed')).toMatchObject({ reason: 'busy' });
+      await until(() => has(callId, 'resumed'), 'the customer resumed');
+      await driver.transfer(callId, { kind: 'number', number: rig.transferNumbers.answers }, { mode: 'blind' });
+      await until(() => has(callId, 'transferred'), 'the transfer');
+      expect(callEvents(callId).find((e) => e.type === 'transferred')).toMatchObject({ party: { kind: 'number', number: rig.transferNumbers.answers } });
+      await rig.advance(1000);
+      expect(has(callId, 'ended')).toBe(false);
+      await endAndCheck(callId);
     });
   });
 }

@@ -100,6 +100,11 @@ export class AgentConnection implements LegBorrower {
     return this.entry.ref.agentCode;
   }
 
+  /** The agent's leg while agent and customer are connected, else null. */
+  get connectedLeg(): string | null {
+    return this.state === 'connected' ? this.agentLegId : null;
+  }
+
   /** Resolves when Asterisk accepted the connection; rejects when it refused it. */
   async connect(): Promise<void> {
     try {

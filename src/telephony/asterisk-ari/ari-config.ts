@@ -22,6 +22,8 @@ export interface AriConfig {
   agents: AgentRef[];
   /** Media played to an answered customer no agent can take, e.g. `sound:vm-goodbye`. */
   abandonSound: string;
+  /** Music-on-hold class a held customer hears (musiconhold.conf). */
+  mohClass: string;
   recordingFormat: 'wav';
   /** WebSocket reconnect delays: doubles from `minDelayMs` up to `maxDelayMs`. */
   reconnect: { minDelayMs: number; maxDelayMs: number };
@@ -53,6 +55,7 @@ export const ARI_DEFAULTS: Omit<AriConfig, 'url' | 'user' | 'password'> = {
   agentMode: 'on-answer',
   agents: [],
   abandonSound: 'sound:vm-goodbye',
+  mohClass: 'default',
   recordingFormat: 'wav',
   reconnect: { minDelayMs: 250, maxDelayMs: 5000 },
   agentRingSeconds: 15,

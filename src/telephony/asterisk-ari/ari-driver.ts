@@ -14,13 +14,14 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RecordingStore } from '../../ports/recording-store.ts';
-import type { AgentRef, PlaceCallRequest, TelephonyDriver, TelephonyEvent, TelephonyListener } from '../../ports/telephony.ts';
+import { CallControlError, type AgentRef, type PlaceCallRequest, type TelephonyDriver, type TelephonyEvent, type TelephonyListener, type TransferTarget } from '../../ports/telephony.ts';
 import { AgentConnection } from './agent-connector.ts';
 import { AgentPresence, type AgentEntry } from './agent-presence.ts';
 import { dialEndpoint, resolveAriConfig, trunkOf, type AriConfigInput } from './ari-config.ts';
 import { channelIdOf, isChannelEvent, isPlaybackEvent, isPresenceEvent, isRecordingEvent, type AriChannel, type OtherEvent } from './ari-events.ts';
 import { AriHttp, isAriError } from './ari-http.ts';
 import { AriLink } from './ari-link.ts';
+import type { TargetRoute } from './call-controls.ts';
 import { CustomerLeg, STASIS_WAIT_MS } from './customer-leg.ts';
 import { errorText, type DriverContext, type RouteListener } from './driver-context.ts';
 import { HoldingBridge, NailedUpAgent } from './nailed-up-agent.ts';
@@ -84,10 +85,24 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
   const isOwnCustomerLeg = (channel: AriChannel) =>
     channel.channelvars?.CCS_CALL_ID === channel.id || channel.dialplan?.app_data === `${config.app},dialout,${channel.id}`;
 
+  /** How a transfer reaches its target: a nailed-up agent's parked line, or a call to its phone or number. */
+  const routeOf = (target: TransferTarget): TargetRoute => {
+    if (target.kind === 'number') return { kind: 'dial', endpoint: dialEndpoint(config.dialTemplate, target.number) };
+    const session = nailed.get(target.agent.agentCode);
+    if (session) return session.isParked ? { kind: 'nailed', session } : session.hasLeg ? { kind: 'refused', reason: 'busy' } : { kind: 'refused', reason: 'offline' };
+    return { kind: 'dial', endpoint: presence.entryFor(target.agent).endpoint };
+  };
+
   const newLeg = (callId: string, trunk: string) => {
-    const leg = new CustomerLeg(ctx, callId, trunk, (done) => {
-      if (legs.get(done.callId) === done) legs.delete(done.callId);
-    });
+    const leg = new CustomerLeg(
+      ctx,
+      callId,
+      trunk,
+      (done) => {
+        if (legs.get(done.callId) === done) legs.delete(done.callId);
+      },
+      routeOf,
+    );
     legs.set(callId, leg);
     return leg;
   };
@@ -186,6 +201,14 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     if (!link.isUp) throw new Error(`${what}: ARI is not ready (${link.health().reason ?? 'down'})`);
   };
 
+  /** The live leg a call control is about. */
+  const controlled = (callId: string, what: string) => {
+    requireUp(what);
+    const leg = legs.get(callId);
+    if (!leg || leg.isEnding()) throw new CallControlError('no-call', `${what}: no live call ${callId}`);
+    return leg.controls;
+  };
+
   return {
     name: 'asterisk',
 
@@ -282,6 +305,16 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     async hangup(callId) {
       await legs.get(callId)?.hangup();
     },
+
+    hold: async (callId) => controlled(callId, 'hold').hold(),
+    resume: async (callId) => controlled(callId, 'resume').resume(),
+    mute: async (callId) => controlled(callId, 'mute').mute(true),
+    unmute: async (callId) => controlled(callId, 'unmute').mute(false),
+    sendDtmf: async (callId, digits) => controlled(callId, 'sendDtmf').sendDtmf(digits),
+    transfer: async (callId, target, options) => controlled(callId, 'transfer').transfer(target, options.mode),
+    completeTransfer: async (callId) => controlled(callId, 'completeTransfer').completeTransfer(),
+    cancelTransfer: async (callId) => controlled(callId, 'cancelTransfer').cancelTransfer(),
+    conference: async (callId) => controlled(callId, 'conference').conference(),
 
     async liveCalls() {
       requireUp('liveCalls');

@@ -15,10 +15,11 @@
 import type { HangupCause } from '../../domain/disposition.ts';
 import type { TimerHandle } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { RecordingOutcome } from '../../ports/telephony.ts';
+import type { RecordingOutcome, TransferTarget } from '../../ports/telephony.ts';
 import { AgentConnection, CallBridge, type ConnectionHost } from './agent-connector.ts';
 import type { AriChannel, ChannelEvent, OtherEvent } from './ari-events.ts';
 import { isAriError, type Query } from './ari-http.ts';
+import { LegControls, type ControlHost, type TargetRoute } from './call-controls.ts';
 import { describeLegEnd, hangupCauseOf, type LegEnd } from './cause-mapping.ts';
 import { deferred, errorText, type DriverContext, type RouteListener } from './driver-context.ts';
 import { BridgeRecording } from './recording.ts';
@@ -36,7 +37,7 @@ export const STASIS_WAIT_MS = 5000;
 /** Pauses between tries of a request refused with 409 while the channel is not in Stasis. */
 const NOT_IN_STASIS_RETRY_MS = [100, 200, 400, 800, 1600];
 
-export class CustomerLeg implements ConnectionHost {
+export class CustomerLeg implements ConnectionHost, ControlHost {
   phase: LegPhase = 'placing';
   readonly bridge: CallBridge;
   readonly recording: BridgeRecording;
@@ -56,6 +57,10 @@ export class CustomerLeg implements ConnectionHost {
   private recordingLater: Promise<RecordingOutcome> | undefined;
   private connection: AgentConnection | null = null;
   private connectAttempts = 0;
+  /** The first agent left after a completed transfer (the call goes on with the target). */
+  private handedOver = false;
+  /** Hold, mute, DTMF, transfer and conference on this call (call-controls.ts). */
+  readonly controls: LegControls;
   private readonly log: Logger;
   private readonly done = deferred<void>();
   private readonly inStasis = deferred<boolean>();
@@ -66,8 +71,10 @@ export class CustomerLeg implements ConnectionHost {
     readonly callId: string,
     readonly trunk: string,
     private readonly onFinished: (leg: CustomerLeg) => void,
+    routeOf: (target: TransferTarget) => TargetRoute = () => ({ kind: 'refused', reason: 'failed' }),
   ) {
     this.log = ctx.logger.child({ callId });
+    this.controls = new LegControls(ctx, this, routeOf);
     this.bridge = new CallBridge(ctx, callId);
     this.recording = new BridgeRecording(ctx, callId);
     ctx.route(callId, this.listener);
@@ -211,6 +218,16 @@ export class CustomerLeg implements ConnectionHost {
     return connection.connect();
   }
 
+  connectedAgentLeg(): string | null {
+    return this.handedOver || this.phase !== 'live' ? null : (this.connection?.connectedLeg ?? null);
+  }
+
+  async handOver(): Promise<void> {
+    const connection = this.connection;
+    this.handedOver = true;
+    await connection?.release();
+  }
+
   connectionFailed(connection: AgentConnection): void {
     if (this.connection === connection) this.connection = null;
   }
@@ -306,7 +323,8 @@ export class CustomerLeg implements ConnectionHost {
   private async teardown(): Promise<void> {
     try {
       await this.recording.stop();
-      await this.connection?.release();
+      await this.controls.release();
+      if (!this.handedOver) await this.connection?.release();
       await this.bridge.destroy();
       if (this.recording.requested) {
         // A refused write is retried by the store (bounded): the call is reported ended at once

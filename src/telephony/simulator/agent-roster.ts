@@ -39,6 +39,11 @@ export class AgentRoster {
     return refs;
   }
 
+  /** The agent's reference, online or not (undefined when the floor never knew it). */
+  known(agentCode: string): AgentRef | undefined {
+    return this.agents.get(agentCode)?.ref;
+  }
+
   isOnline(agentCode: string): boolean | undefined {
     return this.agents.get(agentCode)?.online;
   }

@@ -131,6 +131,11 @@ export class SimulatedCall {
     this.end(this.answeredAt === null ? 'no-answer' : 'normal', 'hung up by the dialer', true);
   }
 
+  /** The agent's side ends the call (its phone went away). */
+  hangupBy(detail: string): void {
+    this.end('normal', detail, false);
+  }
+
   /** Stops every timer of the call, including a pending report. */
   cancelTimers(): void {
     this.progressTimer?.cancel();

@@ -24,6 +24,7 @@ import type {
 import { toneWavStream } from '../../recordings/wav.ts';
 import { AgentRoster } from './agent-roster.ts';
 import { drawCallPlan } from './customer-behaviour.ts';
+import { FloorControls } from './floor-controls.ts';
 import { createRandom } from './random.ts';
 import { SimulatedCall, type CallFloor } from './simulated-call.ts';
 import { resolveSimulatorConfig, type SimulatorConfig } from './simulator-config.ts';
@@ -55,6 +56,13 @@ export interface SimulatorDriver extends TelephonyDriver {
   crash(options?: { downForMs?: number }): void;
   /** Resolves once no recording save is in flight (and its `ended` event has gone out). */
   whenIdle(): Promise<void>;
+  /**
+   * An agent's phone unregisters (`false`) or registers again: presence follows as an event;
+   * a call the agent has ends, a consult it is in ends (floor-controls.ts).
+   */
+  setPhoneRegistered(agentCode: string, registered: boolean): void;
+  /** DTMF sent on a call so far (tests). */
+  dtmfSent(callId: string): string;
 }
 
 const DIAL_NUMBER = /^\+?\d{1,32}$/;
@@ -84,7 +92,11 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
 
   const emit = (event: TelephonyEvent) => {
     if (event.type === 'answered') stats.answered++;
-    else if (event.type === 'connected') stats.connected++;
+    else if (event.type === 'connected') {
+      stats.connected++;
+      const call = calls.get(event.callId);
+      if (call) controls.connected(call, event.agentCode);
+    }
     try {
       listener?.(event);
     } catch (error) {
@@ -105,12 +117,22 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
     if (event) later(0, () => emit(event));
   };
 
+  const controls = new FloorControls({
+    clock,
+    connectDelayMs: settings.connectDelayMs,
+    agents,
+    call: (callId) => calls.get(callId),
+    later,
+    emit: (event) => emit(event),
+  });
+
   const floor: CallFloor = {
     clock,
     config: settings,
     emit,
     callEnded(call, cause, detail, fromCommand) {
       liveCount--;
+      controls.ended(call.callId);
       stats.ended[cause]++;
       const at = clock.now();
       if (call.record && call.connectedAt !== null) {
@@ -246,6 +268,51 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
       if (call?.live) call.hangup();
     },
 
+    async hold(callId) {
+      requireUp('hold');
+      await controls.hold(callId);
+    },
+
+    async resume(callId) {
+      requireUp('resume');
+      await controls.resume(callId);
+    },
+
+    async mute(callId) {
+      requireUp('mute');
+      await controls.mute(callId);
+    },
+
+    async unmute(callId) {
+      requireUp('unmute');
+      await controls.unmute(callId);
+    },
+
+    async sendDtmf(callId, digits) {
+      requireUp('sendDtmf');
+      await controls.sendDtmf(callId, digits);
+    },
+
+    async transfer(callId, target, options) {
+      requireUp('transfer');
+      await controls.transfer(callId, target, options.mode);
+    },
+
+    async completeTransfer(callId) {
+      requireUp('completeTransfer');
+      await controls.completeTransfer(callId);
+    },
+
+    async cancelTransfer(callId) {
+      requireUp('cancelTransfer');
+      await controls.cancelTransfer(callId);
+    },
+
+    async conference(callId) {
+      requireUp('conference');
+      await controls.conference(callId);
+    },
+
     async liveCalls() {
       const ids: string[] = [];
       for (const call of calls.values()) if (call.live) ids.push(call.callId);
@@ -288,5 +355,16 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
     },
 
     whenIdle,
+
+    setPhoneRegistered(agentCode, registered) {
+      if (state !== 'up') return;
+      if (registered) {
+        const ref = agents.known(agentCode);
+        if (ref) agents.signIn(ref);
+      } else if (agents.signOut(agentCode)) controls.phoneLost(agentCode);
+      announce(agentCode);
+    },
+
+    dtmfSent: (callId) => controls.dtmfSent.get(callId) ?? '',
   };
 }

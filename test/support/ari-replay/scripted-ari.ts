@@ -182,6 +182,12 @@ export class ScriptedAri implements ScriptedWorld {
         ch.vars[q.get('variable') ?? ''] = q.get('value') ?? '';
         return reply({ status: 204 });
       }
+      case 'POST channels/:id/moh':
+      case 'DELETE channels/:id/moh':
+      case 'POST channels/:id/mute':
+      case 'DELETE channels/:id/mute':
+      case 'POST channels/:id/dtmf':
+        return this.control(id, key, q, reply);
       case 'POST channels/:id/play':
         if (this.outsideStasis.has(id)) return reply(NOT_IN_STASIS);
         return this.play(id, q.get('media') ?? '', q.get('playbackId') ?? randomUUID(), reply);
@@ -280,6 +286,12 @@ export class ScriptedAri implements ScriptedWorld {
     }
     if (ch.kind === 'agent') {
       const phone = this.agents[ch.target];
+      // A phone already in an answered call answers 486 Busy Here (no call waiting), like sipp/agent.xml.
+      const inCall = [...this.channels.values()].some((c) => c !== ch && c.kind === 'agent' && c.target === ch.target && c.answered);
+      if (inCall) {
+        this.later(ch, 3, () => this.destroy(ch, CAUSES.busy));
+        return;
+      }
       this.later(ch, 2, () => this.ring(ch));
       if (phone === 'answers') this.later(ch, 500, () => this.answer(ch));
       return;
@@ -329,6 +341,25 @@ export class ScriptedAri implements ScriptedWorld {
     reply({ status: 204 });
     const cause: Cause = ch.dialled ? CAUSES.normal : [16, 'Normal Clearing', 603];
     this.later(null, 1, () => this.destroy(ch, cause, { cause: 32, soft: true }));
+  }
+
+  /** Music on hold, mute and DTMF on a channel in the application, kept on the channel for tests. */
+  private control(id: string, key: string, q: URLSearchParams, reply: Reply): void {
+    const ch = this.channels.get(id);
+    if (!ch) return reply(notFound('Channel'));
+    if (this.outsideStasis.has(id)) return reply(NOT_IN_STASIS);
+    const direction = q.get('direction') ?? 'both';
+    if (key.endsWith('/mute') && !['in', 'out', 'both'].includes(direction)) return reply({ status: 400, json: { message: 'Invalid direction specified' } });
+    if (key === 'POST channels/:id/moh') ch.moh = q.get('mohClass') ?? 'default';
+    else if (key === 'DELETE channels/:id/moh') ch.moh = null;
+    else if (key === 'POST channels/:id/mute') ch.muted = direction;
+    else if (key === 'DELETE channels/:id/mute') ch.muted = null;
+    else {
+      const digits = q.get('dtmf') ?? '';
+      if (!/^[0-9*#A-D]+$/.test(digits)) return reply({ status: 400, json: { message: 'DTMF is required' } });
+      ch.dtmf = (ch.dtmf ?? '') + digits;
+    }
+    reply({ status: 204 });
   }
 
   private play(id: string, media: string, playbackId: string, reply: Reply): void {

@@ -20,6 +20,12 @@ export interface ScriptedChannel {
   protocolId: string;
   createdAt: number;
   timers: TimerHandle[];
+  /** Music-on-hold class playing to the channel (POST /moh), if any. */
+  moh?: string | null;
+  /** Mute direction in force (POST /mute), if any. */
+  muted?: string | null;
+  /** DTMF sent to the channel so far. */
+  dtmf?: string;
 }
 
 export interface ScriptedBridge {
