@@ -64,6 +64,10 @@ import { createWebUi } from './web/web-ui.ts';
 import { createWallboard } from './web/wallboard.ts';
 import { registerWallboardRoutes } from './http/wallboard-routes.ts';
 import { kioskLinkRepository } from './store/kiosk-link-repository.ts';
+import { createCallMonitoring } from './application/call-monitoring.ts';
+import { registerMonitoringRoutes } from './http/monitoring-routes.ts';
+import { monitoringRepository } from './store/monitoring-repository.ts';
+import { createCallMonitor } from './telephony/create-call-monitor.ts';
 
 export interface ServiceOverrides {
   clock?: Clock;
@@ -229,6 +233,21 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     previewOf: (agentCode) => engine.previewOffer(agentCode),
   });
 
+  // Supervisors listen, whisper and barge with their own phone (the account's monitorEndpoint;
+  // on the simulated floor any supervisor has one).
+  const monitoring = createCallMonitoring({
+    monitor: createCallMonitor(config, { clock, logger, events: engine.events }),
+    store: monitoringRepository(db),
+    clock,
+    logger,
+    events: engine.events,
+    callOf: (callId) => engine.liveCalls().find((c) => c.callId === callId),
+    endpointOf: (supervisor) => {
+      const account = config.accounts.list.find((a) => a.username.toLowerCase() === supervisor.toLowerCase());
+      return account?.monitorEndpoint ?? (config.telephony === 'simulator' ? `SIM/${supervisor}` : null);
+    },
+  });
+
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: ReadinessReport['checks'] = {};
     checks.database = await databaseReadiness(store, engine, clock);
@@ -240,7 +259,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks, coaching: monitoring });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
   const deliveredPruning = createDeliveredPruning({ clock, logger, outbox: store, keepDays: config.crm.keepDeliveredDays });
@@ -270,6 +289,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
       (server) => registerForecastRoutes(server, { auth: operatorAuth, forecaster, timeZone: config.timeZone }),
+      (server) => registerMonitoringRoutes(server, { auth: operatorAuth, monitoring, timeZone: config.timeZone }),
       (server) => {
         const links = kioskLinkRepository(db);
         const wallboard = createWallboard({ engine, store, views, callbacks, links, clock, logger });
@@ -289,6 +309,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     retention,
     async start() {
       await engine.start();
+      await monitoring.attach();
       outbox!.start();
       retention.start();
       deliveredPruning.start();
@@ -302,7 +323,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     async stop(options = {}) {
       await app.close();
       if (started) {
-        // Dialling stops; calls in progress get the grace to end while the outbox still delivers.
+        // Supervisors leave the calls they monitor; dialling stops; calls in progress get the grace to end while the outbox still delivers.
+        await monitoring.detach();
         await engine.stop({ graceMs: (options.graceSeconds ?? 0) * 1000 });
         await outbox!.stop();
       }

@@ -16,6 +16,8 @@ export interface Account {
   role: AccountRole;
   agentCode: string | null;
   stationId: string | null;
+  /** A supervisor's phone for listening to, whispering to and barging into calls (e.g. `PJSIP/sup1`). */
+  monitorEndpoint?: string | null;
 }
 
 export interface AccountsConfig {

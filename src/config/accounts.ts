@@ -4,8 +4,11 @@
  *   "accounts": [
  *     { "username": "lan", "passwordHash": "scrypt$16384$8$1$…", "role": "agent",
  *       "agentCode": "Agent/1001", "stationId": "1001" },
- *     { "username": "minh", "passwordHash": "scrypt$…", "role": "supervisor" }
+ *     { "username": "minh", "passwordHash": "scrypt$…", "role": "supervisor", "monitorEndpoint": "PJSIP/sup1" }
  *   ]
+ *
+ * `monitorEndpoint` (supervisors and admins): the phone a supervisor listens, whispers and barges
+ * with (docs/asterisk.md); on the simulated floor any account may monitor without one.
  *
  * Hashes come from `ccs hash-password` (or `npx tsx src/auth/hash-password.ts`). With no
  * account configured, the demo accounts of `src/auth/demo-accounts.ts` are used.
@@ -43,7 +46,9 @@ export function readAccounts(file: Record<string, unknown>): AccountsConfig {
       if (other) throw new ConfigError(`${at}.agentCode`, `${agentCode} already belongs to ${other}`);
       agentCodes.set(agentCode, username);
     }
-    return { username, passwordHash, role, agentCode, stationId };
+    const monitorEndpoint = readOptionalString(`${at}.monitorEndpoint`, a.monitorEndpoint);
+    if (monitorEndpoint && role === 'agent') throw new ConfigError(`${at}.monitorEndpoint`, 'only supervisor and admin accounts monitor calls');
+    return { username, passwordHash, role, agentCode, stationId, ...(monitorEndpoint ? { monitorEndpoint } : {}) };
   });
   return { list, demo: false };
 }

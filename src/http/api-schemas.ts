@@ -735,3 +735,64 @@ export const dispositionSettingsSchemas = {
     },
   }),
 };
+
+// ---- Call monitoring (/ops/monitoring) ----
+
+const MonitorModeSchema = Type.Union(['listen', 'whisper', 'barge'].map((m) => Type.Literal(m)), {
+  description: 'listen: the supervisor hears both sides, silent; whisper: only the agent hears the supervisor; barge: everyone hears everyone',
+});
+const ActiveMonitoringView = Type.Object({
+  id: Type.Integer({ description: 'The session, as in the audit' }),
+  supervisor: Type.String(),
+  callId: Type.String(),
+  campaignId: Type.Integer({ description: '0: a manual call' }),
+  agentCode: Type.String(),
+  state: Type.Union(['switching', 'listening', 'whispering', 'barging', 'ended'].map((s) => Type.Literal(s)), { description: 'switching: a mode is being set up (the phone stays up)' }),
+  mode: Nullable(MonitorModeSchema),
+  target: Nullable(MonitorModeSchema),
+  since: Datetime,
+  startedAt: Datetime,
+});
+const MonitoringRecordView = Type.Object({
+  id: Type.Integer(),
+  supervisor: Type.String(),
+  callId: Type.String(),
+  campaignId: Type.Integer({ description: '0: a manual call' }),
+  agentCode: Type.String(),
+  endpoint: Type.String({ description: "The supervisor's phone, e.g. PJSIP/sup1" }),
+  startedAt: Datetime,
+  endedAt: Nullable(Datetime),
+  endReason: Nullable(Type.Union(['stopped', 'call-ended', 'supervisor-left', 'failed'].map((s) => Type.Literal(s)))),
+  modes: Type.Array(Type.Object({ mode: MonitorModeSchema, from: Datetime, to: Nullable(Datetime) }), { description: 'Each mode with the times it was in force' }),
+});
+const MonitoringAnswer = Type.Object({ session: ActiveMonitoringView });
+const MonitoringErrors = {
+  400: opsError('No call id, or an unknown mode'),
+  403: opsError("Monitoring is done from a signed-in supervisor's page"),
+  409: opsError('The call is not connected (or ended), is monitored by another supervisor, the supervisor monitors another call, the mode is being changed or already in force, or no phone is set for the account'),
+  502: opsError('The telephony refused'),
+  503: opsError('The session could not be audited (nothing was started)'),
+};
+
+export const monitoringSchemas = {
+  list: ops('Monitoring sessions (who, which call, campaign and agent, each mode from–to, the end), newest first, with the sessions in progress', ['Call monitoring'], {
+    querystring: Type.Object({
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+      supervisor: Type.Optional(Type.String()),
+      callId: Type.Optional(Type.String()),
+    }),
+    response: { 200: Type.Object({ sessions: Type.Array(MonitoringRecordView), active: Type.Array(ActiveMonitoringView) }) },
+  }),
+  mine: ops("The signed-in supervisor's monitoring session (null: none)", ['Call monitoring'], { response: { 200: Type.Object({ session: Nullable(ActiveMonitoringView) }), 403: MonitoringErrors[403] } }),
+  start: ops("Listen to, whisper to or barge into a connected call with the supervisor's phone; on the call already monitored, switches the mode", ['Call monitoring'], {
+    body: Type.Object({ callId: Type.String(), mode: MonitorModeSchema }),
+    response: { 200: MonitoringAnswer, ...MonitoringErrors },
+  }),
+  mode: ops("Switch the monitoring session's mode without dropping the supervisor's phone", ['Call monitoring'], {
+    body: Type.Object({ mode: MonitorModeSchema }),
+    response: { 200: MonitoringAnswer, 404: opsError('No monitoring session'), ...MonitoringErrors },
+  }),
+  stop: ops('Stop monitoring: the supervisor leaves the call', ['Call monitoring'], {
+    response: { 200: MonitoringAnswer, 403: MonitoringErrors[403], 404: opsError('No monitoring session') },
+  }),
+};

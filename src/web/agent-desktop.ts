@@ -69,7 +69,15 @@ export interface DeskState {
   offer?: DeskOffer | null;
   /** A preview or manual leg placed for this agent and not connected yet (or the last one's outcome). */
   outbound?: DeskOutbound | null;
+  /** A supervisor coaching this agent now (whisper or barge); a supervisor listening is never shown. */
+  coaching?: DeskCoachingNotice | null;
   serverNow: number;
+}
+
+export interface DeskCoachingNotice {
+  mode: 'whisper' | 'barge';
+  since: number;
+  supervisor: string;
 }
 
 export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'code-required' | 'offline' | 'no-call' | 'telephony';
@@ -89,6 +97,8 @@ export interface AgentDesktopDeps {
   remember?(sessionId: string, desk: DeskHold | null): void;
   /** The agent's preview offer and outbound leg (agent-dialing.ts). */
   dialing?: { view(agentCode: string): Pick<DeskState, 'offer' | 'outbound'> };
+  /** Supervisors' monitoring (src/application/call-monitoring.ts). */
+  coaching?: { coachingOf(agentCode: string): DeskCoachingNotice | null };
 }
 
 const AGENT_CODE = /^[A-Za-z0-9/_.@-]{1,40}$/;
@@ -207,6 +217,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
         agent: holder ? agentStateOf(agentOf(holder.agentCode)) : null,
         call: holder ? (calls.get(holder.agentCode) ?? null) : null,
         ...(holder && deps.dialing ? deps.dialing.view(holder.agentCode) : {}),
+        ...(holder && deps.coaching ? { coaching: deps.coaching.coachingOf(holder.agentCode) } : {}),
         serverNow: clock.now(),
       };
     },

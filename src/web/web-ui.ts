@@ -34,6 +34,8 @@ import { agentStateOf, createAgentDesktop } from './agent-desktop.ts';
 import { createCallRateSeries } from './call-rate-series.ts';
 import { createFrameProbe, type FrameProbe } from './frame-probe.ts';
 import { createUiEventHub } from './ui-event-hub.ts';
+import type { CallMonitoring } from '../application/call-monitoring.ts';
+import { coaches } from '../domain/monitoring-session.ts';
 
 export interface WebUiDeps {
   accounts: AccountsConfig;
@@ -56,6 +58,8 @@ export interface WebUiDeps {
   sessionRecords?: SessionRecords;
   /** Scheduled callbacks ("My callbacks", the supervisor's list); none without. */
   callbacks?: CallbackStore;
+  /** Supervisors' monitoring: the agent's desk shows when it is coached (whisper, barge), never a listen. */
+  coaching?: Pick<CallMonitoring, 'coachingOf' | 'onChange'>;
 }
 
 export interface WebUi {
@@ -97,6 +101,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     logger,
     probe,
     dialing,
+    ...(deps.coaching ? { coaching: deps.coaching } : {}),
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
     remember: (sessionId, desk) => sessions.setDesk(sessionId, desk),
@@ -144,6 +149,8 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         logger.warn('no accounts configured: the demo accounts are active (admin/admin, supervisor/supervisor, agent1/agent1 …); configure "accounts" before real use');
       }
       const offs = [desktop.attach(), dialing.attach(), rates.attach(deps.engine.events)];
+      // Only coaching reaches the agent's desk: a change between listening states sends nothing.
+      if (deps.coaching) offs.push(deps.coaching.onChange((session, previous) => (coaches(session.mode) || coaches(previous.mode) ? hub.desk(session.agentCode) : undefined)));
       hub.attach();
       let sweeper: TimerHandle | null = null;
       const arm = () => {

@@ -1,0 +1,125 @@
+/**
+ * Call monitoring over ARI against a scripted Asterisk: listen and whisper are snoop channels
+ * on the agent's channel (spy=both, whisper none/out) in a bridge with the supervisor's phone,
+ * barge puts the supervisor's channel in the call's bridge, a change never hangs up the
+ * supervisor's leg, and a call that ended (or never was connected) is refused or ends the session.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/clock/system-clock.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
+import type { CallMonitor, MonitorEvent } from '../../../src/ports/call-monitor.ts';
+import { createAriCallMonitor } from '../../../src/telephony/asterisk-ari/ari-call-monitor.ts';
+import { ScriptedMonitorAri } from '../../support/ari-replay/scripted-monitor-ari.ts';
+
+/** Polls `predicate` until it holds (bounded), naming what was awaited when it does not. */
+async function waitFor(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const CALL = 'ccs-7-1-1';
+const AGENT_LEG = 'ccs-agent-9001-1';
+
+describe('ARI call monitor (snoop channels)', () => {
+  let ari: ScriptedMonitorAri | undefined;
+  let monitor: CallMonitor | undefined;
+  afterEach(async () => {
+    await monitor?.stop();
+    await ari?.close();
+    monitor = ari = undefined;
+  });
+
+  async function setUp() {
+    ari = await ScriptedMonitorAri.start('ccs-monitor');
+    const events: MonitorEvent[] = [];
+    monitor = createAriCallMonitor({ url: ari.url, user: 'dialer', password: 'dialer-ari-secret', app: 'ccs-monitor' }, { clock: systemClock, logger: createLogger('silent') });
+    await monitor.start((e) => events.push(e));
+    const a = ari;
+    await waitFor(() => a.connected, 'the monitoring application to register', 10_000);
+    a.connectedCall(CALL, AGENT_LEG);
+    return { ari: a, monitor, events };
+  }
+
+  it('listen → whisper → barge → listen → end, with the ARI 22 requests, and the supervisor leg never hung up until the end', async () => {
+    const { ari, monitor } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-1', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'listen' });
+    await waitFor(() => ari.hearersOf(CALL, 'customer').includes('supervisor'), 'the supervisor listening', 10_000);
+    expect(ari.hearersOf(CALL, 'agent')).toEqual(['customer', 'supervisor']);
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual([]);
+    // The room, the snoop and the supervisor's phone in this order; each joins the room once it is in the application.
+    expect(ari.requests.slice(0, 3)).toEqual([
+      `GET /ari/bridges/${CALL}-bridge`,
+      'POST /ari/bridges?type=mixing&bridgeId=monitor-1-bridge&name=ccs-monitor-ccs-7-1-1',
+      `POST /ari/channels/${AGENT_LEG}/snoop?spy=both&whisper=none&app=ccs-monitor&appArgs=snoop%2Cmonitor-1&snoopId=monitor-1-snoop-1`,
+    ]);
+    expect(ari.requests.slice(3).sort()).toEqual(
+      [
+        'POST /ari/channels?endpoint=PJSIP%2Fsup1&app=ccs-monitor&appArgs=supervisor%2Cmonitor-1&channelId=monitor-1-supervisor&callerId=Monitor+%3Cccs-7-1-1%3E&timeout=30',
+        'POST /ari/bridges/monitor-1-bridge/addChannel?channel=monitor-1-snoop-1',
+        'POST /ari/bridges/monitor-1-bridge/addChannel?channel=monitor-1-supervisor',
+      ].sort(),
+    );
+
+    await monitor.change('monitor-1', 'whisper');
+    await waitFor(() => ari.hearersOf(CALL, 'supervisor').includes('agent'), 'the agent hearing the whisper', 10_000);
+    // Only the agent hears the supervisor; the supervisor still hears both sides.
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual(['agent']);
+    expect(ari.hearersOf(CALL, 'customer')).toEqual(['agent', 'supervisor']);
+    expect(ari.channels.has('monitor-1-snoop-1')).toBe(false);
+    expect(ari.channels.get('monitor-1-snoop-2')).toMatchObject({ spy: 'both', whisper: 'out', of: AGENT_LEG });
+
+    await monitor.change('monitor-1', 'barge');
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual(['agent', 'customer']);
+    expect(ari.bridges.get(`${CALL}-bridge`)!.channels).toEqual(new Set([CALL, AGENT_LEG, 'monitor-1-supervisor']));
+    expect([...ari.channels.values()].filter((c) => c.kind === 'snoop')).toEqual([]);
+
+    await monitor.change('monitor-1', 'listen');
+    await waitFor(() => ari.hearersOf(CALL, 'customer').includes('supervisor'), 'listening again', 10_000);
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual([]);
+    expect(ari.bridges.get(`${CALL}-bridge`)!.channels).toEqual(new Set([CALL, AGENT_LEG]));
+
+    // Through every change the supervisor's phone was dialled once and never hung up.
+    expect(ari.requests.filter((r) => r.startsWith('POST /ari/channels?'))).toHaveLength(1);
+    expect(ari.requests.filter((r) => r.startsWith('DELETE /ari/channels/monitor-1-supervisor'))).toEqual([]);
+
+    await monitor.end('monitor-1');
+    expect(ari.channels.has('monitor-1-supervisor')).toBe(false);
+    expect(ari.bridges.has('monitor-1-bridge')).toBe(false);
+    expect([...ari.channels.keys()].sort()).toEqual([AGENT_LEG, CALL].sort());
+  });
+
+  it('refuses a call with no bridge (not connected, or ended) as not-connected', async () => {
+    const { monitor } = await setUp();
+    await expect(monitor.begin({ sessionId: 'monitor-2', callId: 'ccs-7-2-1', agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'listen' })).rejects.toMatchObject({ code: 'not-connected' });
+  });
+
+  it("the call's end takes the snoop with it: the session ends as call-ended and the supervisor's leg is hung up", async () => {
+    const { ari, monitor, events } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-3', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'whisper' });
+    await waitFor(() => ari.hearersOf(CALL, 'supervisor').includes('agent'), 'whispering', 10_000);
+    ari.endCall(CALL);
+    await waitFor(() => events.length > 0, 'the session to end', 10_000);
+    expect(events).toEqual([expect.objectContaining({ type: 'ended', sessionId: 'monitor-3', reason: 'call-ended' })]);
+    await waitFor(() => !ari.channels.has('monitor-3-supervisor') && !ari.bridges.has('monitor-3-bridge'), 'the clean-up', 10_000);
+  });
+
+  it('the supervisor hanging up ends the session as supervisor-left; the call goes on untouched', async () => {
+    const { ari, monitor, events } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-4', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'barge' });
+    await waitFor(() => ari.bridges.get(`${CALL}-bridge`)!.channels.has('monitor-4-supervisor'), 'barging', 10_000);
+    ari.hangUpFarEnd('monitor-4-supervisor');
+    await waitFor(() => events.length > 0, 'the session to end', 10_000);
+    expect(events).toEqual([expect.objectContaining({ sessionId: 'monitor-4', reason: 'supervisor-left' })]);
+    expect(ari.bridges.get(`${CALL}-bridge`)!.channels).toEqual(new Set([CALL, AGENT_LEG]));
+  });
+
+  it('a supervisor endpoint Asterisk cannot dial fails the start and leaves nothing behind', async () => {
+    const { ari, monitor } = await setUp();
+    await expect(monitor.begin({ sessionId: 'monitor-5', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/nobody', mode: 'listen' })).rejects.toThrow(/Allocation failed/);
+    expect(ari.bridges.has('monitor-5-bridge')).toBe(false);
+    expect([...ari.channels.values()].filter((c) => c.kind === 'snoop')).toEqual([]);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * A scripted Asterisk for call monitoring: the ARI 22 requests the monitor makes (bridges,
+ * originate, snoop, addChannel, hang-ups) on a floor that already has connected calls (a
+ * customer channel `<callId>` and an agent channel in the mixing bridge `<callId>-bridge`, as
+ * the driver leaves them). It answers as Asterisk does (404 `{"message":"Bridge not found"}`,
+ * snoop channels `Snoop/<channel>-<n>`, StasisStart once a supervisor's phone answers) and
+ * works out who hears whom from the bridges and the snoops' directions.
+ */
+import { StandInServer, type StandInRequest, type StandInResponse } from './stand-in-server.ts';
+
+type Kind = 'customer' | 'agent' | 'supervisor' | 'snoop';
+type Party = 'agent' | 'customer' | 'supervisor';
+
+interface Channel {
+  id: string;
+  name: string;
+  kind: Kind;
+  /** Snoop: the channel spied on, and its directions. */
+  of?: string;
+  spy?: string;
+  whisper?: string;
+  bridge: string | null;
+  app: string | null;
+}
+
+export class ScriptedMonitorAri {
+  readonly channels = new Map<string, Channel>();
+  readonly bridges = new Map<string, { id: string; channels: Set<string> }>();
+  /** Supervisor endpoints that answer; any other endpoint fails to allocate. */
+  readonly phones = new Set(['PJSIP/sup1']);
+  private readonly server: StandInServer;
+  private sequence = 0;
+
+  private constructor(readonly app: string) {
+    this.server = new StandInServer({ user: 'dialer', password: 'dialer-ari-secret', app, handle: (req, reply) => this.route(req, reply) });
+  }
+
+  static async start(app = 'ccs-monitor'): Promise<ScriptedMonitorAri> {
+    const ari = new ScriptedMonitorAri(app);
+    await ari.server.listen();
+    return ari;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get connected(): boolean {
+    return this.server.connected;
+  }
+
+  /** Requests as `METHOD /ari/path?query`, in order. */
+  get requests(): string[] {
+    return this.server.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  /** A connected call as the driver leaves it: customer and agent channels in `<callId>-bridge`. */
+  connectedCall(callId: string, agentChannel: string): void {
+    this.channels.set(callId, { id: callId, name: `PJSIP/trunk-${this.seq()}`, kind: 'customer', bridge: null, app: 'ccs' });
+    this.channels.set(agentChannel, { id: agentChannel, name: `PJSIP/9001-${this.seq()}`, kind: 'agent', bridge: null, app: 'ccs' });
+    this.bridges.set(`${callId}-bridge`, { id: `${callId}-bridge`, channels: new Set() });
+    this.join(callId, `${callId}-bridge`);
+    this.join(agentChannel, `${callId}-bridge`);
+  }
+
+  /** The call ends as the driver ends it: channels hung up (their snoops with them), bridge destroyed. */
+  endCall(callId: string): void {
+    const bridge = this.bridges.get(`${callId}-bridge`);
+    for (const id of [...(bridge?.channels ?? [])]) if (this.channels.get(id)?.kind !== 'supervisor') this.destroy(id);
+    this.bridges.delete(`${callId}-bridge`);
+    for (const ch of this.channels.values()) if (ch.bridge === `${callId}-bridge`) ch.bridge = null;
+  }
+
+  /** The supervisor hangs up their phone. */
+  hangUpFarEnd(channelId: string): void {
+    this.destroy(channelId);
+  }
+
+  /** Who hears `party` on the call: from the bridges and the snoops (spy: the snoop hears; whisper out: the spied phone hears). */
+  hearersOf(callId: string, party: Party): Party[] {
+    const callBridge = this.bridges.get(`${callId}-bridge`);
+    const kindIn = (bridge: { channels: Set<string> } | undefined) => [...(bridge?.channels ?? [])].map((id) => this.channels.get(id)!);
+    const inCall = kindIn(callBridge);
+    const hearers = new Set<Party>();
+    const speaker = inCall.find((c) => c.kind === party);
+    if (speaker) for (const c of inCall) if (c !== speaker && c.kind !== 'snoop') hearers.add(c.kind as Party);
+    for (const snoop of [...this.channels.values()].filter((c) => c.kind === 'snoop' && c.bridge)) {
+      const room = kindIn(this.bridges.get(snoop.bridge!));
+      const spied = this.channels.get(snoop.of!);
+      if (!spied || spied.bridge !== `${callId}-bridge`) continue;
+      // spy=both: the snoop hears the spied party and what it hears (the rest of the call).
+      if (party !== 'supervisor' && snoop.spy === 'both') for (const c of room) if (c.kind === 'supervisor') hearers.add('supervisor');
+      // whisper=out: what the room says goes out to the spied phone only.
+      if (party === 'supervisor' && snoop.whisper === 'out' && room.some((c) => c.kind === 'supervisor')) hearers.add(spied.kind as Party);
+    }
+    return [...hearers].sort();
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+
+  private seq(): string {
+    return (this.sequence++).toString(16).padStart(8, '0');
+  }
+
+  private send(event: Record<string, unknown>): void {
+    this.server.send({ ...event, timestamp: new Date().toISOString().replace('Z', '+0000'), asterisk_id: '02:fc:00:00:00:01', application: this.app });
+  }
+
+  private json(ch: Channel) {
+    return { id: ch.id, name: ch.name, state: 'Up', caller: { name: '', number: '' }, connected: { name: '', number: '' }, accountcode: '', dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: this.app }, creationtime: '', language: 'en' };
+  }
+
+  private bridgeJson(id: string) {
+    const b = this.bridges.get(id)!;
+    return { id, technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'stasis', creator: 'Stasis', name: '', channels: [...b.channels], video_mode: 'talker', creationtime: '' };
+  }
+
+  private join(channelId: string, bridgeId: string): void {
+    const ch = this.channels.get(channelId)!;
+    if (ch.bridge) this.bridges.get(ch.bridge)?.channels.delete(channelId);
+    ch.bridge = bridgeId;
+    this.bridges.get(bridgeId)!.channels.add(channelId);
+  }
+
+  private destroy(id: string): void {
+    const ch = this.channels.get(id);
+    if (!ch) return;
+    this.channels.delete(id);
+    if (ch.bridge) this.bridges.get(ch.bridge)?.channels.delete(id);
+    if (ch.app === this.app) {
+      this.send({ type: 'StasisEnd', channel: this.json(ch) });
+      this.send({ type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
+    }
+    // A snoop goes with the channel it spies on.
+    for (const snoop of [...this.channels.values()]) if (snoop.kind === 'snoop' && snoop.of === id) this.destroy(snoop.id);
+  }
+
+  private route(req: StandInRequest, reply: (r: StandInResponse) => void): void {
+    const parts = req.url.pathname.split('/').slice(2).map(decodeURIComponent);
+    const q = req.url.searchParams;
+    const [resource, id, action] = parts;
+    if (resource === 'bridges') {
+      if (req.method === 'POST' && !id) {
+        const bridgeId = q.get('bridgeId')!;
+        if (this.bridges.has(bridgeId)) return reply({ status: 409, json: { message: 'Bridge with id already exists' } });
+        this.bridges.set(bridgeId, { id: bridgeId, channels: new Set() });
+        return reply({ status: 200, json: this.bridgeJson(bridgeId) });
+      }
+      if (!id || !this.bridges.has(id)) return reply({ status: 404, json: { message: 'Bridge not found' } });
+      if (req.method === 'GET' && !action) return reply({ status: 200, json: this.bridgeJson(id) });
+      if (req.method === 'DELETE' && !action) {
+        for (const c of this.bridges.get(id)!.channels) this.channels.get(c)!.bridge = null;
+        this.bridges.delete(id);
+        return reply({ status: 204 });
+      }
+      if (req.method === 'POST' && action === 'addChannel') {
+        const channel = q.get('channel') ?? '';
+        const ch = this.channels.get(channel);
+        if (!ch) return reply({ status: 400, json: { message: 'Channel not found' } });
+        if (ch.app === null) return reply({ status: 422, json: { message: 'Channel not in Stasis application' } });
+        this.join(channel, id);
+        return reply({ status: 204 });
+      }
+    }
+    if (resource === 'channels') {
+      if (req.method === 'POST' && !id) {
+        const endpoint = q.get('endpoint') ?? '';
+        const channelId = q.get('channelId')!;
+        if (!this.phones.has(endpoint)) return reply({ status: 500, json: { error: 'Allocation failed' } });
+        const ch: Channel = { id: channelId, name: `${endpoint}-${this.seq()}`, kind: 'supervisor', bridge: null, app: null };
+        this.channels.set(channelId, ch);
+        reply({ status: 200, json: this.json(ch) });
+        // The supervisor answers: the channel enters the application.
+        setTimeout(() => {
+          if (!this.channels.has(channelId)) return;
+          ch.app = q.get('app');
+          this.send({ type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
+        }, 50);
+        return;
+      }
+      if (req.method === 'POST' && id && action === 'snoop') {
+        const spied = this.channels.get(id);
+        if (!spied) return reply({ status: 404, json: { message: 'Channel not found' } });
+        const snoopId = q.get('snoopId')!;
+        const ch: Channel = { id: snoopId, name: `Snoop/${id}-${this.seq()}`, kind: 'snoop', of: id, spy: q.get('spy') ?? 'none', whisper: q.get('whisper') ?? 'none', bridge: null, app: q.get('app') };
+        this.channels.set(snoopId, ch);
+        // As Asterisk does: the snoop channel is in the application before the response.
+        this.send({ type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
+        return reply({ status: 200, json: this.json(ch) });
+      }
+      if (req.method === 'DELETE' && id && !action) {
+        if (!this.channels.has(id)) return reply({ status: 404, json: { message: 'Channel not found' } });
+        this.destroy(id);
+        return reply({ status: 204 });
+      }
+    }
+    reply({ status: 404, json: { message: 'scripted Asterisk: no such resource' } });
+  }
+}
