@@ -64,6 +64,11 @@ import { createWebUi } from './web/web-ui.ts';
 import { createWallboard } from './web/wallboard.ts';
 import { registerWallboardRoutes } from './http/wallboard-routes.ts';
 import { kioskLinkRepository } from './store/kiosk-link-repository.ts';
+import type { Coordination } from './ports/coordination.ts';
+import type { FenceHolder } from './store/lease-fence.ts';
+import { singleNodeCoordination } from './cluster/single-node-coordination.ts';
+import { postgresCoordination } from './cluster/postgres-coordination.ts';
+import { registerClusterRoutes } from './http/cluster-routes.ts';
 import { createCallMonitoring } from './application/call-monitoring.ts';
 import { registerMonitoringRoutes } from './http/monitoring-routes.ts';
 import { monitoringRepository } from './store/monitoring-repository.ts';
@@ -88,6 +93,8 @@ export interface Service {
   recordings: RecordingStore;
   /** Deletes recordings past their profile's retention (hourly). */
   retention: RetentionJob;
+  /** Which node dials which agent group (one node alone holds them all). */
+  coordination: Coordination;
   /** Starts everything and listens; resolves with the base URL. */
   start(): Promise<string>;
   /**
@@ -135,8 +142,30 @@ async function databaseReadiness(store: Store, engine: Engine, clock: Clock): Pr
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const opened = await openSqlDatabase(config.databaseUrl, { logger });
+  // A cluster's fenced writes check this node's lease in their own transaction (src/store/lease-fence.ts).
+  const fence: FenceHolder = {};
+  const opened = await openSqlDatabase(config.databaseUrl, { logger, fence });
   const { db } = opened;
+  const agentGroups = [...new Set([config.defaultProfile, ...config.profiles].map((p) => p.agentGroup))];
+  const coordination: Coordination =
+    opened.dialect === 'postgres'
+      ? (() => {
+          const clustered = postgresCoordination({
+            db,
+            databaseUrl: config.databaseUrl,
+            nodeId: config.cluster.nodeId,
+            leaseSeconds: config.cluster.leaseSeconds,
+            groupOfType: (typeId) => profileForType(config.profiles, typeId, config.defaultProfile).agentGroup,
+            logger,
+          });
+          fence.check = (trx, campaignId) => clustered.fence(trx, campaignId);
+          return clustered;
+        })()
+      : singleNodeCoordination(config.cluster.nodeId, () => (overrides.clock ?? systemClock).now());
+  // Another node dialing the campaign's group hears of a campaign received or closed here.
+  const campaignsChanged = () => {
+    if (coordination.clustered) void coordination.signal();
+  };
   const store = overrides.wrapStore ? overrides.wrapStore(opened.store) : opened.store;
   const dnc = dncRepository(db);
   const manualCalls = manualCallRepository(db);
@@ -192,6 +221,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     manualCalls,
     callbacks,
     controlStore: campaignControlRepository(db),
+    dialsGroup: (group) => coordination.holds(group),
   });
 
   pacing.observe(engine.events);
@@ -270,8 +300,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     publicUrl: config.publicUrl,
     contract: {
       receive: (body) =>
-        receiveCampaign({ store, clock, logger, timeZone: config.timeZone, screenContacts, onCampaignStored: (id) => engine.campaignReceived(id) }, body),
-      close: (rawId) => closeCampaign(engine, rawId),
+        receiveCampaign({ store, clock, logger, timeZone: config.timeZone, screenContacts, onCampaignStored: async (id) => { await engine.campaignReceived(id); campaignsChanged(); } }, body),
+      close: async (rawId) => {
+        const outcome = await closeCampaign(engine, rawId);
+        if (outcome.ok) campaignsChanged();
+        return outcome;
+      },
       apiKey: config.api.key,
       allowIps: config.api.allowIps,
     },
@@ -289,6 +323,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       (server) => registerRecordingOpsRoutes(server, { auth: operatorAuth, catalog: recordingCatalog, recordings, clock, timeZone: config.timeZone }),
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
       (server) => registerForecastRoutes(server, { auth: operatorAuth, forecaster, timeZone: config.timeZone }),
+      (server) => registerClusterRoutes(server, { auth: operatorAuth, coordination, timeZone: config.timeZone }),
       (server) => registerMonitoringRoutes(server, { auth: operatorAuth, monitoring, timeZone: config.timeZone }),
       (server) => {
         const links = kioskLinkRepository(db);
@@ -307,7 +342,14 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     outbox,
     recordings,
     retention,
+    coordination,
     async start() {
+      // The groups this node holds are known before the engine loads their campaigns.
+      await coordination.start(agentGroups, {
+        acquired: (group) => engine.takeGroup(group),
+        lost: (group) => engine.dropGroup(group),
+        campaignsChanged: () => void engine.syncCampaigns().catch((error: unknown) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'campaign sync failed')),
+      });
       await engine.start();
       await monitoring.attach();
       outbox!.start();
@@ -328,6 +370,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         await engine.stop({ graceMs: (options.graceSeconds ?? 0) * 1000 });
         await outbox!.stop();
       }
+      // Given back, so another node dials these groups at once.
+      await coordination.stop();
       await retention.stop();
       await deliveredPruning.stop();
       await sender.close();

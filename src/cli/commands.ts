@@ -73,6 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   remote({ name: 'attempts', usage: '<campaignid> [--contact <id>] [--limit 1000]', summary: 'call attempts of a campaign, newest first', options: ['contact', 'limit'], args: [1, 1] }),
   remote({ name: 'calls', usage: '', summary: 'calls in progress', args: [0, 0] }),
   remote({ name: 'agents', usage: '', summary: 'agents and their state', args: [0, 0] }),
+  remote({ name: 'cluster', usage: '', summary: 'the nodes of a cluster: which one dials which agent groups, and when each was last seen', args: [0, 0] }),
   remote({ name: 'outbox', usage: '[--state pending|delivered|dead] [--campaign-id <id>] [--limit 100]', summary: 'callbacks to the CRM', options: ['state', 'campaign-id', 'limit'], args: [0, 0] }),
   remote({ name: 'outbox stats', usage: '', summary: 'callbacks waiting, dead and delivered, and the oldest waiting', args: [0, 0] }),
   remote({

@@ -26,6 +26,7 @@ const REMOTE_RUNNERS: Record<string, () => Promise<Runner>> = {
   attempts: async () => (await campaign()).attempts,
   calls: async () => (await floor()).calls,
   agents: async () => (await floor()).agents,
+  cluster: async () => (await floor()).cluster,
   outbox: async () => (await floor()).outbox,
   'outbox stats': async () => (await floor()).outboxStats,
   'outbox replay': async () => (await floor()).outboxReplay,

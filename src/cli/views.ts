@@ -106,6 +106,15 @@ export function attemptsView(data: { attempts: Row[] }): string {
   );
 }
 
+export function clusterView(data: { nodes: Row[] }): string {
+  return table(data.nodes, [
+    { header: 'NODE', value: (n) => n.id },
+    { header: 'DIALING', value: (n) => (n.dialing ? 'yes' : 'no') },
+    { header: 'GROUPS', value: (n) => ((n.groups as string[]).length ? (n.groups as string[]).join(', ') : '-') },
+    { header: 'LAST SEEN', value: (n) => n.lastSeen },
+  ]);
+}
+
 export function agentsView(data: { agents: Row[] }): string {
   return table(
     data.agents,

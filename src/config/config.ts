@@ -73,6 +73,13 @@ export interface Config {
   agentWrapUpSeconds: number;
   /** On SIGTERM: seconds the calls in progress get to end and be reported before the process stops. */
   stopGraceSeconds: number;
+  /** Several nodes on one PostgreSQL database (docs/deployment.md); ignored on SQLite. */
+  cluster: {
+    /** This node's name in the cluster: `CCS_NODE_ID`, by default host name and port. */
+    nodeId: string;
+    /** How long a dialing node's lease on an agent group lasts without renewal: `CCS_LEASE_SECONDS`. */
+    leaseSeconds: number;
+  };
   dialer: {
     maxConcurrentCalls: number;
     maxCallsPerSecond: number;

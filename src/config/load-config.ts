@@ -4,6 +4,7 @@
  * `process.env`; every bad value fails start-up with the name of the setting.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assertValidTimeZone } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
@@ -169,6 +170,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     agentWrapUpSeconds: readNumber('CCS_AGENT_WRAPUP_SECONDS', pick('CCS_AGENT_WRAPUP_SECONDS', file.agentWrapUpSeconds), 5, 0, 3600),
     agentMode: readEnum('CCS_AGENT_MODE', pick('CCS_AGENT_MODE', file.agentMode), ['on-answer', 'nailed-up'] as const, 'on-answer'),
     stopGraceSeconds: readInt('CCS_STOP_GRACE_SECONDS', pick('CCS_STOP_GRACE_SECONDS', file.stopGraceSeconds), 20, 0, 3600),
+    cluster: {
+      nodeId: readString('CCS_NODE_ID', pick('CCS_NODE_ID', file.cluster?.nodeId), `${hostname()}:${port}`),
+      leaseSeconds: readInt('CCS_LEASE_SECONDS', pick('CCS_LEASE_SECONDS', file.cluster?.leaseSeconds), 10, 2, 600),
+    },
     dialer: {
       maxConcurrentCalls: readInt('CCS_MAX_CONCURRENT_CALLS', pick('CCS_MAX_CONCURRENT_CALLS', dialer.maxConcurrentCalls), 200, 1, 100_000),
       maxCallsPerSecond: readNumber('CCS_MAX_CALLS_PER_SECOND', pick('CCS_MAX_CALLS_PER_SECOND', dialer.maxCallsPerSecond), 20, 0.01, 10_000),

@@ -25,9 +25,39 @@ export class CampaignLifecycle {
    * before the attempts left open by the previous run are adopted, or the finish would go
    * out before their updates and without their answers. `arm()` follows the adoption.
    */
-  async load(): Promise<void> {
+  async load(group?: string): Promise<void> {
     const active = await this.ctx.deps.store.listCampaigns({ states: ['scheduled', 'running', 'stopping'], limit: 100_000 });
-    for (const c of active) this.ctx.campaigns.set(c.id, c);
+    for (const c of active) {
+      if (!this.ctx.runs(c) || (group !== undefined && this.ctx.groupOf(c) !== group) || this.ctx.campaigns.has(c.id)) continue;
+      this.ctx.campaigns.set(c.id, c);
+    }
+  }
+
+  /**
+   * The engine no longer dials the group (another node does): its campaigns' timers stop and
+   * they leave memory, with nothing written; the node that dials the group now runs them.
+   */
+  release(group: string): void {
+    for (const c of [...this.ctx.campaigns.values()]) {
+      if (this.ctx.groupOf(c) !== group) continue;
+      this.cancelTimers(c.id);
+      this.ctx.campaigns.delete(c.id);
+    }
+  }
+
+  /**
+   * Looks at the stored campaigns again (another node received or closed one): a campaign of
+   * a group this engine dials that it does not run yet is taken up; one stopped elsewhere
+   * (closed through another node) stops here too, its ringing legs hung up.
+   */
+  async sync(): Promise<void> {
+    const active = await this.ctx.deps.store.listCampaigns({ states: ['scheduled', 'running', 'stopping'], limit: 100_000 });
+    for (const stored of active) {
+      if (!this.ctx.runs(stored)) continue;
+      const c = this.ctx.campaigns.get(stored.id);
+      if (!c) await this.received(stored.id);
+      else if (stored.state === 'stopping' && c.state !== 'stopping') await this.stop(stored.id, stored.finishStatus ?? 'closed');
+    }
   }
 
   /** Arms the timers of the loaded campaigns (those a reconciled call has not finished meanwhile). */
@@ -38,7 +68,7 @@ export class CampaignLifecycle {
   async received(id: number): Promise<void> {
     const load = async () => {
       const c = await this.ctx.deps.store.getCampaign(id);
-      if (c && c.state !== 'finished' && !this.ctx.campaigns.has(id)) this.track(c);
+      if (c && c.state !== 'finished' && !this.ctx.campaigns.has(id) && this.ctx.runs(c)) this.track(c);
     };
     // The campaign is stored: a re-send would be acknowledged without reaching here, so a
     // failed read is retried in the background rather than leaving the campaign unarmed.

@@ -4,12 +4,14 @@
  * only delays them. Each is retried in place, so a call's events still land in order (the
  * call's queue waits), with a capped exponential back-off on the engine's clock. When the
  * engine stops, the retries give up: what did not land stays open in the store and the next
- * start reconciles it.
+ * start reconciles it. A write refused because this node no longer holds its agent group's
+ * lease (src/ports/coordination.ts) is not retried: the node now holding it takes the call up.
  *
  * The same object remembers the last write failure, for readiness ("why not ready").
  */
 import type { Clock, TimerHandle } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import { isLeaseLost } from '../ports/coordination.ts';
 
 export const FIRST_RETRY_MS = 250;
 export const MAX_RETRY_MS = 5_000;
@@ -58,6 +60,8 @@ export class DurableWrites {
           this.succeeded(what, attempt, bindings);
           return result;
         } catch (error) {
+          // Refused for good: another node dials this group now (its engine adopts the call).
+          if (isLeaseLost(error)) throw error;
           this.failed(what, error, attempt, bindings);
           if (!behind) this.behind++;
           behind = true;

@@ -57,6 +57,11 @@ export interface EngineDeps {
   manualCalls?: ManualCallLog;
   /** Where pauses, pacing overrides, agent moves and their audit are kept; without it, in memory only. */
   controlStore?: CampaignControlStore;
+  /**
+   * Whether this engine dials the agent group now (in a cluster each group is dialed by one
+   * node at a time); without it, every group. Campaigns of other groups are not loaded here.
+   */
+  dialsGroup?: (group: string) => boolean;
 }
 
 export class EngineContext {
@@ -104,6 +109,16 @@ export class EngineContext {
   profileOf(campaign: Pick<CampaignRecord, 'typeId'> & { id?: number }): Profile {
     const profile = profileForType(this.deps.profiles.list, campaign.typeId, this.deps.profiles.fallback);
     return campaign.id === undefined ? profile : withOverride(profile, this.pacingOverride(campaign.id));
+  }
+
+  /** The agent group a campaign dials for (its profile's). */
+  groupOf(campaign: Pick<CampaignRecord, 'typeId'>): string {
+    return profileForType(this.deps.profiles.list, campaign.typeId, this.deps.profiles.fallback).agentGroup;
+  }
+
+  /** Whether this engine runs the campaign (its group is one this engine dials). */
+  runs(campaign: Pick<CampaignRecord, 'typeId'>): boolean {
+    return this.deps.dialsGroup?.(this.groupOf(campaign)) ?? true;
   }
 
   log(bindings: Record<string, unknown>): Logger {

@@ -75,6 +75,16 @@ export interface Engine {
   storeWrites(): WriteHealth;
   /** Resolves when the engine has no queued work (tests and simulations). */
   idle(): Promise<void>;
+  /**
+   * The engine now dials this agent group (`dialsGroup` says yes): its unfinished campaigns are
+   * loaded, the attempts left open by whoever dialed it before are adopted (and those the
+   * telephony no longer has are ended with their last known state), timers armed, dialing on.
+   */
+  takeGroup(group: string): Promise<void>;
+  /** The engine no longer dials this group: its campaigns and calls leave memory at once, nothing written. */
+  dropGroup(group: string): void;
+  /** Looks at the stored campaigns again: received or closed elsewhere (campaign-lifecycle.ts `sync`). */
+  syncCampaigns(): Promise<void>;
 }
 
 export function createEngine(input: EngineDeps): Engine {
@@ -121,6 +131,18 @@ export function createEngine(input: EngineDeps): Engine {
   const controls = new CampaignControls(ctx, deps.controlStore, () => dialer.schedule());
   let reconciling: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | undefined;
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  /** Group take-overs and campaign syncs, one at a time. */
+  let groupWork: Promise<void> = Promise.resolve();
+  const serially = (work: () => Promise<void>): Promise<void> => {
+    const next = groupWork.then(async () => {
+      await started;
+      if (!stopping) await work();
+    });
+    groupWork = next.catch(() => {});
+    return next;
+  };
 
   /** A clean stop: no customer is left to answer into a stopping CCS; calls in progress get `graceMs` to end. */
   async function drain(graceMs: number): Promise<void> {
@@ -180,7 +202,7 @@ export function createEngine(input: EngineDeps): Engine {
       // finish): its finish then counts those calls and follows their updates.
       await lifecycle.load();
       await controls.load();
-      const adopted = await reconciler.adoptOpenAttempts();
+      const adopted = await reconciler.adoptOpenAttempts((group) => deps.dialsGroup?.(group) ?? true);
       await deps.telephony.start((event) => calls.handle(event));
       if (adopted > 0) await reconciler.reconcileWithDriver();
       await manual.closeLeftOpen();
@@ -190,6 +212,7 @@ export function createEngine(input: EngineDeps): Engine {
         await deps.telephony.signInAgent(agent).catch((error) => deps.logger.warn({ agentCode: agent.agentCode, err: String(error) }, 'agent sign-in failed'));
       }
       dialer.schedule();
+      markStarted();
     },
 
     stop(options = {}) {
@@ -261,5 +284,26 @@ export function createEngine(input: EngineDeps): Engine {
       await reconciling;
       await ctx.queue.idle();
     },
+
+    takeGroup: (group) =>
+      serially(async () => {
+        if (deps.dialsGroup && !deps.dialsGroup(group)) return;
+        await lifecycle.load(group);
+        const adopted = await reconciler.adoptOpenAttempts((g) => g === group);
+        if (adopted > 0) {
+          deps.logger.info({ group, calls: adopted }, 'agent group taken over: adopting its open calls');
+          await reconciler.reconcileWithDriver();
+        }
+        await ctx.queue.idle();
+        lifecycle.arm();
+        dialer.schedule();
+      }),
+
+    dropGroup(group) {
+      lifecycle.release(group);
+      for (const call of ctx.live.all()) if (!call.manual && call.group === group) ctx.live.remove(call.callId);
+    },
+
+    syncCampaigns: () => serially(() => lifecycle.sync()),
   };
 }

@@ -17,16 +17,24 @@ export class Reconciler {
     private calls: CallHandler,
   ) {}
 
-  /** Puts every attempt the store has in flight back into the live set (before the driver starts). */
-  async adoptOpenAttempts(): Promise<number> {
+  /**
+   * Puts every attempt the store has in flight back into the live set (before the driver
+   * starts); with `ofGroup`, only those of campaigns in the agent groups it accepts (the
+   * groups this engine dials). Resolves with the number adopted.
+   */
+  async adoptOpenAttempts(ofGroup: (group: string) => boolean = () => true): Promise<number> {
     const open = await this.ctx.deps.store.openAttempts();
+    let adopted = 0;
     for (const a of open) {
       if (this.ctx.live.get(a.callId)) continue;
-      const contact = await this.ctx.deps.store.getContact(a.campaignId, a.contactId);
       const campaign = this.ctx.campaigns.get(a.campaignId) ?? (await this.ctx.deps.store.getCampaign(a.campaignId));
-      this.ctx.live.add(this.toLive(a, contact?.phoneNumber ?? a.dialNumber, campaign ? this.ctx.profileOf(campaign).agentGroup : 'default'));
+      const group = campaign ? this.ctx.profileOf({ typeId: campaign.typeId }).agentGroup : 'default';
+      if (!ofGroup(group)) continue;
+      const contact = await this.ctx.deps.store.getContact(a.campaignId, a.contactId);
+      this.ctx.live.add(this.toLive(a, contact?.phoneNumber ?? a.dialNumber, group));
+      adopted++;
     }
-    return open.length;
+    return adopted;
   }
 
   /** Ends every live call the driver no longer has. */

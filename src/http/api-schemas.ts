@@ -796,3 +796,19 @@ export const monitoringSchemas = {
     response: { 200: MonitoringAnswer, 403: MonitoringErrors[403], 404: opsError('No monitoring session') },
   }),
 };
+
+// ---- Cluster (/ops/cluster) ----
+
+const ClusterNodeView = Type.Object({
+  id: Type.String({ description: 'The node\'s CCS_NODE_ID (default: host name and port)' }),
+  dialing: Type.Boolean({ description: 'Whether it holds the lease of at least one agent group' }),
+  groups: Type.Array(Type.String(), { description: 'The agent groups it dials, sorted' }),
+  lastSeen: Datetime,
+});
+
+export const clusterSchemas = {
+  cluster: ops('Cluster: every live node, whether it dials and which agent groups it holds', ['Operations'], {
+    response: { 200: Type.Object({ nodes: Type.Array(ClusterNodeView) }) },
+    description: 'One node alone (SQLite) lists itself with every group. See docs/deployment.md for leases and failover.',
+  }),
+};

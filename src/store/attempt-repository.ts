@@ -8,6 +8,7 @@ import { insertCallback } from './outbox-writes.ts';
 import { addToReportRollup } from './report-rollup.ts';
 import { attemptFromRow, toJson, unplacedCallId } from './rows.ts';
 import type { Database } from './schema.ts';
+import type { FenceHolder } from './lease-fence.ts';
 
 /** The attempt states a progress event may move on from: dialing → ringing → answered → connected. */
 const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
@@ -16,11 +17,12 @@ const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
   connected: ['dialing', 'ringing', 'answered'],
 };
 
-export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName): AttemptStore {
+export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName, fence: FenceHolder = {}): AttemptStore {
   return {
     async beginAttempt(a) {
       await db.transaction().execute(async (trx) => {
         if (!(await campaignOpenForWrites(trx, dialect, a.campaignId))) throw new Error(`campaign ${a.campaignId} is finished or unknown`);
+        await fence.check?.(trx, a.campaignId);
         const r = await trx
           .updateTable('contacts')
           .set({ state: 'dialing', attempts: sql`attempts + 1`, wait_reason: null })
@@ -63,7 +65,15 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
             ? { state: p.state, answered_at: p.at }
             : { state: p.state, connected_at: p.at, agent_code: p.agentCode ?? null, station_id: p.stationId ?? null };
       // States only move forward (a late or repeated event changes nothing); an ended attempt is never touched.
-      await db.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).execute();
+      const check = fence.check;
+      if (!check) {
+        await db.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).execute();
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        const r = await trx.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).returning('campaign_id').executeTakeFirst();
+        if (r) await check(trx, Number(r.campaign_id));
+      });
     },
 
     async endAttempt(end) {
@@ -85,6 +95,7 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
           .returning(['campaign_id', 'contact_id', 'started_at', 'connected_at'])
           .executeTakeFirst();
         if (!r) return false;
+        await fence.check?.(trx, Number(r.campaign_id));
         // Reports read the rollup, kept in step with the attempts it sums.
         await addToReportRollup(trx, {
           campaignId: Number(r.campaign_id),
@@ -93,7 +104,6 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
           connectedAt: r.connected_at === null ? null : Number(r.connected_at),
           endedAt: end.endedAt,
           status: end.status,
-          holdMs: end.holdMs ?? 0,
         });
         await trx
           .updateTable('contacts')
@@ -129,6 +139,7 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName)
           .returning(['campaign_id', 'contact_id'])
           .executeTakeFirst();
         if (!r) return false;
+        await fence.check?.(trx, Number(r.campaign_id));
         await trx
           .updateTable('contacts')
           .set({ state: 'pending', attempts: sql`attempts - 1`, next_attempt_at: retryAt, wait_reason: reason })

@@ -13,6 +13,7 @@ import { copyRows } from './postgres-copy.ts';
 import { campaignFromRow, toJson } from './rows.ts';
 import type { CampaignsTable, ContactsTable, Database } from './schema.ts';
 import type { SqliteHandle } from './sqlite-driver.ts';
+import type { FenceHolder } from './lease-fence.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 
@@ -109,7 +110,7 @@ function campaignWriter(db: Kysely<Database>, sqlite: SqliteHandle | undefined, 
     });
 }
 
-export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName, bulk: { sqlite?: SqliteHandle; pgPool?: pg.Pool } = {}): CampaignStore {
+export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName, bulk: { sqlite?: SqliteHandle; pgPool?: pg.Pool } = {}, fence: FenceHolder = {}): CampaignStore {
   const writeCampaign = campaignWriter(db, bulk.sqlite, bulk.pgPool);
   const existingHash = async (id: number) =>
     (await db.selectFrom('campaigns').select('content_hash').where('id', '=', id).executeTakeFirst())?.content_hash;
@@ -241,6 +242,7 @@ export function campaignRepository(db: Kysely<Database>, dialect: SqlDialectName
         if (dialect === 'postgres') current = current.forUpdate();
         const row = await current.executeTakeFirst();
         if (!row || row.state === 'finished') return { outcome: 'already' };
+        await fence.check?.(trx, id);
         // Every attempt's updateCampaign is written when the attempt ends: an open attempt is an
         // update still to come, and no update may follow the finish (decision 3.9).
         const count = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0);

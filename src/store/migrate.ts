@@ -15,6 +15,7 @@ import { kioskLinksMigration } from './migrations/012-kiosk-links.ts';
 import { campaignControlMigration } from './migrations/011-campaign-control.ts';
 import { dispositionSettingsMigration } from './migrations/013-disposition-settings.ts';
 import { monitoringMigration } from './migrations/016-monitoring.ts';
+import { clusterMigration } from './migrations/014-cluster.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -32,6 +33,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '011-campaign-control': campaignControlMigration(dialect),
     '013-disposition-settings': dispositionSettingsMigration(dialect),
     '016-monitoring': monitoringMigration(dialect),
+    '014-cluster': clusterMigration(dialect),
   };
 }
 

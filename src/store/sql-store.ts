@@ -9,6 +9,8 @@ import { contactRepository } from './contact-repository.ts';
 import { migrateToLatest } from './migrate.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import type { Database } from './schema.ts';
+import type { FenceHolder } from './lease-fence.ts';
+import type pg from 'pg';
 import { translateStoreError } from './store-errors.ts';
 
 /** The store and its connection, for repositories outside the Store port (compliance) that share it. */
@@ -16,11 +18,15 @@ export interface SqlDatabase {
   store: Store;
   db: Kysely<Database>;
   dialect: SqlDialectName;
+  /** The PostgreSQL pool under Kysely (the cluster's LISTEN connection is opened beside it). */
+  pgPool?: pg.Pool;
 }
 
 export interface OpenOptions {
   /** Receives lost-connection reports (the store survives them). */
   logger?: Logger;
+  /** The lease check of the writes only the dialing node may make (a cluster; src/store/lease-fence.ts). */
+  fence?: FenceHolder;
 }
 
 export async function openSqlStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
@@ -37,9 +43,9 @@ export async function openSqlDatabase(databaseUrl: string, options: OpenOptions 
   }
   const store: Store = unavailableAware({
     dialect,
-    ...campaignRepository(db, dialect, { sqlite, pgPool }),
+    ...campaignRepository(db, dialect, { sqlite, pgPool }, options.fence),
     ...contactRepository(db, dialect),
-    ...attemptRepository(db, dialect),
+    ...attemptRepository(db, dialect, options.fence),
     ...outboxRepository(db, dialect),
     async ping() {
       await sql`select 1`.execute(db);
@@ -55,7 +61,7 @@ export async function openSqlDatabase(databaseUrl: string, options: OpenOptions 
       await db.destroy();
     },
   });
-  return { store, db, dialect };
+  return { store, db, dialect, ...(pgPool ? { pgPool } : {}) };
 }
 
 /** Every method reports "try later" failures as StoreUnavailableError, including those of the SQLite bulk loader (outside Kysely). */

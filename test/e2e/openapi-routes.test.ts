@@ -9,7 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceSchemas, forecastSchemas, operatorSchemas, pacingSchemas, serviceSchemas } from '../../src/http/api-schemas.ts';
+import { clusterSchemas, complianceSchemas, forecastSchemas, operatorSchemas, pacingSchemas, serviceSchemas } from '../../src/http/api-schemas.ts';
 import { isBrowserOnly, openApiPath } from '../../src/http/openapi.ts';
 import { campaignBody } from '../support/campaigns.ts';
 import { waitFor } from '../support/crm-receiver.ts';
@@ -94,6 +94,7 @@ describe('OpenAPI document', () => {
       ['/ops/pacing', pacingSchemas.all.response[200]],
       ['/ops/compliance', complianceSchemas.status.response[200]],
       ['/ops/dnc', complianceSchemas.count.response[200]],
+      ['/ops/cluster', clusterSchemas.cluster.response[200]],
       ['/healthz', serviceSchemas.healthz.response[200]],
     ];
     for (const [path, schema] of checks) {

@@ -1,8 +1,8 @@
-/** `ccs calls`, `ccs agents`, and the outbox commands. */
+/** `ccs calls`, `ccs agents`, `ccs cluster`, and the outbox commands. */
 import { idArgument, intOption, stateOption } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
-import { agentsView, liveCallsView, localOutboxStats, outboxStatsView, outboxView, type OutboxStats } from '../views.ts';
+import { agentsView, clusterView, liveCallsView, localOutboxStats, outboxStatsView, outboxView, type OutboxStats } from '../views.ts';
 
 type Rows<K extends string> = Record<K, Record<string, unknown>[]>;
 
@@ -14,6 +14,11 @@ export async function calls(ctx: CommandContext): Promise<void> {
 export async function agents(ctx: CommandContext): Promise<void> {
   const data = await ctx.client.get<Rows<'agents'>>('/ops/agents');
   ctx.show(data, () => agentsView(data));
+}
+
+export async function cluster(ctx: CommandContext): Promise<void> {
+  const data = await ctx.client.get<Rows<'nodes'>>('/ops/cluster');
+  ctx.show(data, () => clusterView(data));
 }
 
 export async function outbox(ctx: CommandContext): Promise<void> {

@@ -1,0 +1,205 @@
+/**
+ * Two nodes' coordination over one PostgreSQL database, in one process: the leases of agent
+ * groups, their renewal, expiry and takeover with a higher fencing token, and the store's
+ * fenced writes refused for a node whose token is stale.
+ */
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { postgresCoordination, type PostgresCoordination } from '../../src/cluster/postgres-coordination.ts';
+import { singleNodeCoordination } from '../../src/cluster/single-node-coordination.ts';
+import { isLeaseLost, type CoordinationHandlers } from '../../src/ports/coordination.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import type { FenceHolder } from '../../src/store/lease-fence.ts';
+import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
+import { waitFor } from '../support/crm-receiver.ts';
+import { createPostgresDatabase, type TestDatabase } from '../support/databases.ts';
+
+const LEASE_SECONDS = 2;
+const GROUPS = ['default', 'sales'];
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+interface Node {
+  coordination: PostgresCoordination;
+  db: SqlDatabase;
+  events: string[];
+}
+
+async function node(database: TestDatabase, id: string, leaseSeconds = LEASE_SECONDS): Promise<Node> {
+  const fence: FenceHolder = {};
+  const db = await openSqlDatabase(database.url, { logger: silentLogger, fence });
+  const coordination = postgresCoordination({
+    db: db.db,
+    databaseUrl: database.url,
+    nodeId: id,
+    leaseSeconds,
+    groupOfType: (typeId) => (typeId === 7 ? 'sales' : 'default'),
+    logger: silentLogger,
+  });
+  fence.check = (trx, campaignId) => coordination.fence(trx, campaignId);
+  const events: string[] = [];
+  cleanups.push(async () => {
+    await coordination.stop();
+    await db.store.close();
+  });
+  return { coordination, db, events };
+}
+
+const handlers = (n: Node): CoordinationHandlers => ({
+  acquired: async (group) => void n.events.push(`acquired ${group}`),
+  lost: (group) => void n.events.push(`lost ${group}`),
+  campaignsChanged: () => void n.events.push('changed'),
+});
+
+async function tokenOf(n: Node, group: string): Promise<number> {
+  const r = await sql<{ token: number }>`select token from dial_leases where grp = ${group}`.execute(n.db.db);
+  return Number(r.rows[0]?.token);
+}
+
+async function database(): Promise<TestDatabase> {
+  const db = await createPostgresDatabase();
+  cleanups.push(() => db.drop());
+  return db;
+}
+
+async function campaign(n: Node, id: number, typeId: number | null) {
+  const now = Date.now();
+  await n.db.store.createCampaign({ id, typeId, startsAt: now - 1000, endsAt: now + 3600_000, receivedAt: now, contentHash: `h${id}`, extra: null }, [
+    { contactId: 1, phoneNumber: '0987654321', dialNumber: '0987654321', linkEdit: null, extra: null },
+    { contactId: 2, phoneNumber: '0987654322', dialNumber: '0987654322', linkEdit: null, extra: null },
+  ]);
+}
+
+const attempt = (campaignId: number, contactId: number) => ({
+  callId: `ccs-${campaignId}-${contactId}-1`,
+  campaignId,
+  contactId,
+  attemptNo: 1,
+  dialNumber: `098765432${contactId}`,
+  startedAt: Date.now(),
+  audit: null,
+});
+
+describe('cluster coordination on PostgreSQL', () => {
+  it('gives every free group to the first node and none to the second; both are listed as live nodes', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    expect(a.coordination.held()).toEqual(GROUPS);
+    expect(b.coordination.held()).toEqual([]);
+    expect(GROUPS.every((g) => a.coordination.holds(g) && !b.coordination.holds(g))).toBe(true);
+    const nodes = await b.coordination.nodes();
+    expect(nodes.map((n) => ({ id: n.id, dialing: n.dialing, groups: n.groups }))).toEqual([
+      { id: 'node-a', dialing: true, groups: GROUPS },
+      { id: 'node-b', dialing: false, groups: [] },
+    ]);
+    expect(nodes.every((n) => Math.abs(n.lastSeenAt - Date.now()) < 60_000)).toBe(true);
+  });
+
+  it('keeps a lease it renews past its term, with the same token', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    const token = await tokenOf(a, 'default');
+    // Two and a half lease terms: only renewals keep it.
+    const until = Date.now() + LEASE_SECONDS * 2500;
+    await waitFor(() => Date.now() > until, LEASE_SECONDS * 5000, 200);
+    expect(a.coordination.held()).toEqual(GROUPS);
+    expect(b.coordination.held()).toEqual([]);
+    expect(await tokenOf(a, 'default')).toBe(token);
+    expect(a.events.filter((e) => e.startsWith('lost'))).toEqual([]);
+  });
+
+  it('hands the groups of a node that stops to another node at once, with a higher token', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    const before = await tokenOf(b, 'sales');
+    await a.coordination.stop();
+    await waitFor(() => b.coordination.held().length === GROUPS.length, 10_000);
+    expect(b.events).toEqual(expect.arrayContaining(['acquired default', 'acquired sales']));
+    expect(await tokenOf(b, 'sales')).toBe(before + 1);
+    expect((await b.coordination.nodes()).map((n) => n.id)).toEqual(['node-b']);
+  });
+
+  it('lets a node that cannot renew give its groups up before they run out, and another node take them after', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    const before = await tokenOf(b, 'default');
+    // Node a's connection to the database is gone: no renewal lands.
+    await a.db.db.destroy();
+    await waitFor(() => a.coordination.held().length === 0, 10_000);
+    // It gave them up while the database still counted them as its.
+    const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(b.db.db);
+    expect(Number(r.rows[0]!.n)).toBeGreaterThan(0);
+    expect(a.events).toEqual(expect.arrayContaining(['lost default', 'lost sales']));
+    await waitFor(() => b.coordination.held().length === GROUPS.length, 15_000);
+    expect(await tokenOf(b, 'default')).toBe(before + 1);
+  });
+
+  it('refuses the fenced writes of a node whose lease was taken over, and accepts those of the new holder', async () => {
+    const db = await database();
+    // A long lease: node a's next renewal is 20 s away, so it still believes it holds the group.
+    const a = await node(db, 'node-a', 60);
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    await campaign(a, 1, null);
+    await campaign(a, 2, 7);
+    await a.db.store.beginAttempt(attempt(1, 1));
+    // The database lets node a's lease of "default" run out (a pause longer than the lease):
+    // node a still believes it holds it, node b takes it over with a higher token.
+    await sql`update dial_leases set expires_at = now() where grp = 'default'`.execute(b.db.db);
+    await waitFor(() => b.coordination.holds('default'), 10_000);
+    expect(a.coordination.holds('default')).toBe(true);
+
+    const refusals = await Promise.all([
+      a.db.store.beginAttempt(attempt(1, 2)).catch((e: unknown) => e),
+      a.db.store.progressAttempt('ccs-1-1-1', { state: 'ringing', at: Date.now() }).catch((e: unknown) => e),
+      a.db.store.finishCampaign(1, 'closed', Date.now()).catch((e: unknown) => e),
+    ]);
+    for (const refusal of refusals) expect(isLeaseLost(refusal)).toBe(true);
+    expect(a.coordination.holds('default')).toBe(false);
+    expect(a.events).toContain('lost default');
+    // Nothing of those writes landed.
+    expect((await b.db.store.getContact(1, 2))?.state).toBe('pending');
+    expect((await b.db.store.getAttempt('ccs-1-1-1'))?.state).toBe('dialing');
+    expect((await b.db.store.getCampaign(1))?.state).not.toBe('finished');
+    // The other group is still node a's.
+    await a.db.store.beginAttempt(attempt(2, 1));
+    // The new holder writes.
+    await b.db.store.progressAttempt('ccs-1-1-1', { state: 'ringing', at: Date.now() });
+    expect((await b.db.store.getAttempt('ccs-1-1-1'))?.state).toBe('ringing');
+  });
+
+  it('tells every node when campaigns change', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    a.events.length = 0;
+    b.events.length = 0;
+    await b.coordination.signal();
+    await waitFor(() => a.events.includes('changed') && b.events.includes('changed'), 5_000);
+  });
+
+  it('on one node alone, holds every group and lists itself', async () => {
+    const single = singleNodeCoordination('box:8080', () => Date.parse('2026-12-01T01:00:00Z'));
+    await single.start(['sales', 'default', 'sales'], { acquired: async () => {}, lost: () => {}, campaignsChanged: () => {} });
+    expect(single.holds('anything')).toBe(true);
+    expect(await single.nodes()).toEqual([{ id: 'box:8080', dialing: true, groups: ['default', 'sales'], lastSeenAt: Date.parse('2026-12-01T01:00:00Z') }]);
+  });
+});
