@@ -104,6 +104,7 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName,
           connectedAt: r.connected_at === null ? null : Number(r.connected_at),
           endedAt: end.endedAt,
           status: end.status,
+          holdMs: end.holdMs ?? 0,
         });
         await trx
           .updateTable('contacts')
