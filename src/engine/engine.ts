@@ -59,6 +59,8 @@ export interface Engine {
   callControlView(callId: string): CallControlView | null;
   /** The live call this agent has the customer of or takes part in (a transfer's target), or null. */
   controlledCallOf(agentCode: string): string | null;
+  /** Outside numbers a campaign's calls may be transferred to (its profile's prefixes; empty: none). */
+  transferNumberPrefixes(campaignId: number): string[];
   /** The contact offered to this agent in a preview campaign, if any (preview-offers.ts). */
   previewOffer(agentCode: string): PreviewOffer | undefined;
   /** Calls the offered contact (compliance checked again); the customer goes to this agent only. */
@@ -270,6 +272,10 @@ export function createEngine(input: EngineDeps): Engine {
     callControl: (agentCode, intent) => calls.controls.act(agentCode, intent),
     callControlView: (callId) => calls.controls.view(callId),
     controlledCallOf: (agentCode) => calls.controls.callOf(agentCode),
+    transferNumberPrefixes: (campaignId) => {
+      const campaign = ctx.campaigns.get(campaignId);
+      return campaign ? (ctx.profileOf(campaign).transferNumberPrefixes ?? []) : [];
+    },
 
     dispositions,
     controls,

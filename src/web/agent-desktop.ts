@@ -20,6 +20,7 @@ import type { DeskHold } from '../auth/session-store.ts';
 import type { Pause, ShiftRefusal } from '../domain/agent-shift.ts';
 import type { ReportedStatus } from '../domain/disposition.ts';
 import type { AgentStatus } from '../engine/agent-pool.ts';
+import type { CallControlView, ControlIntent, ControlRefusal } from '../engine/call-controls.ts';
 import type { Engine, ShiftAnswer } from '../engine/engine.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -39,6 +40,10 @@ export interface DeskCall {
   endedAt: number | null;
   status: ReportedStatus | null;
   note: string | null;
+  /** While the call is up: hold, mute and transfer as they are now (call controls). */
+  controls?: CallControlView | null;
+  /** This agent's part ended with a transfer (the call went on with someone else). */
+  transferred?: boolean;
 }
 
 export interface DeskSession {
@@ -80,11 +85,22 @@ export interface DeskCoachingNotice {
   supervisor: string;
 }
 
-export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'code-required' | 'offline' | 'no-call' | 'telephony';
+export type DeskError = 'invalid' | 'agent-code-mismatch' | 'agent-code-taken' | 'agent-code-in-use' | 'not-signed-in' | 'in-call' | 'in-wrap-up' | 'code-required' | 'offline' | 'no-call' | 'telephony' | Exclude<ControlRefusal, 'no-call' | 'telephony'>;
+
+/** Whom the agent on a call may transfer it to (the desk's target picker). */
+export interface DeskTransferTargets {
+  agents: { agentCode: string; stationId: string }[];
+  supervisors: { username: string }[];
+  /** Whether outside numbers are allowed for this call's campaign (its profile's prefixes). */
+  external: { allowed: boolean; prefixes: string[] };
+}
 export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?: string };
 
 export interface AgentDesktopDeps {
-  engine: Pick<Engine, 'events' | 'agents' | 'liveCalls' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'>;
+  engine: Pick<Engine, 'events' | 'agents' | 'liveCalls' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'> &
+    Partial<Pick<Engine, 'callControl' | 'callControlView' | 'controlledCallOf'>>;
+  /** Supervisors a call can be transferred to (accounts with a phone), and a campaign's outside-number prefixes. */
+  transfers?: { supervisors(): { username: string; endpoint: string }[]; numberPrefixes(campaignId: number): string[] };
   store: Pick<Store, 'getContact' | 'setAttemptNote' | 'getAttempt'>;
   clock: Clock;
   logger: Logger;
@@ -158,6 +174,36 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
     calls.delete(code);
   };
 
+  /** The desk call this agent has, by call id, if any. */
+  const holdersOfCall = (callId: string) => [...calls.entries()].filter(([, c]) => c.callId === callId).map(([code]) => code);
+
+  /**
+   * A call control changed the call: a transfer's target gets the call on its desk once it
+   * talks on it; an agent whose part is over (transferred away, a consult dropped) sees it end.
+   */
+  function onControl(e: { callId: string; agentCodes: string[]; at: number }) {
+    for (const code of e.agentCodes) {
+      const onCall = engine.controlledCallOf?.(code) === e.callId;
+      const desk = calls.get(code);
+      const talking = agentOf(code)?.shift.state === 'talking';
+      if (onCall && talking && desk?.callId !== e.callId) {
+        const live = engine.liveCalls().find((c) => c.callId === e.callId);
+        if (live && byCode.has(code)) {
+          onConnected({ callId: e.callId, campaignId: live.campaignId, contactId: live.contactId, agentCode: code, at: e.at }).catch((error) =>
+            log.warn({ callId: e.callId, err: String(error) }, 'desk call could not be prepared'),
+          );
+          continue;
+        }
+      }
+      if (desk?.callId === e.callId && desk.endedAt === null && !onCall) {
+        // Transferred away, or a consult this agent answered was dropped: the call goes on without it.
+        desk.endedAt = e.at;
+        desk.transferred = true;
+      }
+      if (byCode.has(code)) deps.notify(code);
+    }
+  }
+
   async function onConnected(e: { callId: string; campaignId: number; contactId: number; agentCode: string; at: number }) {
     const holder = byCode.get(e.agentCode);
     if (!holder) return;
@@ -188,6 +234,21 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
     }
   }
 
+  /** The desk call with its controls as they are now (while it is up for this agent). */
+  const deskCall = (call: DeskCall | undefined): DeskCall | null => {
+    if (!call) return null;
+    return { ...call, controls: call.endedAt === null ? (engine.callControlView?.(call.callId) ?? null) : null };
+  };
+
+  /** The call this session's agent is on, checked against the call id the desk acted on. */
+  const controlledCall = (session: DeskSession, callId: unknown): { holder: Holder; call: DeskCall } | null => {
+    const holder = holderOf(session);
+    const call = holder ? calls.get(holder.agentCode) : undefined;
+    if (!holder || !call || call.endedAt !== null) return null;
+    if (callId !== undefined && callId !== call.callId) return null;
+    return { holder, call };
+  };
+
   const desktop = {
     /** Subscribes to the engine's call events (agents hear their own state changes directly); returns the unsubscribe function. */
     attach(): () => void {
@@ -196,13 +257,15 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
           onConnected(e).catch((error) => log.warn({ callId: e.callId, err: String(error) }, 'desk call could not be prepared'));
         }),
         engine.events.on('call:ended', (e) => {
-          if (!e.agentCode) return;
-          const call = calls.get(e.agentCode);
-          if (!call || call.callId !== e.callId) return;
-          call.endedAt = e.at;
-          call.status = e.status;
-          deps.notify(e.agentCode);
+          // Every desk on the call: its first agent, a transfer's target, a conference party.
+          for (const code of holdersOfCall(e.callId)) {
+            const call = calls.get(code)!;
+            call.endedAt ??= e.at;
+            call.status = e.status;
+            deps.notify(code);
+          }
         }),
+        engine.events.on('call:control', (e) => onControl(e)),
       ];
       return () => offs.forEach((off) => off());
     },
@@ -215,7 +278,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       return {
         desk: holder ? { agentCode: holder.agentCode, stationId: holder.stationId } : null,
         agent: holder ? agentStateOf(agentOf(holder.agentCode)) : null,
-        call: holder ? (calls.get(holder.agentCode) ?? null) : null,
+        call: holder ? deskCall(calls.get(holder.agentCode)) : null,
         ...(holder && deps.dialing ? deps.dialing.view(holder.agentCode) : {}),
         ...(holder && deps.coaching ? { coaching: deps.coaching.coachingOf(holder.agentCode) } : {}),
         serverNow: clock.now(),
@@ -331,6 +394,44 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       if (!holder || !call || call.endedAt !== null) return { ok: false, error: 'no-call' };
       await engine.hangupCall(call.callId);
       return { ok: true };
+    },
+
+    /**
+     * A call control of the agent on its call (hold, resume, mute, unmute, DTMF, transfer,
+     * complete, cancel, conference): only the agent who has the customer, on the call its desk
+     * shows (`callId`, when given, must be that call). Refusals come back with the reason.
+     */
+    async control(session: DeskSession, callId: unknown, intent: ControlIntent): Promise<DeskResult> {
+      const own = controlledCall(session, callId);
+      if (!own || !engine.callControl) return refused('no-call');
+      const answer = await engine.callControl(own.holder.agentCode, intent);
+      if (answer.ok) {
+        deps.notify(own.holder.agentCode);
+        return { ok: true };
+      }
+      return { ok: false, error: answer.refusal, message: answer.message };
+    },
+
+    /** Whom the agent may transfer its call to: ready agents, supervisors with a phone, outside numbers if allowed. */
+    transferTargets(session: DeskSession): DeskTransferTargets | null {
+      const own = controlledCall(session, undefined);
+      if (!own) return null;
+      const agents = engine
+        .agents()
+        .filter((a) => a.agentCode !== own.holder.agentCode && a.online && a.shift.state === 'ready')
+        .map((a) => ({ agentCode: a.agentCode, stationId: a.stationId }))
+        .sort((a, b) => a.agentCode.localeCompare(b.agentCode));
+      const prefixes = own.call.campaignId > 0 ? (deps.transfers?.numberPrefixes(own.call.campaignId) ?? []) : [];
+      return {
+        agents,
+        supervisors: (deps.transfers?.supervisors() ?? []).map((s) => ({ username: s.username })),
+        external: { allowed: prefixes.length > 0, prefixes },
+      };
+    },
+
+    /** A supervisor's phone, by username (the transfer target picker names supervisors only). */
+    supervisorPhone(username: string): { username: string; endpoint: string } | undefined {
+      return deps.transfers?.supervisors().find((s) => s.username === username);
     },
 
     /**

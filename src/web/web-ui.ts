@@ -104,6 +104,15 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     ...(deps.coaching ? { coaching: deps.coaching } : {}),
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
+    // Transfer targets: supervisors with a phone (monitorEndpoint), outside numbers by the campaign's profile.
+    transfers: {
+      supervisors: () =>
+        deps.accounts.list.flatMap((a) => {
+          const endpoint = (a as { monitorEndpoint?: string | null }).monitorEndpoint;
+          return a.role !== 'agent' && endpoint ? [{ username: a.username, endpoint }] : [];
+        }),
+      numberPrefixes: (campaignId) => deps.engine.transferNumberPrefixes(campaignId),
+    },
     remember: (sessionId, desk) => sessions.setDesk(sessionId, desk),
   });
   const sessions = createSessionStore({

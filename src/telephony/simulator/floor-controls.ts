@@ -14,8 +14,9 @@
  *   blind: ringing ──(target answers)──▶ none, the target is the handler (transferred)
  *
  * Targets behave as the floor decides, so tests can reach every branch: an agent that is
- * offline (or unknown) fails `offline`; one already on a call fails `busy`; otherwise its
- * phone answers after the floor's connect delay. A number ending in 1 is busy, in 2 rings
+ * offline (or unknown without a phone) fails `offline`; one already on a call fails `busy`;
+ * otherwise its phone (or a phone the floor has no agent for, e.g. a supervisor's) answers
+ * after the floor's connect delay. A number ending in 1 is busy, in 2 rings
  * out after `CONSULT_RING_MS`, any other answers after a second.
  * Every event follows the command on a clock timer, never inside it.
  */
@@ -139,7 +140,13 @@ export class FloorControls {
     if (target.kind === 'agent' && target.agent.agentCode === c.handler) throw new CallControlError('invalid-target', 'transfer: the agent is already on this call');
     if (target.kind === 'number' && !/^\+?\d{1,32}$/.test(target.number)) throw new CallControlError('invalid-target', `transfer: invalid number ${JSON.stringify(target.number)}`);
     // Decided before this consult counts its target as busy.
-    const targetState = target.kind === 'agent' ? (!this.floor.agents.isOnline(target.agent.agentCode) ? 'offline' : this.isBusy(target.agent.agentCode) ? 'busy' : 'free') : 'free';
+    let targetState: 'offline' | 'busy' | 'free' = 'free';
+    if (target.kind === 'agent') {
+      const online = this.floor.agents.isOnline(target.agent.agentCode);
+      // A phone the floor has no agent for (a supervisor's) answers like any phone.
+      if (online === undefined ? !target.agent.endpoint : !online) targetState = 'offline';
+      else if (this.isBusy(target.agent.agentCode)) targetState = 'busy';
+    }
     const consult: Consult = { party: partyOf(target), mode, phase: 'ringing', timer: null };
     c.consult = consult;
     this.setHeld(c, true);

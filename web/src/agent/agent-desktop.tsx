@@ -113,7 +113,7 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
             {!state.call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
             {!state.call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}
-            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} />}
+            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} act={act} />}
             {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} desk={state.desk ? { agentCode: state.desk.agentCode, timeZone: props.timeZone, serverNow } : undefined} />}
             <MyCallbacks refreshKey={`${state.agent?.state ?? ''}|${state.call?.callId ?? ''}|${state.call?.endedAt ?? ''}`} act={act} />
             {!state.call && !state.offer && <ManualDial enabled={state.agent?.state === 'ready'} act={act} />}

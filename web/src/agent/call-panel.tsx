@@ -1,11 +1,13 @@
-// The call in front of the agent: number, campaign, contact, attempt, a running timer, hang-up.
+// The call in front of the agent: number, campaign, contact, attempt, a running timer, the call
+// controls (call-controls.tsx) and hang-up.
 import { duration } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
+import { CallControls } from './call-controls.tsx';
 import { ContactHistory } from './contact-history.tsx';
 import type { DeskCall } from './types.ts';
 
-export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup(): void; timeZone?: string }) {
+export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup(): void; timeZone?: string; act?(path: string, body?: unknown): Promise<boolean> }) {
   const { t } = useI18n();
   useTick(1000);
   const { call } = props;
@@ -16,7 +18,7 @@ export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup
   return (
     <div class={`card stack call ${ended ? 'ended' : 'active'}`} data-testid="call-panel" data-callid={call.callId}>
       <div class="row between">
-        <h3>{ended ? t('desk.callEnded') : t('desk.call')}</h3>
+        <h3>{call.transferred ? t('cc.transferredAway') : ended ? t('desk.callEnded') : t('desk.call')}</h3>
         <span class="call-timer" data-testid="call-timer">
           {duration(seconds)}
         </span>
@@ -47,9 +49,10 @@ export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup
           </>
         )}
       </dl>
+      {!ended && props.act && <CallControls call={call} serverNow={props.serverNow} act={props.act} />}
       {!ended && (
-        <button type="button" class="danger big" onClick={props.onHangup} data-testid="hangup">
-          {t('desk.hangup')}
+        <button type="button" class="danger big" aria-keyshortcuts="H" onClick={props.onHangup} data-testid="hangup">
+          {t('desk.hangup')} <kbd>H</kbd>
         </button>
       )}
       {!manual && props.timeZone && <ContactHistory campaignId={call.campaignId} contactId={call.contactId} timeZone={props.timeZone} exclude={call.callId} />}

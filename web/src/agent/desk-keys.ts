@@ -1,11 +1,12 @@
 // Keyboard shortcuts of the agent desktop (documented in docs/web-ui.md):
 //   R  Ready        P  Pause (with the reason chosen in the list)        H  Hang up
+//   M  Mute/unmute  O  Hold/resume   K  Keypad   T  Transfer   C  Conference (during a consult)
 // Each presses the visible button, so a shortcut does exactly what the click does and nothing
 // when the button is disabled or absent. They never fire while the agent types in a field, nor
 // with Ctrl/Alt/Meta held (browser shortcuts). Digits 1–9 are left to the wrap-up panel.
 import { useEffect } from 'preact/hooks';
 
-export const DESK_KEYS: Record<string, string> = { r: 'ready', p: 'pause', h: 'hangup' };
+export const DESK_KEYS: Record<string, string> = { r: 'ready', p: 'pause', h: 'hangup', m: 'mute', o: 'hold', k: 'keypad', t: 'transfer', c: 'conference' };
 
 export function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

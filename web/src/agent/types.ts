@@ -14,6 +14,32 @@ export interface DeskCall {
   endedAt: number | null;
   status: string | null;
   note: string | null;
+  /** While the call is up: hold, mute and transfer as they are now. */
+  controls?: CallControlView | null;
+  /** This agent's part ended with a transfer or a dropped consult (the call went on without it). */
+  transferred?: boolean;
+}
+
+/** A party of a transfer or conference. */
+export type PartyRef = { kind: 'agent'; agentCode: string } | { kind: 'number'; number: string };
+
+/** Call controls as the server keeps them (src/engine/call-controls.ts). */
+export interface CallControlView {
+  held: boolean;
+  heldSince: number | null;
+  holdMs: number;
+  muted: boolean;
+  transfer: { party: PartyRef; mode: 'blind' | 'attended'; phase: 'ringing' | 'answered' | 'conference' } | null;
+  lastFailure: { party: PartyRef; reason: string } | null;
+  transferredTo: PartyRef | null;
+  handler: string | null;
+}
+
+/** GET /ui/agent/transfer-targets. */
+export interface TransferTargets {
+  agents: { agentCode: string; stationId: string }[];
+  supervisors: { username: string }[];
+  external: { allowed: boolean; prefixes: string[] };
 }
 
 export interface DeskState {
