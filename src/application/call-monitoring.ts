@@ -46,6 +46,8 @@ export interface ActiveMonitoring {
   callId: string;
   campaignId: number;
   agentCode: string;
+  /** Where the supervisor's audio goes. */
+  endpoint: string;
   state: MonitoringSession['state'];
   mode: MonitorMode | null;
   target: MonitorMode | null;
@@ -94,6 +96,7 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
     callId: e.callId,
     campaignId: e.campaignId,
     agentCode: e.agentCode,
+    endpoint: e.endpoint,
     state: e.session.state,
     mode: e.session.mode,
     target: e.session.target,

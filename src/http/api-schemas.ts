@@ -747,6 +747,7 @@ const ActiveMonitoringView = Type.Object({
   callId: Type.String(),
   campaignId: Type.Integer({ description: '0: a manual call' }),
   agentCode: Type.String(),
+  endpoint: Type.String({ description: "Where the supervisor's audio goes, e.g. PJSIP/sup1" }),
   state: Type.Union(['switching', 'listening', 'whispering', 'barging', 'ended'].map((s) => Type.Literal(s)), { description: 'switching: a mode is being set up (the phone stays up)' }),
   mode: Nullable(MonitorModeSchema),
   target: Nullable(MonitorModeSchema),

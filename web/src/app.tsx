@@ -12,6 +12,7 @@ import { Dashboard } from './supervisor/dashboard.tsx';
 import { ReportsPage } from './supervisor/reports-page.tsx';
 import { RecordingsPage } from './supervisor/recordings-page.tsx';
 import { KioskLinksPage } from './supervisor/kiosk-links-page.tsx';
+import { MonitoringPage } from './supervisor/monitoring-page.tsx';
 import { DispositionsPage } from './supervisor/dispositions-page.tsx';
 import { WallboardPage } from './wallboard/wallboard-page.tsx';
 
@@ -75,6 +76,7 @@ export function App() {
     else if (path.startsWith('/supervisor/reports')) page = <ReportsPage timeZone={session.timeZone} />;
     else if (path.startsWith('/supervisor/recordings')) page = <RecordingsPage />;
     else if (path.startsWith('/supervisor/wallboard')) page = <KioskLinksPage />;
+    else if (path.startsWith('/supervisor/monitoring')) page = <MonitoringPage />;
     else if (path.startsWith('/supervisor/dispositions')) page = <DispositionsPage />;
     else if (path.startsWith('/supervisor')) page = <Dashboard timeZone={session.timeZone} />;
   }

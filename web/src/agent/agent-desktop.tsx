@@ -20,6 +20,7 @@ import { ManualDial } from './manual-dial.tsx';
 import { OutboundPanel, PreviewPanel } from './preview-panel.tsx';
 import { MyCallbacks } from './my-callbacks.tsx';
 import { WrapUpCountdown } from './wrap-up-countdown.tsx';
+import { CoachingNotice } from './coaching-notice.tsx';
 
 export interface DeskUser {
   username: string;
@@ -110,6 +111,7 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         ) : (
           <>
             <StatusPanel state={state} serverNow={serverNow} act={act} />
+            {state.coaching && <CoachingNotice coaching={state.coaching} />}
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
             {!state.call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
             {!state.call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}

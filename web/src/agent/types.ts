@@ -58,7 +58,15 @@ export interface DeskState {
   offer?: DeskOffer | null;
   /** A preview or manual leg placed for this agent, not connected yet (or the last one's outcome). */
   outbound?: DeskOutbound | null;
+  /** A supervisor coaching the agent now (whisper or barge); listening is never shown. */
+  coaching?: DeskCoaching | null;
   serverNow: number;
+}
+
+export interface DeskCoaching {
+  mode: 'whisper' | 'barge';
+  since: number;
+  supervisor: string;
 }
 
 export interface DeskOffer {

@@ -122,6 +122,9 @@ export function Dashboard(props: { timeZone: string }) {
           <a href="/supervisor/wallboard" onClick={(e) => (e.preventDefault(), navigate('/supervisor/wallboard'))} data-testid="open-wallboard-links">
             {t('kiosk.open')}
           </a>
+          <a href="/supervisor/monitoring" onClick={(e) => (e.preventDefault(), navigate('/supervisor/monitoring'))} data-testid="open-monitoring">
+            {t('mon.open')}
+          </a>
           <a href="/supervisor/dispositions" onClick={(e) => (e.preventDefault(), navigate('/supervisor/dispositions'))} data-testid="open-dispositions">
             {t('dset.open')}
           </a>

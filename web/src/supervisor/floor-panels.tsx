@@ -4,6 +4,7 @@ import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
 import type { AgentView, LiveCallView } from './types.ts';
 import { AgentGroupSelect } from './agent-group-select.tsx';
+import { MonitorButtons, MonitorMessage, useMonitoring } from './monitor-controls.tsx';
 
 const AGENT_ORDER = ['talking', 'reserved', 'previewing', 'wrap-up', 'ready', 'paused', 'offline'];
 
@@ -12,6 +13,7 @@ export const shownState = (a: AgentView) => (a.preview ? 'previewing' : a.state)
 
 export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number }) {
   const { t } = useI18n();
+  const monitoring = useMonitoring();
   const now = useTick(1000);
   const extra = Math.max(0, (now - props.loadedAt) / 1000);
   return (
@@ -19,6 +21,7 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
       <h3>
         {t('sup.liveCalls')} <span class="count">{props.calls.length}</span>
       </h3>
+      <MonitorMessage monitoring={monitoring} />
       {props.calls.length === 0 ? (
         <p class="muted">{t('sup.noLiveCalls')}</p>
       ) : (
@@ -29,6 +32,7 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
               <th>{t('sup.state')}</th>
               <th>{t('sup.agent')}</th>
               <th class="num">{t('sup.since')}</th>
+              <th>{t('mon.column')}</th>
             </tr>
           </thead>
           <tbody>
@@ -42,6 +46,9 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
                 </td>
                 <td>{c.agentcode ?? '–'}</td>
                 <td class="num">{duration(c.seconds + extra)}</td>
+                <td>
+                  <MonitorButtons call={c} monitoring={monitoring} />
+                </td>
               </tr>
             ))}
           </tbody>
