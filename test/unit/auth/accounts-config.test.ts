@@ -42,6 +42,12 @@ describe('accounts from configuration', () => {
     expect((await directory.authenticate('LAN', 'pw'))?.username).toBe('lan');
   });
 
+  it("keeps a supervisor's monitoring phone (monitorEndpoint)", async () => {
+    const hash = await hashPassword('pw', CHEAP);
+    const accounts = readAccounts({ accounts: [{ username: 'minh', passwordHash: hash, role: 'supervisor', monitorEndpoint: 'PJSIP/sup1' }] });
+    expect(accounts.list[0]).toMatchObject({ username: 'minh', monitorEndpoint: 'PJSIP/sup1' });
+  });
+
   it('refuses plain-text passwords, unknown roles, duplicate names and shared agent codes, naming the setting', async () => {
     const hash = await hashPassword('pw', CHEAP);
     const cases: [unknown, string][] = [
@@ -51,6 +57,7 @@ describe('accounts from configuration', () => {
       [[{ username: 'a', passwordHash: hash, agentCode: 'Agent/1' }, { username: 'b', passwordHash: hash, agentCode: 'Agent/1' }], 'accounts[1].agentCode'],
       [[{ username: 'a', passwordHash: hash, role: 'supervisor', agentCode: 'Agent/1' }], 'accounts[0].agentCode'],
       [[{ username: 'bad name', passwordHash: hash }], 'accounts[0].username'],
+      [[{ username: 'a', passwordHash: hash, role: 'agent', monitorEndpoint: 'PJSIP/1' }], 'accounts[0].monitorEndpoint'],
       ['lan:pw', 'accounts'],
     ];
     for (const [accounts, setting] of cases) {
