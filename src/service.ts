@@ -225,6 +225,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
 
   pacing.observe(engine.events);
+  // A supervisor's control set through this node reaches the node that dials the campaign.
+  engine.events.on('campaign:control', campaignsChanged);
+  engine.events.on('agent:group', campaignsChanged);
   // Supervisors' disposition codes per profile, over the config file's (migration 013).
   const dispositionSettings = dispositionSettingsRepository(db);
   const storedDispositions = await dispositionSettings.loadAll();

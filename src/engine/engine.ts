@@ -85,7 +85,10 @@ export interface Engine {
   takeGroup(group: string): Promise<void>;
   /** The engine no longer dials this group: its campaigns and calls leave memory at once, nothing written. */
   dropGroup(group: string): void;
-  /** Looks at the stored campaigns again: received or closed elsewhere (campaign-lifecycle.ts `sync`). */
+  /**
+   * Looks at the stored campaigns again: received or closed elsewhere (campaign-lifecycle.ts
+   * `sync`), and supervisors' controls (pauses, pacing overrides, agent moves) set elsewhere.
+   */
   syncCampaigns(): Promise<void>;
 }
 
@@ -133,6 +136,16 @@ export function createEngine(input: EngineDeps): Engine {
   const controls = new CampaignControls(ctx, deps.controlStore, () => dialer.schedule());
   let reconciling: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | undefined;
+  /** Calls of a group this engine gave up, still up on its telephony: their end frees their agents here, nothing written. */
+  const givenUp = new Set<string>();
+  const freeAgentsOf = (callId: string, at: number) => {
+    for (const agent of ctx.agents.all()) {
+      if (agent.callId !== callId) continue;
+      if (!calls.shift(agent.agentCode, { type: 'call-ended' }, at)?.ok) calls.shift(agent.agentCode, { type: 'bridge-failed' }, at);
+      calls.shift(agent.agentCode, { type: 'wrap-up-timeout' }, at);
+    }
+    dialer.schedule();
+  };
   let markStarted: () => void = () => {};
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   /** Group take-overs and campaign syncs, one at a time. */
@@ -205,7 +218,10 @@ export function createEngine(input: EngineDeps): Engine {
       await lifecycle.load();
       await controls.load();
       const adopted = await reconciler.adoptOpenAttempts((group) => deps.dialsGroup?.(group) ?? true);
-      await deps.telephony.start((event) => calls.handle(event));
+      await deps.telephony.start((event) => {
+        if (event.type === 'ended' && givenUp.delete(event.callId)) freeAgentsOf(event.callId, event.at);
+        calls.handle(event);
+      });
       if (adopted > 0) await reconciler.reconcileWithDriver();
       await manual.closeLeftOpen();
       await ctx.queue.idle();
@@ -296,6 +312,7 @@ export function createEngine(input: EngineDeps): Engine {
         if (deps.dialsGroup && !deps.dialsGroup(group)) return;
         await lifecycle.load(group);
         const adopted = await reconciler.adoptOpenAttempts((g) => g === group);
+        for (const call of ctx.live.all()) givenUp.delete(call.callId);
         if (adopted > 0) {
           deps.logger.info({ group, calls: adopted }, 'agent group taken over: adopting its open calls');
           await reconciler.reconcileWithDriver();
@@ -307,9 +324,18 @@ export function createEngine(input: EngineDeps): Engine {
 
     dropGroup(group) {
       lifecycle.release(group);
-      for (const call of ctx.live.all()) if (!call.manual && call.group === group) ctx.live.remove(call.callId);
+      for (const call of ctx.live.all()) {
+        if (call.manual || call.group !== group) continue;
+        ctx.live.remove(call.callId);
+        givenUp.add(call.callId);
+      }
     },
 
-    syncCampaigns: () => serially(() => lifecycle.sync()),
+    syncCampaigns: () =>
+      serially(async () => {
+        await controls.load();
+        await lifecycle.sync();
+        dialer.schedule();
+      }),
   };
 }
