@@ -77,6 +77,8 @@ interface ControlState extends CallControlView {
   firstAgent: string;
   /** Agents of transfers in progress or in conference (reserved or talking on this call). */
   targetAgent: string | null;
+  /** The mode of the transfer asked for last (its consult events carry no mode). */
+  transferMode: 'blind' | 'attended';
 }
 
 export interface CallControlHooks {
@@ -107,6 +109,7 @@ export class CallControlBook {
       firstAgent: agentCode,
       handler: agentCode,
       targetAgent: null,
+      transferMode: 'attended',
       held: false,
       heldSince: null,
       holdMs: 0,
@@ -171,7 +174,8 @@ export class CallControlBook {
           await telephony.conference(s.callId);
           break;
         case 'transfer': {
-          if (s.transfer) return refuse('transfer-state', 'A transfer is already in progress.');
+          // A transfer asked for and not answered yet counts too (its first event may still be on its way).
+          if (s.transfer || s.targetAgent) return refuse('transfer-state', 'A transfer is already in progress.');
           const target = this.targetOf(call, intent.target);
           if ('refusal' in target) return target;
           if (target.kind === 'agent' && this.ctx.agents.get(target.agent.agentCode)) {
@@ -182,6 +186,7 @@ export class CallControlBook {
             s.targetAgent = reserved;
           }
           s.lastFailure = null;
+          s.transferMode = intent.mode;
           await telephony.transfer(s.callId, target, { mode: intent.mode });
           break;
         }
@@ -218,7 +223,7 @@ export class CallControlBook {
         break;
       case 'consult':
         if (event.phase === 'ringing' || event.phase === 'answered') {
-          s.transfer = { party: event.party, mode: s.transfer?.mode ?? 'attended', phase: event.phase === 'answered' ? 'answered' : (s.transfer?.phase ?? 'ringing') };
+          s.transfer = { party: event.party, mode: s.transferMode, phase: event.phase === 'answered' ? 'answered' : (s.transfer?.phase ?? 'ringing') };
           if (event.phase === 'answered' && s.targetAgent) this.hooks.shift(s.targetAgent, { type: 'connect' }, at, s.callId);
         } else {
           if (event.phase === 'failed') s.lastFailure = { party: event.party, reason: event.reason ?? 'failed' };

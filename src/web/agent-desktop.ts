@@ -44,6 +44,8 @@ export interface DeskCall {
   controls?: CallControlView | null;
   /** This agent's part ended with a transfer (the call went on with someone else). */
   transferred?: boolean;
+  /** This agent was consulted (or in conference) and dropped; the call went on without it. */
+  consultEnded?: boolean;
 }
 
 export interface DeskSession {
@@ -174,6 +176,8 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
     calls.delete(code);
   };
 
+  /** Who had the customer of each live call at its last change (to tell a transfer from a dropped consult). */
+  const handlers = new Map<string, string | null>();
   /** The desk call this agent has, by call id, if any. */
   const holdersOfCall = (callId: string) => [...calls.entries()].filter(([, c]) => c.callId === callId).map(([code]) => code);
 
@@ -182,6 +186,9 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
    * talks on it; an agent whose part is over (transferred away, a consult dropped) sees it end.
    */
   function onControl(e: { callId: string; agentCodes: string[]; at: number }) {
+    const before = handlers.get(e.callId);
+    const view = engine.callControlView?.(e.callId) ?? null;
+    if (view) handlers.set(e.callId, view.handler);
     for (const code of e.agentCodes) {
       const onCall = engine.controlledCallOf?.(code) === e.callId;
       const desk = calls.get(code);
@@ -198,7 +205,8 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       if (desk?.callId === e.callId && desk.endedAt === null && !onCall) {
         // Transferred away, or a consult this agent answered was dropped: the call goes on without it.
         desk.endedAt = e.at;
-        desk.transferred = true;
+        if (before === code) desk.transferred = true;
+        else desk.consultEnded = true;
       }
       if (byCode.has(code)) deps.notify(code);
     }
@@ -256,7 +264,9 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
         engine.events.on('call:connected', (e) => {
           onConnected(e).catch((error) => log.warn({ callId: e.callId, err: String(error) }, 'desk call could not be prepared'));
         }),
+        engine.events.on('call:connected', (e) => void handlers.set(e.callId, e.agentCode)),
         engine.events.on('call:ended', (e) => {
+          handlers.delete(e.callId);
           // Every desk on the call: its first agent, a transfer's target, a conference party.
           for (const code of holdersOfCall(e.callId)) {
             const call = calls.get(code)!;

@@ -153,6 +153,8 @@ describe.runIf(chromiumAvailable())('call controls at the desk', () => {
     await agent1.waitForSelector('[data-testid=transfer-status]', { state: 'detached' });
     await agent2.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
     expect(await state(agent1)).toBe('talking');
+    expect(await agent2.textContent('[data-testid=call-panel] h3')).toBe('Đã rời cuộc gọi được hỏi ý');
+    expect(await agent2.$('[data-testid=disposition]')).toBeNull();
 
     await agent2.click('[data-testid=ready]');
     await agent2.waitForSelector('[data-testid=agent-state][data-state=ready]');

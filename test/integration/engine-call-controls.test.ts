@@ -109,6 +109,10 @@ describe.each(DIALECTS)('call controls through the engine on %s', (dialect) => {
     expect(stateOf(other)).toBe('paused');
     h!.engine.readyAgent(other);
     expect(await h!.engine.callControl(first, { type: 'transfer', target: { kind: 'agent', agentCode: other }, mode: 'blind' })).toEqual({ ok: true });
+    // A second transfer before the first's target answers is refused.
+    expect(await h!.engine.callControl(first, { type: 'transfer', target: { kind: 'number', number: '0987000000' }, mode: 'blind' })).toMatchObject({ ok: false, refusal: 'transfer-state' });
+    await h!.clock.advanceBy(100);
+    expect(h!.engine.callControlView(callId)).toMatchObject({ held: true, transfer: { mode: 'blind', phase: 'ringing' } });
     await h!.clock.advanceBy(2 * SECOND);
     expect(stateOf(first)).toBe('wrap-up');
     expect(stateOf(other)).toBe('talking');
@@ -136,6 +140,17 @@ describe.each(DIALECTS)('call controls through the engine on %s', (dialect) => {
     await h!.clock.advanceBy(2 * MINUTE);
     expect([stateOf(first), stateOf(other)]).toEqual(['wrap-up', 'wrap-up']);
     expect(await h!.updates(90)).toHaveLength(1);
+  });
+
+  it("a transfer to a supervisor's phone hands the call over: the first agent wraps up, the update still names it", async () => {
+    const { callId, first } = await floor();
+    const target = { kind: 'supervisor' as const, username: 'minh', endpoint: 'PJSIP/sup1' };
+    expect(await h!.engine.callControl(first, { type: 'transfer', target, mode: 'blind' })).toEqual({ ok: true });
+    await h!.clock.advanceBy(2 * SECOND);
+    expect(stateOf(first)).toBe('wrap-up');
+    expect(h!.engine.callControlView(callId)).toMatchObject({ transferredTo: { kind: 'agent', agentCode: 'Supervisor/minh' }, handler: 'Supervisor/minh' });
+    await h!.clock.advanceBy(2 * MINUTE);
+    expect(await h!.updates(90)).toMatchObject([{ status: 'ANSWERED', agentcode: first }]);
   });
 
   it('outside numbers: refused unless the profile allows their prefix; a transfer to one frees the first agent', async () => {

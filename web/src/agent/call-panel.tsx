@@ -18,7 +18,7 @@ export function CallPanel(props: { call: DeskCall; serverNow(): number; onHangup
   return (
     <div class={`card stack call ${ended ? 'ended' : 'active'}`} data-testid="call-panel" data-callid={call.callId}>
       <div class="row between">
-        <h3>{call.transferred ? t('cc.transferredAway') : ended ? t('desk.callEnded') : t('desk.call')}</h3>
+        <h3>{call.transferred ? t('cc.transferredAway') : call.consultEnded ? t('cc.consultEnded') : ended ? t('desk.callEnded') : t('desk.call')}</h3>
         <span class="call-timer" data-testid="call-timer">
           {duration(seconds)}
         </span>

@@ -16,8 +16,10 @@ export interface DeskCall {
   note: string | null;
   /** While the call is up: hold, mute and transfer as they are now. */
   controls?: CallControlView | null;
-  /** This agent's part ended with a transfer or a dropped consult (the call went on without it). */
+  /** This agent's part ended with a transfer (the call went on with someone else). */
   transferred?: boolean;
+  /** This agent was consulted (or in conference) and dropped; the call went on without it. */
+  consultEnded?: boolean;
 }
 
 /** A party of a transfer or conference. */

@@ -50,7 +50,7 @@ export function WrapUp(props: {
           {t('desk.noteNotSaved')}
         </p>
       )}
-      {ended && props.desk && !props.call.transferred && (
+      {ended && props.desk && !props.call.transferred && !props.call.consultEnded && (
         <DispositionPicker
           call={props.call}
           agentCode={props.desk.agentCode}

@@ -310,6 +310,7 @@ export const en: Record<TextKey, string> = {
   'cc.failed.offline': "Transfer failed: {party}'s phone is not connected. The customer is back with you.",
   'cc.failed.failed': 'Transfer to {party} failed. The customer is back with you.',
   'cc.transferredAway': 'Call transferred',
+  'cc.consultEnded': 'Left the consulted call',
   'deskError.not-connected': 'Only the agent talking to the customer can do this.',
   'deskError.transfer-state': 'Not now: the transfer is not ready yet, or one is already in progress.',
   'deskError.target-busy': 'That person is busy and not ready to take a call.',

@@ -309,6 +309,7 @@ export const vi = {
   'cc.failed.offline': 'Không chuyển được: điện thoại của {party} không kết nối. Khách đã quay lại với bạn.',
   'cc.failed.failed': 'Không chuyển được cho {party}. Khách đã quay lại với bạn.',
   'cc.transferredAway': 'Đã chuyển cuộc gọi',
+  'cc.consultEnded': 'Đã rời cuộc gọi được hỏi ý',
   'deskError.not-connected': 'Chỉ người đang nói chuyện với khách mới làm được việc này.',
   'deskError.transfer-state': 'Không làm được lúc này: cuộc chuyển máy chưa sẵn sàng hoặc đang diễn ra.',
   'deskError.target-busy': 'Người nhận đang bận, chưa sẵn sàng nhận cuộc gọi.',
