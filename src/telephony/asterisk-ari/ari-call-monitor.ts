@@ -38,6 +38,8 @@ export interface AriMonitorConfig {
   requestTimeoutMs?: number;
   /** How long the supervisor's phone rings before the session is given up. */
   ringSeconds?: number;
+  /** How long a start waits for a link that is (re)connecting before it is refused. */
+  linkWaitMs?: number;
 }
 
 interface Session {
@@ -66,6 +68,20 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
   const byChannel = new Map<string, Session>();
   let listener: MonitorListener = () => {};
   let open = false;
+  /** Begins waiting for the link (it is connecting or reconnecting), bounded. */
+  const waiting = new Set<() => void>();
+  const linkUp = (): Promise<boolean> => {
+    if (open) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        timer.cancel();
+        waiting.delete(done);
+        resolve(open);
+      };
+      const timer = deps.clock.setTimer(config.linkWaitMs ?? 2000, done);
+      waiting.add(done);
+    });
+  };
 
   const quietly = (what: Promise<unknown>) => what.then(() => undefined, (error: unknown) => (isAriError(error, 'not-found') ? undefined : log.warn({ err: text(error) }, 'monitoring clean-up request failed')));
   const hangUp = (channelId: string) => quietly(http.delete(`/channels/${enc(channelId)}`));
@@ -141,6 +157,7 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
     {
       onOpen: () => {
         open = true;
+        for (const done of [...waiting]) done();
         log.info({ app: config.app }, 'monitoring application registered with ARI');
       },
       onEvent,
@@ -166,7 +183,7 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
       await http.close();
     },
     async begin(request: MonitorRequest) {
-      if (!open) throw new MonitorRefusal('unavailable', 'the monitoring link to Asterisk (ARI) is down');
+      if (!(await linkUp())) throw new MonitorRefusal('unavailable', 'the monitoring link to Asterisk (ARI) is down');
       const callBridge = `${request.callId}-bridge`;
       let bridge: AriBridge;
       try {

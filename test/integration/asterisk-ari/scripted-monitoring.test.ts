@@ -116,6 +116,16 @@ describe('ARI call monitor (snoop channels)', () => {
     expect(ari.bridges.get(`${CALL}-bridge`)!.channels).toEqual(new Set([CALL, AGENT_LEG]));
   });
 
+  it('a start while the monitoring link is down is refused as unavailable, after a bounded wait', async () => {
+    ari = await ScriptedMonitorAri.start('ccs-monitor');
+    const url = ari.url;
+    await ari.close();
+    ari = undefined;
+    monitor = createAriCallMonitor({ url, user: 'dialer', password: 'dialer-ari-secret', app: 'ccs-monitor', linkWaitMs: 300 }, { clock: systemClock, logger: createLogger('silent') });
+    await monitor.start(() => {});
+    await expect(monitor.begin({ sessionId: 'monitor-6', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'listen' })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('a supervisor endpoint Asterisk cannot dial fails the start and leaves nothing behind', async () => {
     const { ari, monitor } = await setUp();
     await expect(monitor.begin({ sessionId: 'monitor-5', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/nobody', mode: 'listen' })).rejects.toThrow(/Allocation failed/);
