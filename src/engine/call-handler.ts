@@ -328,10 +328,17 @@ export class CallHandler {
       waitedMs: connected && call.answeredAt !== null ? call.connectedAt! - call.answeredAt : null,
       ...(controlled && controlled.holdMs > 0 ? { holdMs: controlled.holdMs } : {}),
     });
-    const codeOwed = awaiting?.required ? call.callId : undefined;
+    this.releaseParties(call, connected, endedAt, controlled, awaiting?.required ? call.callId : undefined);
+  }
+
+  /**
+   * Every agent on an ended call leaves it: the first agent (unless a transfer took it off
+   * already), a transfer's target and a party still in conference go to wrap-up; the
+   * disposition, if one is owed, is the last handler's.
+   */
+  private releaseParties(call: LiveCall, connected: boolean, endedAt: number, controlled: ReturnType<CallControlBook['ended']>, codeOwed?: string): void {
     if (!controlled || controlled.handler === call.agentCode) this.releaseAgent(call, connected, endedAt, codeOwed);
     else this.releaseAgent(call, connected, endedAt);
-    // A transfer's target (and a party still in conference) leave the call too: wrap-up.
     for (const code of new Set([controlled?.handler, ...(controlled?.others ?? [])])) {
       if (!code || code === call.agentCode) continue;
       const agent = this.ctx.agents.get(code);
@@ -403,7 +410,7 @@ export class CallHandler {
     this.ctx.live.remove(call.callId);
     this.ctx.log({ callId: call.callId, agentCode: call.reservedFor }).info({ status, cause }, 'manual call ended');
     this.ctx.events.emit('call:ended', { callId: call.callId, campaignId: 0, contactId: 0, status, agentCode: connected ? call.agentCode : null, at: endedAt, waitedMs: null });
-    this.releaseAgent(call, connected, endedAt);
+    this.releaseParties(call, connected, endedAt, this.controls.ended(call.callId, endedAt));
     this.hooks.capacityChanged();
   }
 

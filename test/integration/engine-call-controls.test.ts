@@ -142,6 +142,22 @@ describe.each(DIALECTS)('call controls through the engine on %s', (dialect) => {
     expect(await h!.updates(90)).toHaveLength(1);
   });
 
+  it('a manual call transferred to another agent releases both: the first at the transfer, the target at the end', async () => {
+    h = await startEngineHarness({ dialect, sim: { agents: 0 }, fallback: answers(5, 30), settings: { maxWrapUpSeconds: 120 } });
+    await h.engine.signInAgent({ agentCode: A, stationId: '700' });
+    await h.engine.signInAgent({ agentCode: B, stationId: '701' });
+    await h.clock.advanceBy(SECOND);
+    expect((await h.engine.manualDial(A, '0912000222')).ok).toBe(true);
+    await h.clock.advanceBy(10 * SECOND);
+    expect(stateOf(A)).toBe('talking');
+    expect(await h.engine.callControl(A, { type: 'transfer', target: { kind: 'agent', agentCode: B }, mode: 'blind' })).toEqual({ ok: true });
+    await h.clock.advanceBy(2 * SECOND);
+    expect([stateOf(A), stateOf(B)]).toEqual(['wrap-up', 'talking']);
+    await h.clock.advanceBy(MINUTE);
+    expect(stateOf(B)).toBe('wrap-up');
+    expect(h.engine.controlledCallOf(B)).toBeNull();
+  });
+
   it("a transfer to a supervisor's phone hands the call over: the first agent wraps up, the update still names it", async () => {
     const { callId, first } = await floor();
     const target = { kind: 'supervisor' as const, username: 'minh', endpoint: 'PJSIP/sup1' };
