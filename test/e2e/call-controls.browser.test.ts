@@ -3,7 +3,8 @@
  * simulated floor, with two agents at their desks: mute, hold with its running timer and the
  * keypad by their shortcut keys; an attended transfer completed (the first agent to wrap-up at
  * once, the target talking, one updateCampaign naming the first agent); a consult turned into
- * a conference, then the third party dropped; a consult cancelled; and the failures: a target
+ * a conference, then the third party dropped; a consult cancelled; a blind transfer to a
+ * supervisor's phone (the picker names supervisors with a phone); and the failures: a target
  * that became busy (refused), an outside number that is busy (the customer comes back), an
  * outside number the campaign's profile does not allow (refused).
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password-hash.ts';
 import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
 import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
 import { VIEWPORT } from './support/pages.ts';
@@ -47,7 +49,13 @@ describe.runIf(chromiumAvailable())('call controls at the desk', () => {
     await ensureWebBuild();
     dir = mkdtempSync(join(tmpdir(), 'ccs-controls-'));
     const config = join(dir, 'ccs.config.json');
-    writeFileSync(config, JSON.stringify({ defaultProfile: { transferNumberPrefixes: ['09'] } }));
+    const hash = (password: string) => hashPassword(password, { N: 1024, r: 8, p: 1 });
+    const accounts = [
+      { username: 'agent1', passwordHash: await hash('agent1'), role: 'agent', agentCode: 'Agent/1001', stationId: '1001' },
+      { username: 'agent2', passwordHash: await hash('agent2'), role: 'agent', agentCode: 'Agent/1002', stationId: '1002' },
+      { username: 'minh', passwordHash: await hash('minh'), role: 'supervisor', monitorEndpoint: 'PJSIP/sup1' },
+    ];
+    writeFileSync(config, JSON.stringify({ accounts, defaultProfile: { transferNumberPrefixes: ['09'] } }));
     crm = await startFakeCrm();
     ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_MAX_WRAPUP_SECONDS: '600' } });
     browser = await launchChromium();
@@ -166,6 +174,19 @@ describe.runIf(chromiumAvailable())('call controls at the desk', () => {
     await agent2.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
     await agent1.keyboard.press('h');
     await agent1.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
+  }, 120_000);
+
+  it("a blind transfer to a supervisor's phone: the first agent wraps up at once, the call goes on with the supervisor", async () => {
+    const { id } = await callToAgent1();
+    const callId = (await agent1.getAttribute('[data-testid=call-panel]', 'data-callid'))!;
+    await agent1.keyboard.press('t');
+    await agent1.waitForSelector('[data-testid=transfer-picker] option[value="supervisor:minh"]', { state: 'attached' });
+    await agent1.selectOption('[data-testid=transfer-target]', 'supervisor:minh');
+    await agent1.click('[data-testid=transfer-blind]');
+    await agent1.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
+    expect(await agent1.textContent('[data-testid=call-panel] h3')).toBe('Đã chuyển cuộc gọi');
+    expect(ccs.service.engine.callControlView(callId)).toMatchObject({ transferredTo: { kind: 'agent', agentCode: 'Supervisor/minh' } });
+    expect(crm.updates.filter((u) => u.campaignid === id)).toEqual([]);
   }, 120_000);
 
   it('refuses a transfer to an agent who became busy and to an outside number the profile does not allow; a busy outside number brings the customer back', async () => {
