@@ -71,6 +71,58 @@ describe('simulated call floor', () => {
     expect(await h.driver.liveCalls()).toEqual(['c0', 'c8', 'c9']);
   });
 
+  describe('call controls on the floor', () => {
+    const agent = (n: number) => ({ agentCode: `Agent/900${n}`, stationId: `900${n}` });
+    async function talking(h: SimulatorHarness, callId: string, n = 1): Promise<void> {
+      await h.driver.placeCall(callRequest(callId, '0987654320'));
+      await h.clock.advanceBy(5_000);
+      await h.driver.connectAgent(callId, agent(n), { record: true });
+      await h.clock.advanceBy(2_000);
+      expect(eventsOf(h.events, callId).map((e) => e.type)).toContain('connected');
+    }
+    const presence = (h: SimulatorHarness, code: string) => h.events.flatMap((e) => (e.type === 'agent' && e.agentCode === code ? [e.presence] : []));
+
+    it("an agent's phone that unregisters mid-call ends the call and takes the agent offline; it comes back online when it registers", async () => {
+      const h = await scripted({ talkSeconds: { kind: 'uniform', min: 100, max: 100 } });
+      await talking(h, 'c1');
+      h.driver.setPhoneRegistered('Agent/9001', false);
+      await h.clock.advanceBy(1_000);
+      const ended = eventsOf(h.events, 'c1').find((e) => e.type === 'ended');
+      expect(ended).toMatchObject({ cause: 'normal', detail: 'agent phone unregistered', recording: { status: 'saved' } });
+      expect(presence(h, 'Agent/9001').at(-1)).toBe('offline');
+      h.driver.setPhoneRegistered('Agent/9001', true);
+      await h.clock.advanceBy(1_000);
+      expect(presence(h, 'Agent/9001').at(-1)).toBe('online');
+    });
+
+    it("a consulted agent whose phone unregisters ends the consult: the customer is resumed with the first agent", async () => {
+      const h = await scripted({ talkSeconds: { kind: 'uniform', min: 100, max: 100 } });
+      await talking(h, 'c1');
+      await h.driver.transfer('c1', { kind: 'agent', agent: agent(2) }, { mode: 'attended' });
+      await h.clock.advanceBy(2_000);
+      h.driver.setPhoneRegistered('Agent/9002', false);
+      await h.clock.advanceBy(1_000);
+      const types = eventsOf(h.events, 'c1').map((e) => (e.type === 'consult' ? `consult ${e.phase}` : e.type));
+      expect(types).toEqual(['ringing', 'answered', 'connected', 'held', 'consult ringing', 'consult answered', 'consult ended', 'resumed']);
+      // Offline now: a new transfer to it fails offline.
+      await h.driver.transfer('c1', { kind: 'agent', agent: agent(2) }, { mode: 'blind' });
+      await h.clock.advanceBy(1_000);
+      expect(eventsOf(h.events, 'c1').filter((e) => e.type === 'consult').at(-1)).toMatchObject({ phase: 'failed', reason: 'offline' });
+    });
+
+    it('keeps the DTMF sent on a call, and a number ending in 2 rings out as no-answer', async () => {
+      const h = await scripted({ talkSeconds: { kind: 'uniform', min: 100, max: 100 } });
+      await talking(h, 'c1');
+      await h.driver.sendDtmf('c1', '12');
+      await h.driver.sendDtmf('c1', '#');
+      expect(h.driver.dtmfSent('c1')).toBe('12#');
+      await h.driver.transfer('c1', { kind: 'number', number: '0912345672' }, { mode: 'blind' });
+      await h.clock.advanceBy(25_000);
+      expect(eventsOf(h.events, 'c1').filter((e) => e.type === 'consult').map((e) => (e as { phase: string }).phase)).toEqual(['ringing', 'failed']);
+      expect(eventsOf(h.events, 'c1').find((e) => e.type === 'consult' && e.phase === 'failed')).toMatchObject({ reason: 'no-answer' });
+    });
+  });
+
   it('a number ending in 5 answers after 1 s and hangs up 3 s after answering', async () => {
     const h = await scripted();
     await h.driver.placeCall(callRequest('c5', '0987654325'));
