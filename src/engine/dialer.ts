@@ -67,7 +67,75 @@ interface CampaignSlot {
   assigned: number;
   /** Calls of the campaign up at the start of the pass. */
   baseLoad: number;
+  /** Its group was not paced this pass (settled). */
+  skipped?: boolean;
 }
+
+/** Longest a group whose pacing placed nothing goes unpaced while its floor does not change. */
+const SETTLED_MS = 1_000;
+
+/** What a pacing decision depends on besides time: the group's counts, campaigns and pacing. */
+function settledKey(s: GroupSnapshot, profile: Profile): string {
+  return [
+    s.available,
+    s.loggedIn,
+    s.talking,
+    s.wrapUp,
+    s.reserved,
+    s.unconnected,
+    s.waiting,
+    s.calls.length,
+    s.campaignIds.join(','),
+    profile.name,
+    profile.dialMode,
+    profile.powerRatio,
+    profile.abandonTarget,
+  ].join('|');
+}
+
+/** Placements of one pass whose attempt write may be in flight at once (PostgreSQL round trips). */
+const PLACEMENTS_IN_FLIGHT = 8;
+
+/**
+ * Placements of a pass in flight: their attempt writes overlap, their legs reach the driver in
+ * the order they were started (`last`). The first failure is thrown by `room` or `all`, once
+ * the others have settled: the pass stops there as it would have after that one write.
+ */
+class Placements {
+  private pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+  /** Settles once the latest placement started has been handed to the driver (or failed). */
+  last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly limit: number) {}
+
+  add(placement: Promise<string>): void {
+    this.last = placement.catch(() => undefined);
+    const tracked: Promise<void> = placement.then(
+      () => void this.pending.delete(tracked),
+      (error: unknown) => {
+        this.pending.delete(tracked);
+        this.failure ??= { error };
+      },
+    );
+    this.pending.add(tracked);
+  }
+
+  /** Waits until fewer than the limit are in flight; throws the first failure. */
+  async room(): Promise<void> {
+    while (this.pending.size >= this.limit && !this.failure) await Promise.race(this.pending);
+    if (this.failure) await this.all();
+  }
+
+  /** Waits for every placement; throws the first failure. */
+  async all(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** Prefixes a campaign id among the groups of `floorByGroup` (no group name starts with a NUL). */
+const CAMPAIGN_KEY = '\u0000campaign:';
 
 /** Most candidates read at once: a first pass of thousands of agents reads them in batches. */
 const CANDIDATE_BATCH = 500;
@@ -94,10 +162,16 @@ class DueTimes {
     this.known.set(campaignId, { at, generation: stamp });
   }
 
-  /** The next due time if still trusted (null: nothing pending), undefined when unknown. */
-  get(campaignId: number): number | null | undefined {
+  /**
+   * The next due time if still trusted (null: nothing pending), undefined when unknown. A
+   * campaign with a contact due by `now` stays due whatever changed (a change only makes
+   * contacts due sooner); the pass that finds none left reads it again.
+   */
+  get(campaignId: number, now: number): number | null | undefined {
     const entry = this.known.get(campaignId);
-    return entry && entry.generation === this.generation ? entry.at : undefined;
+    if (!entry) return undefined;
+    if (entry.at !== null && entry.at <= now) return entry.at;
+    return entry.generation === this.generation ? entry.at : undefined;
   }
 
   forget(campaignId: number): void {
@@ -122,6 +196,8 @@ export class Dialer {
   /** Placements whose attempt write failed: committed or not is unknown until read back. */
   private unconfirmed = new Set<string>();
   private due = new DueTimes();
+  /** Per group: the floor its last pacing saw when that placed nothing, and until when that holds. */
+  private settled = new Map<string, { key: string; until: number }>();
   /** Preview offers (set by the engine once both exist). */
   previews: PreviewOffers | null = null;
   /** Scheduled callbacks (set by the engine when the store keeps them). */
@@ -194,7 +270,10 @@ export class Dialer {
     }
   }
 
-  /** Every online agent and call in flight, by group: one scan per pass, not one per group. */
+  /**
+   * Every online agent and call in flight, by group, and the calls by campaign (under
+   * `CAMPAIGN_KEY` + id): one scan per slice of a pass, not one per group or per campaign.
+   */
   private floorByGroup(): Map<string, GroupFloor> {
     const floors = new Map<string, GroupFloor>();
     const of = (group: string) => {
@@ -202,7 +281,10 @@ export class Dialer {
       if (!f) floors.set(group, (f = { calls: [], agents: [] }));
       return f;
     };
-    for (const call of this.ctx.live.all()) of(call.group).calls.push(call);
+    for (const call of this.ctx.live.all()) {
+      of(call.group).calls.push(call);
+      of(CAMPAIGN_KEY + call.campaignId).calls.push(call);
+    }
     for (const agent of this.ctx.agents.all()) if (agent.online) of(agent.group).agents.push(agent);
     return floors;
   }
@@ -247,7 +329,7 @@ export class Dialer {
   private async anyDue(slots: CampaignSlot[], now: number, wake: { at: number }): Promise<boolean> {
     let any = false;
     for (const slot of slots) {
-      let at = this.due.get(slot.campaign.id);
+      let at = this.due.get(slot.campaign.id, now);
       if (at === undefined) {
         const stamp = this.due.stamp();
         at = await this.ctx.deps.store.nextDueAt(slot.campaign.id);
@@ -301,24 +383,53 @@ export class Dialer {
     let sliceStart = now;
     let sinceYield = 0;
     for (const [group, all] of byGroup) {
+      if (this.stopped) return;
+      // Many groups: a pass lets the event loop run between them too.
+      if (clock.now() - sliceStart >= SLICE_MS) {
+        await this.yieldTurn();
+        now = clock.now();
+        sliceStart = now;
+        sinceYield = 0;
+        floors = null;
+        liveByProfile = null;
+      }
+      const previews = all.filter((s) => s.profile.dialMode === 'preview');
+      const slots = all.filter((s) => s.profile.dialMode !== 'preview');
+      // A group whose last pacing placed nothing and whose floor has not changed since is not
+      // paced again before its recheck (at most SETTLED_MS): the answer would be the same.
+      let key: string | null = null;
+      if (previews.length === 0 && slots.length > 0) {
+        floors ??= this.floorByGroup();
+        key = settledKey(this.snapshot(group, now, slots, floors.get(group)), this.pacingLead(slots).profile);
+        const settled = this.settled.get(group);
+        if (settled && settled.key === key && now < settled.until) {
+          wake.at = Math.min(wake.at, settled.until);
+          for (const slot of slots) slot.skipped = true;
+          continue;
+        }
+      }
       // Personal callbacks first: offered to their own agents, kept from the others.
       if (this.callbacks) wake.at = Math.min(wake.at, await this.callbacks.pass(all, now, this, this.previews));
-      const previews = all.filter((s) => s.profile.dialMode === 'preview');
       if (previews.length > 0) await this.offerPreviews(group, previews, now);
-      const slots = all.filter((s) => s.profile.dialMode !== 'preview');
       if (slots.length === 0) continue;
       // Nothing due: the pacer is not asked (on a large floor its model is the costly part).
       if (!(await this.anyDue(slots, now, wake))) continue;
       floors ??= this.floorByGroup();
-      for (const slot of slots) slot.baseLoad = this.ctx.live.countCampaign(slot.campaign.id);
+      const floor = floors.get(group);
+      for (const slot of slots) slot.baseLoad = floors.get(CAMPAIGN_KEY + slot.campaign.id)?.calls.length ?? 0;
       // The group's agents are paced as one: by the pacing a supervisor set last on one of its
       // campaigns, else by the first campaign's profile.
       const lead = this.pacingLead(slots);
       const pacer = pacers[lead.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
-      let want = pacer.callsToPlace(this.snapshot(group, now, slots, floors.get(group)), lead.profile);
+      const placing = new Placements(PLACEMENTS_IN_FLIGHT);
+      const snapshot = this.snapshot(group, now, slots, floor);
+      let want = pacer.callsToPlace(snapshot, lead.profile);
       const recheck = pacer.recheckAt?.(group, now) ?? null;
       if (recheck !== null) wake.at = Math.min(wake.at, Math.max(recheck, now + 1));
+      if (want === 0 && key !== null) this.settled.set(group, { key: settledKey(snapshot, lead.profile), until: Math.min(recheck ?? Infinity, now + SETTLED_MS) });
+      else this.settled.delete(group);
       while (want > 0) {
+        if (this.stopped) return;
         if (this.ctx.live.size >= settings.maxConcurrentCalls) break;
         if (this.limiter.available() < 1) {
           wake.at = Math.min(wake.at, now + this.limiter.msUntilNext());
@@ -344,24 +455,29 @@ export class Dialer {
         if (audit === false) continue;
         slot.assigned++;
         want--;
-        await this.place(slot, contact, audit, now);
+        placing.add(this.place(slot, contact, audit, now, undefined, placing.last));
+        await placing.room();
         if (liveByProfile) liveByProfile.set(slot.profile.name, (liveByProfile.get(slot.profile.name) ?? 0) + 1);
         // A large pass lets the event loop run between slices.
         if (++sinceYield >= SLICE_CALLS || clock.now() - sliceStart >= SLICE_MS) {
+          await placing.all();
           await this.yieldTurn();
           now = clock.now();
           sliceStart = now;
           sinceYield = 0;
+          floors = null;
+          liveByProfile = null;
         }
       }
+      await placing.all();
     }
 
     // Wake up when the earliest pending contact of a dialable campaign becomes due: known for
     // the slots with nothing due; read again for those whose candidates this pass used up.
     for (const slots of byGroup.values()) {
       for (const slot of slots) {
-        if (slot.candidates !== null && !slot.exhausted) continue; // still has due contacts
-        let at = this.due.get(slot.campaign.id);
+        if (slot.skipped || (slot.candidates !== null && !slot.exhausted)) continue; // not paced, or still has due contacts
+        let at = this.due.get(slot.campaign.id, now);
         if (at === undefined || slot.candidates !== null) {
           const stamp = this.due.stamp();
           at = await this.ctx.deps.store.nextDueAt(slot.campaign.id);
@@ -539,6 +655,8 @@ export class Dialer {
     audit: Record<string, unknown> | null,
     now: number,
     reserved?: ReservedLeg,
+    /** Placed only after this settles: placements written concurrently still reach the driver in order. */
+    after?: Promise<unknown>,
   ): Promise<string> {
     const { store, telephony } = this.ctx.deps;
     const manual = reserved?.manualCallId !== undefined;
@@ -566,8 +684,10 @@ export class Dialer {
       ...(reserved ? { reservedFor: reserved.agentCode } : {}),
       ...(manual ? { manual: true } : {}),
     };
-    // Claim the number before the first await so no other pass can dial it meanwhile.
+    // Claim the number before the first await so no other pass can dial it meanwhile, and the
+    // rate: placements written concurrently must not all see the same tokens.
     this.ctx.live.add(call);
+    this.limiter.take();
     // The agent waits for this call (its customer is bridged to it alone).
     if (agent) agent.callId = callId;
     try {
@@ -582,7 +702,7 @@ export class Dialer {
       this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).warn({ err: String(error) }, 'attempt not started: call not placed');
       throw error;
     }
-    this.limiter.take();
+    if (after) await after;
     const log = this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId, callId });
     log.info({ attemptNo, number: contact.dialNumber }, 'placing call');
     this.ctx.events.emit('call:placed', { callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, at: now });

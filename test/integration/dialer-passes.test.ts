@@ -50,6 +50,40 @@ describe.each(DIALECTS)('dial passes on %s', (dialect) => {
   });
 });
 
+describe('a settled group', () => {
+  it('is paced again only when its floor changes or a second has passed, however often other groups call for passes', async () => {
+    const agents = Array.from({ length: 12 }, (_, i) => ({ agentCode: `Agent/${9001 + i}`, stationId: String(9001 + i), group: i < 2 ? 'a' : 'b' }));
+    const talkers = phoneNumbers(10, 100);
+    const refusing = phoneNumbers(2000, 1000);
+    h = await startEngineHarness({
+      dialect: 'memory',
+      sim: { agents: 12 },
+      numbers: Object.fromEntries([...talkers.map((n) => [n, answers(1, 600)] as const), ...refusing.map((n) => [n, busy(0.5)] as const)]),
+      settings: { agents },
+      defaultProfile: { retry: { maxAttempts: 1, delaySeconds: 1800 } },
+      profiles: [
+        { name: 'pa', typeIds: [1], agentGroup: 'a' },
+        { name: 'pb', typeIds: [2], agentGroup: 'b' },
+      ],
+    });
+    const asked = vi.spyOn(defaultPacers.progressive, 'callsToPlace');
+    await h.sendCampaign({ id: 60, typeId: 1, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(talkers) });
+    await h.sendCampaign({ id: 61, typeId: 2, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(refusing) });
+    // Group a's two agents take their calls (10 minutes each); the rest of its contacts wait.
+    await h.clock.advanceBy(10 * SECOND);
+    const groupA = () => asked.mock.calls.filter(([s]) => s.group === 'a').length;
+    const groupB = () => asked.mock.calls.filter(([s]) => s.group === 'b').length;
+    const [aBefore, bBefore, placedBefore] = [groupA(), groupB(), h.placedFor(61).length];
+    await h.clock.advanceBy(30 * SECOND);
+    // Group b churns (a refused leg every few hundred ms) and is paced on every change; group a,
+    // whose floor stays the same, about once a second.
+    expect(h.placedFor(61).length - placedBefore).toBeGreaterThan(300);
+    expect(groupB() - bBefore).toBeGreaterThanOrEqual(50);
+    expect(groupA() - aBefore).toBeLessThanOrEqual(32);
+    expect(h.placedFor(60).length).toBe(2);
+  });
+});
+
 describe('a large pass', () => {
   const run = async (yieldNow: (() => Promise<void>) | null) => {
     const agents = 300;
