@@ -83,7 +83,11 @@ export interface Engine {
    * telephony no longer has are ended with their last known state), timers armed, dialing on.
    */
   takeGroup(group: string): Promise<void>;
-  /** The engine no longer dials this group: its campaigns and calls leave memory at once, nothing written. */
+  /**
+   * The engine no longer dials this group: its campaigns and calls leave memory at once, nothing
+   * written; legs no customer has answered yet are hung up (the group's new dialer may call
+   * those contacts again), conversations go on to their end.
+   */
   dropGroup(group: string): void;
   /**
    * Looks at the stored campaigns again: received or closed elsewhere (campaign-lifecycle.ts
@@ -328,6 +332,9 @@ export function createEngine(input: EngineDeps): Engine {
         if (call.manual || call.group !== group) continue;
         ctx.live.remove(call.callId);
         givenUp.add(call.callId);
+        if (call.state === 'dialing' || call.state === 'ringing') {
+          deps.telephony.hangup(call.callId).catch((error) => ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
+        }
       }
     },
 
