@@ -127,5 +127,5 @@ describe.runIf(chromiumAvailable())('live monitoring from the live calls panel',
     const api = await sup.evaluate(async () => (await fetch('/ops/monitoring')).json());
     expect(api.sessions[1]).toMatchObject({ supervisor: 'supervisor', callId: call.callId, campaignId: CAMPAIGN, agentCode: 'Agent/1001', endReason: 'stopped' });
     expect(api.sessions[1].modes.every((m: { from: string; to: string | null }) => m.to !== null && m.from <= m.to)).toBe(true);
-  });
+  }, 120_000);
 });

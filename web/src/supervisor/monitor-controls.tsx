@@ -50,12 +50,22 @@ export function useMonitoring(): Monitoring {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const last = useRef<MonitoringSessionView | null>(null);
+  /** Bumped by every intent: a poll that began before it may answer with the state before it, and is dropped. */
+  const epoch = useRef(0);
 
   const load = useCallback(async () => {
+    const began = epoch.current;
     const [m, all] = await Promise.all([api<{ session: MonitoringSessionView | null }>('/ops/monitoring/mine'), api<{ active: MonitoringSessionView[] }>('/ops/monitoring?limit=1')]);
-    // A session that ended by itself (the call ended) is said once.
-    if (last.current && !m.session) setMessage((current) => current ?? t('mon.ended.call-ended'));
+    if (began !== epoch.current) return;
+    // A session that ended by itself (the call ended, the phone hung up) is said once, with why.
+    const ended = last.current && !m.session ? last.current : null;
     last.current = m.session;
+    if (ended) {
+      const log = await api<{ sessions: { id: number; endReason: string | null }[] }>(`/ops/monitoring?supervisor=${encodeURIComponent(ended.supervisor)}&limit=1`).catch(() => null);
+      const reason = log?.sessions.find((s) => s.id === ended.id)?.endReason ?? null;
+      const text = reason === 'call-ended' || reason === null ? t('mon.ended.call-ended') : fill(t('mon.ended.other'), { reason: t(`mon.end.${reason}`) });
+      setMessage((current) => current ?? text);
+    }
     setMine(m.session);
     setActive(all.active);
   }, [t]);
@@ -67,10 +77,12 @@ export function useMonitoring(): Monitoring {
   }, [load]);
 
   const send = async (request: () => Promise<{ session: MonitoringSessionView }>) => {
+    epoch.current++;
     setBusy(true);
     setMessage(null);
     try {
       const { session } = await request();
+      epoch.current++;
       const live = session.state === 'ended' ? null : session;
       last.current = live;
       setMine(live);

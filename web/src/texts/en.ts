@@ -168,6 +168,7 @@ export const en: Record<TextKey, string> = {
   'mon.error.telephony': 'the telephony refused the request.',
   'mon.error.audit': 'the monitoring log could not be written, so nothing was started.',
   'mon.ended.call-ended': 'The call you were monitoring has ended.',
+  'mon.ended.other': 'Monitoring ended: {reason}.',
   'mon.open': 'Monitoring log',
   'mon.title': 'Call monitoring log',
   'mon.intro': 'Every listen, whisper and barge: who, which call, and each mode from when to when.',

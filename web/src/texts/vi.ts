@@ -167,6 +167,7 @@ export const vi = {
   'mon.error.telephony': 'tổng đài từ chối yêu cầu.',
   'mon.error.audit': 'không ghi được nhật ký giám sát nên không bắt đầu.',
   'mon.ended.call-ended': 'Cuộc gọi bạn giám sát đã kết thúc.',
+  'mon.ended.other': 'Giám sát đã kết thúc: {reason}.',
   'mon.open': 'Nhật ký giám sát',
   'mon.title': 'Nhật ký giám sát cuộc gọi',
   'mon.intro': 'Mỗi lần nghe, nhắc nhỏ hoặc tham gia cuộc gọi: ai, cuộc gọi nào, từng chế độ từ lúc nào đến lúc nào.',
