@@ -87,6 +87,8 @@ export interface HarnessOptions {
   recordings?: (clock: VirtualClock) => { store: RecordingStore; idle(): Promise<void> };
   /** Use this database (kept on close) instead of a fresh one: a restart after `crash()`. */
   database?: TestDatabase;
+  /** The agent groups the engine dials (a cluster's lease holder); default: all. */
+  dialsGroup?: (group: string) => boolean;
 }
 
 export interface CampaignSpec {
@@ -213,6 +215,7 @@ export async function startEngineHarness(options: HarnessOptions): Promise<Engin
     ...(manualCalls ? { manualCalls } : {}),
     ...(callbackStore ? { callbacks: callbackStore } : {}),
     ...(controlStore ? { controlStore } : {}),
+    ...(options.dialsGroup ? { dialsGroup: options.dialsGroup } : {}),
   });
   engine.events.on('campaign:finished', ({ campaignId, status, at }) => h.finished.set(campaignId, { status, at }));
   await engine.start();
