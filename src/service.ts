@@ -275,6 +275,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     logger,
     events: engine.events,
     callOf: (callId) => engine.liveCalls().find((c) => c.callId === callId),
+    handlerOf: (callId) => engine.callControlView(callId)?.handler ?? null,
     endpointOf: (supervisor) => {
       const account = config.accounts.list.find((a) => a.username.toLowerCase() === supervisor.toLowerCase());
       return account?.monitorEndpoint ?? (config.telephony === 'simulator' ? `SIM/${supervisor}` : null);

@@ -12,7 +12,8 @@
  *    monitoring); each mode is stored with the times it was in force, and the end with its
  *    reason. The engine's `call:ended` and the port's `ended` event end a session.
  *  - Changes are announced (`onChange`) so the agent's desk shows coaching (whisper, barge);
- *    listening is never announced to the agent.
+ *    listening is never announced to the agent. After a transfer the session follows the call
+ *    to the agent who has the customer now.
  */
 import type { EngineEvents } from '../engine/engine-events.ts';
 import { coaches, isModeName, newMonitoringSession, stepMonitoring, type MonitoringInput, type MonitoringRefusal, type MonitoringSession, type MonitoringStep, type MonitorMode } from '../domain/monitoring-session.ts';
@@ -38,6 +39,8 @@ export interface CallMonitoringDeps {
   callOf(callId: string): MonitoredCall | undefined;
   /** The supervisor's phone endpoint (the account's `monitorEndpoint`), or null when none is set. */
   endpointOf(supervisor: string): string | null;
+  /** The agent who has the customer now (after a transfer: its target), when the engine knows. */
+  handlerOf?(callId: string): string | null;
 }
 
 export interface ActiveMonitoring {
@@ -86,7 +89,7 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
   const { monitor, store, clock } = deps;
   const log = deps.logger.child({ component: 'call-monitoring' });
   const bySupervisor = new Map<string, Entry>();
-  const listeners = new Set<(session: ActiveMonitoring, previous: MonitoringSession) => void>();
+  const listeners = new Set<(session: ActiveMonitoring, previous: MonitoringSession, formerAgent?: string) => void>();
   let offs: (() => void)[] = [];
 
   const refusal = (code: MonitoringErrorCode, message: string): MonitoringAnswer => ({ ok: false, code, message });
@@ -179,6 +182,17 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
           if (!entry) return;
           step(entry, { type: 'call-ended' });
           void hangUp(entry);
+        }),
+        // A transfer gives the customer to another agent: the coaching notice moves with the call.
+        deps.events.on('call:control', (e) => {
+          const entry = entryOfCall(e.callId);
+          const handler = entry ? deps.handlerOf?.(e.callId) : null;
+          if (!entry || !handler || handler === entry.agentCode) return;
+          const former = entry.agentCode;
+          entry.agentCode = handler;
+          log.info({ callId: entry.callId, supervisor: entry.supervisor, from: former, to: handler }, "monitoring follows the call's new agent");
+          const shown = view(entry);
+          for (const l of listeners) l(shown, entry.session, former);
         }),
       ];
     },
@@ -282,8 +296,8 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
     },
     /** Audited sessions, newest first. */
     history: (filter: { limit?: number; supervisor?: string; callId?: string }): Promise<MonitoringRecord[]> => store.list(filter),
-    /** Tells `listener` of every change of a session; returns the unsubscribe function. */
-    onChange(listener: (session: ActiveMonitoring, previous: MonitoringSession) => void): () => void {
+    /** Tells `listener` of every change of a session (`formerAgent`: the call moved from that agent); returns the unsubscribe function. */
+    onChange(listener: (session: ActiveMonitoring, previous: MonitoringSession, formerAgent?: string) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

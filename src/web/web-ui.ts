@@ -159,7 +159,15 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       }
       const offs = [desktop.attach(), dialing.attach(), rates.attach(deps.engine.events)];
       // Only coaching reaches the agent's desk: a change between listening states sends nothing.
-      if (deps.coaching) offs.push(deps.coaching.onChange((session, previous) => (coaches(session.mode) || coaches(previous.mode) ? hub.desk(session.agentCode) : undefined)));
+      if (deps.coaching) {
+        offs.push(
+          deps.coaching.onChange((session, previous, formerAgent) => {
+            if (!coaches(session.mode) && !coaches(previous.mode)) return;
+            hub.desk(session.agentCode);
+            if (formerAgent) hub.desk(formerAgent);
+          }),
+        );
+      }
       hub.attach();
       let sweeper: TimerHandle | null = null;
       const arm = () => {

@@ -33,6 +33,7 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
     const events = new EngineEvents();
     const floor = createSimulatedCallMonitor({ clock });
     const calls = new Map<string, MonitoredCall>();
+    const handlers = new Map<string, string>();
     const changes: string[] = [];
     const monitoring = createCallMonitoring({
       monitor: floor,
@@ -42,8 +43,9 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
       events,
       callOf: (id) => calls.get(id),
       endpointOf: (supervisor) => (supervisor === 'nophone' ? null : `SIM/${supervisor}`),
+      handlerOf: (callId) => handlers.get(callId) ?? null,
     });
-    monitoring.onChange((s) => changes.push(`${s.supervisor}:${s.state}`));
+    monitoring.onChange((s, _previous, former) => changes.push(`${s.supervisor}:${s.state}:${s.agentCode}${former ? `<-${former}` : ''}`));
     await monitoring.attach();
     const connect = (callId: string, agentCode: string, campaignId = 7) => {
       calls.set(callId, { campaignId, agentCode, state: 'connected' });
@@ -55,7 +57,11 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
       floor.callEnded(callId);
       events.emit('call:ended', { callId, campaignId: call.campaignId, contactId: 1, status: 'ANSWERED', agentCode: call.agentCode, at: clock.now(), waitedMs: null });
     };
-    return { clock, floor, monitoring, connect, end, calls, changes, repo: monitoringRepository(db.db) };
+    const transfer = (callId: string, agentCode: string) => {
+      handlers.set(callId, agentCode);
+      events.emit('call:control', { callId, agentCodes: [agentCode], at: clock.now() });
+    };
+    return { clock, floor, monitoring, connect, end, transfer, calls, changes, repo: monitoringRepository(db.db) };
   }
 
   it('listen, whisper, barge and stop on one call: the supervisor phone is dialled once, each mode is audited with its times', async () => {
@@ -141,7 +147,21 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
     expect(await monitoring.switchMode('sup', 'listen')).toMatchObject({ ok: false, code: 'same-mode' });
   });
 
-  it("the supervisor hanging up their phone ends the session", async () => {
+  it('after a transfer the session follows the call: the new agent is told it is coached, the first agent no more', async () => {
+    const { monitoring, connect, transfer, changes } = await setUp();
+    connect('c-9', 'Agent/1001');
+    await monitoring.start('sup', 'c-9', 'whisper');
+    transfer('c-9', 'Agent/1002');
+    expect(monitoring.coachingOf('Agent/1001')).toBeNull();
+    expect(monitoring.coachingOf('Agent/1002')).toMatchObject({ mode: 'whisper', supervisor: 'sup' });
+    expect(changes.at(-1)).toBe('sup:whispering:Agent/1002<-Agent/1001');
+    // A control that leaves the handler as it was (hold, mute) changes nothing.
+    const seen = changes.length;
+    transfer('c-9', 'Agent/1002');
+    expect(changes).toHaveLength(seen);
+  });
+
+  it('the supervisor hanging up their phone ends the session', async () => {
     const { floor, monitoring, connect, repo } = await setUp();
     connect('c-7', 'Agent/1001');
     await monitoring.start('sup', 'c-7', 'barge');

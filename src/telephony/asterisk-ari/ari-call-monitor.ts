@@ -18,8 +18,9 @@
  *    hears everyone.
  * Switching mode makes the new snoop before hanging up the old one and moves the supervisor's
  * channel between the room and the call's bridge: the supervisor's leg is never hung up.
- * The snoop goes when the agent's channel goes (its StasisEnd without our asking means the
- * call ended); the supervisor hanging up ends the session. Both are reported as `ended`.
+ * The snoop goes when the agent's channel goes: if the call's bridge still has an agent (a
+ * transfer's target), a new snoop follows that agent, else the call ended; the supervisor
+ * hanging up ends the session. Ends are reported as `ended`.
  */
 import type { MonitorMode } from '../../domain/monitoring-session.ts';
 import { MonitorRefusal, type CallMonitor, type MonitorEvent, type MonitorListener, type MonitorRequest } from '../../ports/call-monitor.ts';
@@ -127,6 +128,25 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
     if (previous) await hangUp(previous);
   }
 
+  /**
+   * The agent's channel went away under the snoop: when the call's bridge still has an agent (a
+   * transfer's target, or a conference), the snoop moves to that agent's channel in the same
+   * mode; otherwise the call is over.
+   */
+  async function follow(s: Session): Promise<void> {
+    s.snoop = null;
+    try {
+      const bridge = await http.get<AriBridge>(`/bridges/${enc(s.callBridge)}`);
+      const agent = bridge.channels.find((c) => c !== s.callId && c !== s.agentChannel && !byChannel.has(c));
+      if (!agent || s.closing) return void (await finish(s, 'call-ended', 'the agent channel went away'));
+      s.agentChannel = agent;
+      if (s.mode !== 'barge') await snoop(s, s.mode);
+      log.info({ callId: s.callId, session: s.id, agentChannel: agent }, "monitoring follows the call's new agent");
+    } catch (error) {
+      await finish(s, 'call-ended', `the agent channel went away (${text(error)})`);
+    }
+  }
+
   function onEvent(event: OtherEvent): void {
     if (!isChannelEvent(event) || event.type === 'Dial') return;
     const id = event.channel?.id;
@@ -146,8 +166,8 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
     }
     if (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed') {
       if (ours) void finish(s, 'supervisor-left', event.type === 'ChannelDestroyed' ? event.cause_txt : undefined);
-      // A snoop we did not hang up went with the agent's channel: the call is over.
-      else if (id === s.snoop) void finish(s, 'call-ended', 'the agent channel went away');
+      // A snoop we did not hang up went with the agent's channel: the call is over, or another agent has it now.
+      else if (id === s.snoop) void follow(s);
       else byChannel.delete(id);
     }
   }

@@ -106,6 +106,19 @@ describe('ARI call monitor (snoop channels)', () => {
     await waitFor(() => !ari.channels.has('monitor-3-supervisor') && !ari.bridges.has('monitor-3-bridge'), 'the clean-up', 10_000);
   });
 
+  it("after a transfer the whisper follows the call's new agent: a new snoop on the target's channel, no end", async () => {
+    const { ari, monitor, events } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-7', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'whisper' });
+    await waitFor(() => ari.hearersOf(CALL, 'supervisor').includes('agent'), 'whispering', 10_000);
+    ari.transfer(CALL, AGENT_LEG, 'ccs-agent-9002-1');
+    await waitFor(() => [...ari.channels.values()].some((c) => c.kind === 'snoop' && c.of === 'ccs-agent-9002-1' && c.bridge), 'a snoop on the new agent', 10_000);
+    expect(ari.channels.get('monitor-7-snoop-2')).toMatchObject({ spy: 'both', whisper: 'out', of: 'ccs-agent-9002-1' });
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual(['agent']);
+    expect(ari.hearersOf(CALL, 'customer')).toEqual(['agent', 'supervisor']);
+    expect(events).toEqual([]);
+    expect(ari.requests.filter((r) => r.startsWith('POST /ari/channels?'))).toHaveLength(1);
+  });
+
   it('the supervisor hanging up ends the session as supervisor-left; the call goes on untouched', async () => {
     const { ari, monitor, events } = await setUp();
     await monitor.begin({ sessionId: 'monitor-4', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'barge' });

@@ -71,6 +71,13 @@ export class ScriptedMonitorAri {
     for (const ch of this.channels.values()) if (ch.bridge === `${callId}-bridge`) ch.bridge = null;
   }
 
+  /** A completed transfer, as the driver does it: the target's channel joins the call's bridge, the first agent's is hung up. */
+  transfer(callId: string, fromLeg: string, toLeg: string): void {
+    this.channels.set(toLeg, { id: toLeg, name: `PJSIP/9002-${this.seq()}`, kind: 'agent', bridge: null, app: 'ccs' });
+    this.join(toLeg, `${callId}-bridge`);
+    this.destroy(fromLeg);
+  }
+
   /** The supervisor hangs up their phone. */
   hangUpFarEnd(channelId: string): void {
     this.destroy(channelId);
