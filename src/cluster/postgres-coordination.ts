@@ -2,7 +2,8 @@
  * Coordination over the shared PostgreSQL database (the port: src/ports/coordination.ts).
  *
  * Every `leaseSeconds / 3` a node writes its heartbeat (`cluster_nodes.last_seen = now()`),
- * renews the leases it holds and tries to take those that are free:
+ * renews the leases it holds and tries to take those that are free, one statement each, on
+ * two connections of its own (a busy engine pool never delays a renewal):
  *
  *   free or run out (expires_at <= now())   → taken, token + 1
  *   held by this node id under another run  → taken at once, token + 1 (the node restarted)
@@ -90,48 +91,61 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
     if (h) handing = handing.then(() => h.acquired(group)).catch((error) => log.error({ group, err: String((error as Error)?.stack ?? error) }, 'taking up an agent group failed'));
   }
 
+  /** The coordination's own connections: a busy engine pool never holds up a renewal. Queries bounded to half a lease. */
+  const own = new pg.Pool({ connectionString: options.databaseUrl, max: 2, keepAlive: true, connectionTimeoutMillis: Math.max(1000, leaseMs / 2), query_timeout: Math.max(1000, leaseMs / 2) });
+  own.on('error', (error) => log.debug({ err: error.message }, 'cluster connection lost (idle)'));
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> => (await own.query<R>(text, values)).rows;
+
   async function heartbeat(): Promise<void> {
-    await sql`insert into cluster_nodes (id, instance, started_at, last_seen) values (${nodeId}, ${instance}, now(), now())
-      on conflict (id) do update set instance = excluded.instance, last_seen = now(),
-        started_at = case when cluster_nodes.instance = excluded.instance then cluster_nodes.started_at else now() end`.execute(db);
+    await query(
+      `insert into cluster_nodes (id, instance, started_at, last_seen) values ($1, $2, now(), now())
+       on conflict (id) do update set instance = excluded.instance, last_seen = now(),
+         started_at = case when cluster_nodes.instance = excluded.instance then cluster_nodes.started_at else now() end`,
+      [nodeId, instance],
+    );
   }
 
-  async function renew(group: string, held: Held): Promise<void> {
+  /** Every lease this node holds, renewed in one statement; one not renewed is given up at once. */
+  async function renewAll(): Promise<void> {
+    const mine = [...leases.entries()];
+    if (mine.length === 0) return;
     const sentAt = performance.now();
-    const r = await sql<{ token: number }>`update dial_leases set expires_at = now() + ${interval}
-      where grp = ${group} and instance = ${instance} and token = ${held.token} and expires_at > now() returning token`.execute(db);
-    if (r.rows.length === 0) lose(group, 'renewal refused: the lease ran out or another node holds it');
-    else if (leases.get(group) === held) held.validUntil = sentAt + leaseMs * LOCAL_SHARE;
+    const rows = await query<{ grp: string; token: string }>(
+      `update dial_leases set expires_at = now() + make_interval(secs => $1)
+       where instance = $2 and grp = any($3::text[]) and expires_at > now() returning grp, token`,
+      [leaseSeconds, instance, mine.map(([group]) => group)],
+    );
+    const renewed = new Map(rows.map((r) => [r.grp, Number(r.token)]));
+    for (const [group, held] of mine) {
+      if (leases.get(group) !== held) continue;
+      if (renewed.get(group) === held.token) held.validUntil = sentAt + leaseMs * LOCAL_SHARE;
+      else lose(group, 'renewal refused: the lease ran out or another node holds it');
+    }
   }
 
-  async function tryAcquire(group: string): Promise<void> {
+  /** The groups not held here that are free or have run out, taken in one statement (sorted: one lock order for every node). */
+  async function acquireFree(): Promise<void> {
+    const wanted = groups.filter((g) => !leases.has(g));
+    if (wanted.length === 0) return;
     const sentAt = performance.now();
-    const r = await sql<{ token: number }>`insert into dial_leases (grp, holder, instance, token, acquired_at, expires_at)
-      values (${group}, ${nodeId}, ${instance}, 1, now(), now() + ${interval})
-      on conflict (grp) do update set holder = excluded.holder, instance = excluded.instance, token = dial_leases.token + 1,
-        acquired_at = now(), expires_at = excluded.expires_at
-      where dial_leases.expires_at <= now() or (dial_leases.holder = excluded.holder and dial_leases.instance <> excluded.instance)
-      returning token`.execute(db);
-    const row = r.rows[0];
-    if (row && !stopped) gained(group, Number(row.token), sentAt);
+    const rows = await query<{ grp: string; token: string }>(
+      `insert into dial_leases (grp, holder, instance, token, acquired_at, expires_at)
+       select g, $1, $2, 1, now(), now() + make_interval(secs => $3) from unnest($4::text[]) as g order by g
+       on conflict (grp) do update set holder = excluded.holder, instance = excluded.instance, token = dial_leases.token + 1,
+         acquired_at = now(), expires_at = excluded.expires_at
+       where dial_leases.expires_at <= now() or (dial_leases.holder = excluded.holder and dial_leases.instance <> excluded.instance)
+       returning grp, token`,
+      [nodeId, instance, leaseSeconds, wanted],
+    );
+    for (const r of rows.sort((a, b) => a.grp.localeCompare(b.grp))) if (!stopped) gained(r.grp, Number(r.token), sentAt);
   }
 
   async function round(): Promise<void> {
-    try {
-      await heartbeat();
-    } catch (error) {
-      log.warn({ err: String((error as Error)?.message ?? error) }, 'cluster heartbeat failed');
-    }
-    for (const group of groups) {
-      if (stopped) return;
-      try {
-        const held = leases.get(group);
-        if (held) await renew(group, held);
-        else await tryAcquire(group);
-      } catch (error) {
-        log.warn({ group, err: String((error as Error)?.message ?? error) }, 'lease renewal or acquisition failed');
-      }
-    }
+    const attempt = async (what: string, work: () => Promise<void>) =>
+      work().catch((error: unknown) => log.warn({ err: String((error as Error)?.message ?? error) }, `cluster ${what} failed`));
+    await attempt('heartbeat', heartbeat);
+    if (!stopped) await attempt('lease renewal', renewAll);
+    if (!stopped) await attempt('lease acquisition', acquireFree);
   }
 
   function tick(): void {
@@ -217,7 +231,7 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
 
     async signal() {
       try {
-        await sql`select pg_notify(${CAMPAIGNS_CHANNEL}, '')`.execute(db);
+        await query('select pg_notify($1, $2)', [CAMPAIGNS_CHANNEL, '']);
       } catch (error) {
         // The holder's poll picks the change up.
         log.warn({ err: String((error as Error)?.message ?? error) }, 'cluster notification not sent');
@@ -263,12 +277,13 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
       listening = false;
       await client?.end().catch(() => {});
       try {
-        await sql`update dial_leases set expires_at = now() where instance = ${instance} and expires_at > now()`.execute(db);
-        await sql`delete from cluster_nodes where id = ${nodeId} and instance = ${instance}`.execute(db);
+        await query('update dial_leases set expires_at = now() where instance = $1 and expires_at > now()', [instance]);
+        await query('delete from cluster_nodes where id = $1 and instance = $2', [nodeId, instance]);
       } catch (error) {
         log.warn({ err: String((error as Error)?.message ?? error) }, 'leases not given back at stop; they run out by themselves');
       }
       leases.clear();
+      await own.end().catch(() => {});
     },
   };
 }

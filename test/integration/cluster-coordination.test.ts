@@ -13,6 +13,7 @@ import type { FenceHolder } from '../../src/store/lease-fence.ts';
 import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
 import { waitFor } from '../support/crm-receiver.ts';
 import { createPostgresDatabase, type TestDatabase } from '../support/databases.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 const LEASE_SECONDS = 2;
 const GROUPS = ['default', 'sales'];
@@ -28,12 +29,12 @@ interface Node {
   events: string[];
 }
 
-async function node(database: TestDatabase, id: string, leaseSeconds = LEASE_SECONDS): Promise<Node> {
+async function node(database: TestDatabase, id: string, leaseSeconds = LEASE_SECONDS, url = database.url): Promise<Node> {
   const fence: FenceHolder = {};
-  const db = await openSqlDatabase(database.url, { logger: silentLogger, fence });
+  const db = await openSqlDatabase(url, { logger: silentLogger, fence });
   const coordination = postgresCoordination({
     db: db.db,
-    databaseUrl: database.url,
+    databaseUrl: url,
     nodeId: id,
     leaseSeconds,
     groupOfType: (typeId) => (typeId === 7 ? 'sales' : 'default'),
@@ -133,13 +134,18 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it('lets a node that cannot renew give its groups up before they run out, and another node take them after', async () => {
     const db = await database();
-    const a = await node(db, 'node-a');
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    const a = await node(db, 'node-a', LEASE_SECONDS, viaProxy.toString());
     const b = await node(db, 'node-b');
     await a.coordination.start(GROUPS, handlers(a));
     await b.coordination.start(GROUPS, handlers(b));
     const before = await tokenOf(b, 'default');
-    // Node a's connection to the database is gone: no renewal lands.
-    await a.db.db.destroy();
+    // Node a is cut off from the database: no renewal lands.
+    proxy.cut();
     await waitFor(() => a.coordination.held().length === 0, 10_000);
     // It gave them up while the database still counted them as its.
     const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(b.db.db);
