@@ -234,7 +234,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   for (const s of storedDispositions) engine.dispositions.setOverride(s.profile, s.settings);
   // Wrap-up times for reports, kept with the call each one followed.
   recordWrapUps(engine.events, reportRepository(db), logger);
-  const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth });
+  const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth, groupsHeld: () => coordination.held() });
   const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });
   const screenContacts = createReceiptScreening({ store, policy, clock, logger, timeZone: config.timeZone, profileOf, onCallbackQueued: () => outbox?.wake() });

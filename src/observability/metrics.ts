@@ -27,6 +27,8 @@ export function createMetrics(deps: {
   now: () => number;
   pacing?: { snapshot(): PacingGroupSnapshot[] };
   recordings?: RecordingHealth;
+  /** The agent groups this node dials now (a cluster's leases). */
+  groupsHeld?: () => string[];
 }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'ccs_process_' });
@@ -73,6 +75,16 @@ export function createMetrics(deps: {
       const a = (await answered.get()).values[0]?.value ?? 0;
       const d = (await abandoned.get()).values[0]?.value ?? 0;
       this.set(a === 0 ? 0 : d / a);
+    },
+  });
+  new client.Gauge({
+    name: 'ccs_cluster_dialing_groups',
+    help: 'Agent groups this node dials now, each under its lease (1 per group; a spare node shows none)',
+    labelNames: ['group'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const group of deps.groupsHeld?.() ?? []) this.set({ group }, 1);
     },
   });
   new client.Gauge({

@@ -64,6 +64,10 @@ describe('/ops/cluster', () => {
       ['node-2', false, []],
     ]);
 
+    // The metrics say the same: the holder dials "default", the spare nothing.
+    expect((await first.request('GET', '/metrics')).text).toMatch(/^ccs_cluster_dialing_groups\{group="default"\} 1$/m);
+    expect((await second.request('GET', '/metrics')).text).not.toMatch(/^ccs_cluster_dialing_groups\{/m);
+
     // Sent to the node that does not dial: the holder takes it up and dials.
     const sentAt = Date.now();
     let firstPlacedAt = 0;
