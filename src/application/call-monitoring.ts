@@ -124,7 +124,7 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
       if (next.mode) entry.modes.push({ mode: next.mode, from: at, to: null });
     }
     if (next.state === 'ended') {
-      bySupervisor.delete(entry.supervisor);
+      if (bySupervisor.get(entry.supervisor) === entry) bySupervisor.delete(entry.supervisor);
       log.info({ callId: entry.callId, supervisor: entry.supervisor, reason: next.endReason }, 'monitoring ended');
     } else if (next.mode !== previous.mode) {
       log.info({ callId: entry.callId, supervisor: entry.supervisor, mode: next.mode }, 'monitoring mode in force');
