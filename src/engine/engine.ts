@@ -150,6 +150,17 @@ export function createEngine(input: EngineDeps): Engine {
     }
     dialer.schedule();
   };
+  const giveUp = (group: string) => {
+    lifecycle.release(group);
+    for (const call of ctx.live.all()) {
+      if (call.manual || call.group !== group) continue;
+      ctx.live.remove(call.callId);
+      givenUp.add(call.callId);
+      if (call.state === 'dialing' || call.state === 'ringing') {
+        deps.telephony.hangup(call.callId).catch((error) => ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
+      }
+    }
+  };
   let markStarted: () => void = () => {};
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   /** Group take-overs and campaign syncs, one at a time. */
@@ -322,21 +333,13 @@ export function createEngine(input: EngineDeps): Engine {
           await reconciler.reconcileWithDriver();
         }
         await ctx.queue.idle();
+        // Lost again while it was being taken up: nothing of it stays.
+        if (deps.dialsGroup && !deps.dialsGroup(group)) return giveUp(group);
         lifecycle.arm();
         dialer.schedule();
       }),
 
-    dropGroup(group) {
-      lifecycle.release(group);
-      for (const call of ctx.live.all()) {
-        if (call.manual || call.group !== group) continue;
-        ctx.live.remove(call.callId);
-        givenUp.add(call.callId);
-        if (call.state === 'dialing' || call.state === 'ringing') {
-          deps.telephony.hangup(call.callId).catch((error) => ctx.log({ callId: call.callId }).warn({ err: String(error) }, 'hang-up failed'));
-        }
-      }
-    },
+    dropGroup: (group) => giveUp(group),
 
     syncCampaigns: () =>
       serially(async () => {
