@@ -4,7 +4,10 @@
  * log but not monitor), an agent may do neither, a request without the CSRF token changes
  * nothing, refusals carry their code, and the log shows each mode with its times.
  */
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monitoringSchemas } from '../../src/http/api-schemas.ts';
 import { ensureWebBuild } from '../e2e/support/browser.ts';
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
 import { eventually, startUiService, type UiService } from '../e2e/support/ui-service.ts';
@@ -37,6 +40,8 @@ describe('monitoring routes', () => {
         json(await fetch(`${ccs.url}${path}`, { method: 'POST', headers: { cookie, origin: ccs.url, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
     };
   }
+  /** What the answer breaks of its documented schema (nothing, when /openapi.json tells the truth). */
+  const schemaErrors = (schema: unknown, value: unknown) => [...Value.Errors(schema as TSchema, value)].map((e) => `${e.path}: ${e.message}`);
   const withToken = (method: string, path: string, body?: unknown) =>
     fetch(`${ccs.url}${path}`, { method, headers: { authorization: 'Bearer ops-token', 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
 
@@ -60,6 +65,7 @@ describe('monitoring routes', () => {
     expect(await boss.post('/ops/monitoring', { mode: 'listen' })).toMatchObject({ status: 400, body: { error: { code: 'invalid' } } });
 
     const started = await boss.post('/ops/monitoring', { callId: first!.callId, mode: 'listen' });
+    expect(schemaErrors(monitoringSchemas.start.response[200], started.body)).toEqual([]);
     expect(started).toMatchObject({ status: 200, body: { session: { supervisor: 'supervisor', callId: first!.callId, campaignId: 5201, agentCode: first!.agentCode, state: 'listening', mode: 'listen', endpoint: 'SIM/supervisor' } } });
     expect(await boss.post('/ops/monitoring/mine/mode', { mode: 'listen' })).toMatchObject({ status: 409, body: { error: { code: 'same-mode' } } });
     expect(await boss.post('/ops/monitoring/mine/mode', { mode: 'whisper' })).toMatchObject({ status: 200, body: { session: { state: 'whispering' } } });
@@ -71,6 +77,8 @@ describe('monitoring routes', () => {
     expect((await withToken('POST', '/ops/monitoring', { callId: second!.callId, mode: 'listen' })).status).toBe(403);
     expect((await withToken('GET', '/ops/monitoring/mine')).status).toBe(403);
     const live = (await (await withToken('GET', '/ops/monitoring')).json()) as { active: { supervisor: string; mode: string }[] };
+    expect(schemaErrors(monitoringSchemas.list.response[200], live)).toEqual([]);
+    expect(schemaErrors(monitoringSchemas.mine.response[200], (await boss.get('/ops/monitoring/mine')).body)).toEqual([]);
     expect(live.active.map((s) => [s.supervisor, s.mode]).sort()).toEqual([
       ['admin', 'barge'],
       ['supervisor', 'whisper'],
@@ -92,6 +100,7 @@ describe('monitoring routes', () => {
     expect(log.sessions[0]!.modes.map((m) => m.mode)).toEqual(['listen', 'whisper']);
     expect(log.sessions[0]!.modes.every((m) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(m.from) && m.to !== null && m.from <= m.to)).toBe(true);
     const all = (await (await withToken('GET', '/ops/monitoring?limit=10')).json()) as { sessions: { supervisor: string; endReason: string }[] };
+    expect(schemaErrors(monitoringSchemas.list.response[200], all)).toEqual([]);
     expect(all.sessions.map((s) => [s.supervisor, s.endReason])).toEqual([
       ['admin', 'call-ended'],
       ['supervisor', 'stopped'],
