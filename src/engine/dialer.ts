@@ -93,8 +93,11 @@ function settledKey(s: GroupSnapshot, profile: Profile): string {
   ].join('|');
 }
 
-/** Placements of one pass whose attempt write may be in flight at once (PostgreSQL round trips). */
-const PLACEMENTS_IN_FLIGHT = 8;
+/**
+ * Placements of one pass whose attempt write may be in flight at once (PostgreSQL round trips);
+ * a few, so that the pool (10 connections) keeps room for the writes of calls ending.
+ */
+const PLACEMENTS_IN_FLIGHT = 4;
 
 /**
  * Placements of a pass in flight: their attempt writes overlap, their legs reach the driver in
