@@ -18,7 +18,7 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const TOKEN = 'cluster-failover-token';
-const LEASE_SECONDS = 3;
+const LEASE_SECONDS = 4;
 const CONTACTS = 24;
 const MAX_ATTEMPTS = 3;
 const cleanups: (() => Promise<void> | void)[] = [];
