@@ -61,6 +61,7 @@ import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
 import { createWebUi } from './web/web-ui.ts';
+import { createBrowserPhones } from './telephony/create-browser-phones.ts';
 import { createWallboard } from './web/wallboard.ts';
 import { registerWallboardRoutes } from './http/wallboard-routes.ts';
 import { kioskLinkRepository } from './store/kiosk-link-repository.ts';
@@ -293,7 +294,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks, coaching: monitoring });
+  const phones = createBrowserPhones(config, telephony, { clock, logger });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks, coaching: monitoring, phones });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
   const deliveredPruning = createDeliveredPruning({ clock, logger, outbox: store, keepDays: config.crm.keepDeliveredDays });

@@ -69,6 +69,8 @@ export interface Config {
   };
   agents: AgentSetting[];
   agentMode: AgentMode;
+  /** The agent's phone in the browser (docs/asterisk.md, "The phone in the browser"). */
+  webrtc: WebrtcSettings;
   /** Wrap-up of agents configured for unattended operation (`CCS_AGENTS`), after which they are ready again. */
   agentWrapUpSeconds: number;
   /** On SIGTERM: seconds the calls in progress get to end and be reported before the process stops. */
@@ -104,4 +106,19 @@ export interface Config {
   accounts: AccountsConfig;
   /** Compliance rule sets defined in the config file, beside the built-in ones. */
   compliance: { ruleSets: RuleSet[] };
+}
+
+export interface WebrtcSettings {
+  /** `off`: agents use phones the PBX knows; `browser`: the desk is the agent's phone (`CCS_WEBRTC_PHONE`). */
+  phone: 'off' | 'browser';
+  /** Asterisk's SIP-over-WebSocket address the browser registers to, e.g. `wss://pbx.example.com:8089/ws`. */
+  wsUrl: string | null;
+  /** The PJSIP endpoint of a desk's phone, `{station}` replaced by the desk's station (`CCS_WEBRTC_ENDPOINT_TEMPLATE`). */
+  endpointTemplate: string;
+  /** SIP domain of the phones' URIs; by default the WebSocket URL's host. */
+  sipDomain: string | null;
+  /** Seconds a registration lasts before the phone renews it (`CCS_WEBRTC_REGISTER_SECONDS`). */
+  registerSeconds: number;
+  /** STUN/TURN servers handed to the browser (`CCS_WEBRTC_ICE_SERVERS`, `turn:user:pass@host:3478` form allowed). */
+  iceServers: string[];
 }

@@ -169,6 +169,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     agents: readAgents(file, env),
     agentWrapUpSeconds: readNumber('CCS_AGENT_WRAPUP_SECONDS', pick('CCS_AGENT_WRAPUP_SECONDS', file.agentWrapUpSeconds), 5, 0, 3600),
     agentMode: readEnum('CCS_AGENT_MODE', pick('CCS_AGENT_MODE', file.agentMode), ['on-answer', 'nailed-up'] as const, 'on-answer'),
+    webrtc: readWebrtc(file, pick),
     stopGraceSeconds: readInt('CCS_STOP_GRACE_SECONDS', pick('CCS_STOP_GRACE_SECONDS', file.stopGraceSeconds), 20, 0, 3600),
     cluster: {
       nodeId: readString('CCS_NODE_ID', pick('CCS_NODE_ID', file.cluster?.nodeId), `${hostname()}:${port}`),
@@ -192,6 +193,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     accounts: readAccounts(file),
     compliance: { ruleSets: readRuleSets('compliance.ruleSets', file.compliance?.ruleSets) },
   };
+  if (config.webrtc.phone === 'browser' && config.telephony === 'asterisk' && !config.webrtc.wsUrl) {
+    throw new ConfigError('CCS_WEBRTC_WS_URL', 'the browser phone needs the WebSocket URL of Asterisk (e.g. wss://pbx.example.com:8089/ws)');
+  }
   if (config.simulator.answerRate + config.simulator.busyRate + config.simulator.congestionRate + config.simulator.failRate > 1) {
     throw new ConfigError('CCS_SIM_ANSWER_RATE', 'answer, busy, congestion and fail rates add up to more than 1');
   }
@@ -210,4 +214,26 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The browser phone's settings (`CCS_WEBRTC_*`): a WebSocket URL is required once the phone is on with Asterisk. */
+function readWebrtc(file: FileConfig, pick: (envName: string, fileValue: unknown) => unknown): Config['webrtc'] {
+  const w = file.webrtc ?? {};
+  const phone = readEnum('CCS_WEBRTC_PHONE', pick('CCS_WEBRTC_PHONE', w.phone), ['off', 'browser'] as const, 'off');
+  const wsUrl = readOptionalString('CCS_WEBRTC_WS_URL', pick('CCS_WEBRTC_WS_URL', w.wsUrl));
+  if (wsUrl !== null && !/^wss?:\/\/[^/\s]+/i.test(wsUrl)) throw new ConfigError('CCS_WEBRTC_WS_URL', `not a ws:// or wss:// URL: ${JSON.stringify(wsUrl)}`);
+  const endpointTemplate = readString('CCS_WEBRTC_ENDPOINT_TEMPLATE', pick('CCS_WEBRTC_ENDPOINT_TEMPLATE', w.endpointTemplate), 'webrtc-{station}');
+  if (!endpointTemplate.includes('{station}') || !/^[A-Za-z0-9_.{}-]+$/.test(endpointTemplate)) {
+    throw new ConfigError('CCS_WEBRTC_ENDPOINT_TEMPLATE', `needs {station} and letters, digits, '-', '_', '.' only: ${JSON.stringify(endpointTemplate)}`);
+  }
+  const iceServers = readList('CCS_WEBRTC_ICE_SERVERS', pick('CCS_WEBRTC_ICE_SERVERS', w.iceServers));
+  for (const url of iceServers) if (!/^(stuns?|turns?):/i.test(url)) throw new ConfigError('CCS_WEBRTC_ICE_SERVERS', `not a stun: or turn: URL: ${JSON.stringify(url)}`);
+  return Object.freeze({
+    phone,
+    wsUrl,
+    endpointTemplate,
+    sipDomain: readOptionalString('CCS_WEBRTC_SIP_DOMAIN', pick('CCS_WEBRTC_SIP_DOMAIN', w.sipDomain)),
+    registerSeconds: readInt('CCS_WEBRTC_REGISTER_SECONDS', pick('CCS_WEBRTC_REGISTER_SECONDS', w.registerSeconds), 300, 2, 3600),
+    iceServers: Object.freeze(iceServers) as string[],
+  });
 }

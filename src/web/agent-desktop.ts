@@ -26,6 +26,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
 import type { DeskOffer, DeskOutbound } from './agent-dialing.ts';
+import type { AgentPhones } from './agent-phone.ts';
 import type { FrameProbe, ProbeResult } from './frame-probe.ts';
 
 export interface DeskCall {
@@ -117,6 +118,8 @@ export interface AgentDesktopDeps {
   dialing?: { view(agentCode: string): Pick<DeskState, 'offer' | 'outbound'> };
   /** Supervisors' monitoring (src/application/call-monitoring.ts). */
   coaching?: { coachingOf(agentCode: string): DeskCoachingNotice | null };
+  /** The phone in the browser (agent-phone.ts): the desk's endpoint, and its credentials ended with the desk. */
+  phone?: Pick<AgentPhones, 'endpointOf' | 'beforeSignIn' | 'signedOut'>;
 }
 
 const AGENT_CODE = /^[A-Za-z0-9/_.@-]{1,40}$/;
@@ -317,7 +320,10 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       byCode.set(agentCode, { agentCode, stationId, session });
       bySession.set(session.id, agentCode);
       try {
-        await engine.signInAgent({ agentCode, stationId }, undefined, { pause: options.pause ?? null });
+        // A browser phone: the agent is on the floor once that phone registers, not before.
+        deps.phone?.beforeSignIn(agentCode);
+        const endpoint = deps.phone?.endpointOf(stationId);
+        await engine.signInAgent({ agentCode, stationId, ...(endpoint ? { endpoint } : {}) }, undefined, { pause: options.pause ?? null });
       } catch (error) {
         release(agentCode);
         log.warn({ agentCode, err: String(error) }, 'desktop sign-in refused by telephony');
@@ -370,6 +376,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       if (!answer.ok && answer.refusal !== 'unknown-agent') return refusedBy(answer.refusal);
       release(holder.agentCode);
       remember(session, null);
+      await deps.phone?.signedOut(holder.agentCode);
       log.info({ agentCode: holder.agentCode, username: session.username }, 'agent signed out of the desktop');
       deps.notify(holder.agentCode);
       return { ok: true };

@@ -16,6 +16,7 @@ import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { createSessionStore, type SessionRecords } from '../auth/session-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import { registerDesktopRoutes } from '../http/desktop-routes.ts';
+import { registerPhoneRoutes } from '../http/phone-routes.ts';
 import { registerDispositionRoutes } from '../http/disposition-routes.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
 import { createSessionAuth, parseCookies } from '../http/session-auth.ts';
@@ -31,6 +32,7 @@ import { createAgentDialing } from './agent-dialing.ts';
 import { MANUAL_CALL_PREFIX } from '../engine/manual-dial.ts';
 import type { ManualCallLog } from '../ports/manual-calls.ts';
 import { agentStateOf, createAgentDesktop } from './agent-desktop.ts';
+import type { AgentPhones } from './agent-phone.ts';
 import { createCallRateSeries } from './call-rate-series.ts';
 import { createFrameProbe, type FrameProbe } from './frame-probe.ts';
 import { createUiEventHub } from './ui-event-hub.ts';
@@ -60,6 +62,8 @@ export interface WebUiDeps {
   callbacks?: CallbackStore;
   /** Supervisors' monitoring: the agent's desk shows when it is coached (whisper, barge), never a listen. */
   coaching?: Pick<CallMonitoring, 'coachingOf' | 'onChange'>;
+  /** The phone in the browser (`CCS_WEBRTC_PHONE=browser`); agents use phones the PBX knows without. */
+  phones?: AgentPhones | null;
 }
 
 export interface WebUi {
@@ -102,6 +106,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     probe,
     dialing,
     ...(deps.coaching ? { coaching: deps.coaching } : {}),
+    ...(deps.phones ? { phone: deps.phones } : {}),
     publicOrigin: new URL(deps.publicUrl).origin,
     notify: (agentCode) => hub.desk(agentCode),
     // Transfer targets: supervisors with a phone (monitorEndpoint), outside numbers by the campaign's profile.
@@ -180,6 +185,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       // Open event streams would hold the server open: end them first.
       app.addHook('preClose', async () => {
         sweeper?.cancel();
+        deps.phones?.close();
         offs.forEach((off) => off());
         hub.close();
         // Session writes still queued get a moment (a database outage must not hold the stop).
@@ -211,6 +217,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         canEnd: (session) => desktop.canEnd(session),
       });
       registerDesktopRoutes(app, { auth, desktop });
+      registerPhoneRoutes(app, { auth, desktop, phones: deps.phones ?? null });
       registerAgentDialRoutes(app, { auth, desktop, dialing });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });

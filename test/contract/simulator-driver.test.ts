@@ -95,6 +95,22 @@ describe('simulated call floor', () => {
       expect(presence(h, 'Agent/9001').at(-1)).toBe('online');
     });
 
+    it('an agent whose phone is unregistered before it signs in stays offline until the phone registers (a browser phone)', async () => {
+      const h = await scripted({});
+      h.driver.setPhoneRegistered('Desk/7001', false);
+      await h.driver.signInAgent({ agentCode: 'Desk/7001', stationId: '7001' });
+      await h.clock.advanceBy(1_000);
+      expect(presence(h, 'Desk/7001')).toEqual(['offline']);
+      h.driver.setPhoneRegistered('Desk/7001', true);
+      await h.clock.advanceBy(1_000);
+      expect(presence(h, 'Desk/7001').at(-1)).toBe('online');
+      // Signed out and in again with its phone still registered: online at once.
+      await h.driver.signOutAgent('Desk/7001');
+      await h.driver.signInAgent({ agentCode: 'Desk/7001', stationId: '7001' });
+      await h.clock.advanceBy(1_000);
+      expect(presence(h, 'Desk/7001').at(-1)).toBe('online');
+    });
+
     it("a consulted agent whose phone unregisters ends the consult: the customer is resumed with the first agent", async () => {
       const h = await scripted({ talkSeconds: { kind: 'uniform', min: 100, max: 100 } });
       await talking(h, 'c1');

@@ -80,6 +80,10 @@ export class AriHttp {
     return this.json<T>('POST', path, query, body);
   }
 
+  put<T = unknown>(path: string, body?: unknown): Promise<T> {
+    return this.json<T>('PUT', path, undefined, body);
+  }
+
   delete(path: string, query?: Query): Promise<unknown> {
     return this.json('DELETE', path, query);
   }
@@ -97,7 +101,7 @@ export class AriHttp {
     await this.pool.destroy().catch(() => {});
   }
 
-  private async json<T>(method: 'GET' | 'POST' | 'DELETE', path: string, query?: Query, body?: unknown): Promise<T> {
+  private async json<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, query?: Query, body?: unknown): Promise<T> {
     const request = `${method} ${path}`;
     const controller = new AbortController();
     const timer = this.options.clock.setTimer(this.options.timeoutMs, () => controller.abort());

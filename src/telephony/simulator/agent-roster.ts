@@ -14,6 +14,8 @@ interface AgentState {
 
 export class AgentRoster {
   private readonly agents = new Map<string, AgentState>();
+  /** Agents whose phone is not registered: signing in leaves them offline until it registers. */
+  private readonly phonesDown = new Set<string>();
 
   constructor(
     count: number,
@@ -49,9 +51,16 @@ export class AgentRoster {
   }
 
   signIn(ref: AgentRef): void {
+    const online = !this.phonesDown.has(ref.agentCode);
     const known = this.agents.get(ref.agentCode);
-    if (known) known.online = true;
-    else this.agents.set(ref.agentCode, { ref: { ...ref }, online: true, virtual: false });
+    if (known) known.online = online;
+    else this.agents.set(ref.agentCode, { ref: { ...ref }, online, virtual: false });
+  }
+
+  /** The agent's phone registered or unregistered; recorded also for an agent not signed in yet. */
+  setPhone(agentCode: string, registered: boolean): void {
+    if (registered) this.phonesDown.delete(agentCode);
+    else this.phonesDown.add(agentCode);
   }
 
   /** False for an agent the floor never knew. */

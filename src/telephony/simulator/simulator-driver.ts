@@ -58,7 +58,8 @@ export interface SimulatorDriver extends TelephonyDriver {
   whenIdle(): Promise<void>;
   /**
    * An agent's phone unregisters (`false`) or registers again: presence follows as an event;
-   * a call the agent has ends, a consult it is in ends (floor-controls.ts).
+   * a call the agent has ends, a consult it is in ends (floor-controls.ts). An agent whose phone
+   * is unregistered before it signs in stays offline until the phone registers (a browser phone).
    */
   setPhoneRegistered(agentCode: string, registered: boolean): void;
   /** DTMF sent on a call so far (tests). */
@@ -358,6 +359,7 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
 
     setPhoneRegistered(agentCode, registered) {
       if (state !== 'up') return;
+      agents.setPhone(agentCode, registered);
       if (registered) {
         const ref = agents.known(agentCode);
         if (ref) agents.signIn(ref);

@@ -21,6 +21,7 @@ import { OutboundPanel, PreviewPanel } from './preview-panel.tsx';
 import { MyCallbacks } from './my-callbacks.tsx';
 import { WrapUpCountdown } from './wrap-up-countdown.tsx';
 import { CoachingNotice } from './coaching-notice.tsx';
+import { PhonePanel } from './phone/phone-panel.tsx';
 
 export interface DeskUser {
   username: string;
@@ -111,6 +112,7 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         ) : (
           <>
             <StatusPanel state={state} serverNow={serverNow} act={act} />
+            <PhonePanel key={state.desk.agentCode} callId={state.call && state.call.endedAt === null ? state.call.callId : null} />
             {state.coaching && <CoachingNotice coaching={state.coaching} />}
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
             {!state.call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}

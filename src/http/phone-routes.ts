@@ -1,0 +1,52 @@
+/**
+ * The browser phone's routes (/ui/agent/phone…), for agent sessions holding a desk: the phone's
+ * SIP identity with a fresh short-lived password (never cached), and on the simulated floor the
+ * phone's registration and unregistration (src/web/agent-phone.ts). Without a browser phone
+ * (`CCS_WEBRTC_PHONE=off`) the provisioning answers 404 `phone-off`.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AgentDesktop } from '../web/agent-desktop.ts';
+import type { AgentPhones } from '../web/agent-phone.ts';
+import type { SessionAuth } from './session-auth.ts';
+
+const REFUSAL_STATUS = { 'not-signed-in': 409, 'bad-credentials': 401, 'not-simulated': 404 } as const;
+const REFUSAL_TEXT = {
+  'not-signed-in': 'this desk holds no agent',
+  'bad-credentials': 'these phone credentials are not valid (any more)',
+  'not-simulated': 'the phone registers with the PBX, not with CCS',
+} as const;
+
+export function registerPhoneRoutes(app: FastifyInstance, deps: { auth: SessionAuth; desktop: Pick<AgentDesktop, 'state'>; phones: AgentPhones | null }): void {
+  const { auth, desktop, phones } = deps;
+  const desk = (request: FastifyRequest) => desktop.state(auth.sessionOf(request)!).desk;
+
+  app.register(async (ui) => {
+    ui.addHook('preHandler', auth.require(['agent']));
+    ui.get('/ui/agent/phone', async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      if (!phones) return reply.code(404).send({ error: { code: 'phone-off', message: 'agents use phones the PBX knows; no phone in the browser' } });
+      const held = desk(request);
+      if (!held) return reply.code(409).send({ error: { code: 'not-signed-in', message: REFUSAL_TEXT['not-signed-in'] } });
+      try {
+        return await phones.provision(held, auth.sessionOf(request)!.username);
+      } catch (error) {
+        request.log.warn({ err: String((error as Error)?.message ?? error) }, 'browser phone credentials could not be issued');
+        return reply.code(502).send({ error: { code: 'telephony', message: 'the PBX did not take the phone credentials' } });
+      }
+    });
+    ui.post('/ui/agent/phone/register', async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      const held = desk(request);
+      if (!phones) return reply.code(404).send({ error: { code: 'phone-off', message: 'no phone in the browser' } });
+      if (!held) return reply.code(409).send({ error: { code: 'not-signed-in', message: REFUSAL_TEXT['not-signed-in'] } });
+      const answer = phones.register(held.agentCode, (request.body ?? {}) as Record<string, unknown>);
+      if (!answer.ok) return reply.code(REFUSAL_STATUS[answer.refusal]).send({ error: { code: answer.refusal, message: REFUSAL_TEXT[answer.refusal] } });
+      return { registered: true, expiresSeconds: answer.expiresSeconds };
+    });
+    ui.post('/ui/agent/phone/unregister', async (request) => {
+      const held = desk(request);
+      if (phones && held) phones.unregister(held.agentCode);
+      return { registered: false };
+    });
+  });
+}
