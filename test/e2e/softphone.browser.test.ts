@@ -3,7 +3,7 @@
  * Chromium with a fake microphone: a desk's agent is on the floor only once its phone is
  * registered, which needs the microphone (asked with the reason why); dialer calls are answered
  * by themselves with a tone; a lost registration takes the agent off the floor and the phone
- * comes back by itself; a refused microphone is a blocking message and the agent stays off the
+ * comes back by itself (also after a restart of CCS); a refused microphone is a blocking message and the agent stays off the
  * floor; in nailed-up mode the phone's one line is up for the shift.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -101,6 +101,17 @@ describe.runIf(chromiumAvailable())('the phone in the browser (simulated floor, 
     expect(await page.locator('[data-testid=phone-reconnecting]').count()).toBe(0);
     await context.close();
   }, 90_000);
+
+  it('after a restart of CCS the phone registers again by itself with new credentials, and the agent is back on the floor', async () => {
+    const { context, page } = await signedInDesk(browser, ccs.url, 'agent3', { microphone: true });
+    await page.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 15_000 });
+    await ccs.stop();
+    await page.waitForSelector('[data-testid=phone][data-registration=reconnecting]', { timeout: 15_000 });
+    await ccs.start();
+    await page.waitForSelector('[data-testid=phone][data-registration=registered]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 30_000 });
+    await context.close();
+  }, 120_000);
 });
 
 describe.runIf(chromiumAvailable())('the phone in the browser (a refused microphone; nailed-up mode)', () => {

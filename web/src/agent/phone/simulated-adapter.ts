@@ -2,7 +2,8 @@
 // (POST /ui/agent/phone/register with the issued credentials) and renews the registration at a
 // third of its lifetime; a renewal that fails (network, CCS away) puts it in reconnecting, and it
 // tries again by itself (1 s doubling to 8 s) — meanwhile CCS lets the registration lapse and the
-// agent leaves the floor. Refused credentials are provisioned anew once. Calls are the floor's:
+// agent leaves the floor. Refused credentials (CCS restarted, or new ones issued) are
+// provisioned anew before the next try. Calls are the floor's:
 // a customer connected to the agent (the desk's call) rings the phone, which answers by itself
 // with a short tone; in nailed-up mode the phone's one line is answered once at registration and
 // each customer is announced by the tone.
@@ -56,16 +57,12 @@ export function createSimulatedAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
       later(Math.max(500, (reply.expiresSeconds * 1000) / 3), () => void register());
     } catch (error) {
       if (!running) return;
-      if (error instanceof ApiError && error.status === 409) {
-        // The desk holds no agent any more: nothing to register.
-        running = false;
-        deps.dispatch({ type: 'stopped' });
-        return;
-      }
-      if (error instanceof ApiError && error.status === 401) {
+      // 409: the desk holds no agent just now (CCS restarting brings it back when the desk
+      // reconnects); a desk signed out stops the phone itself. 401: credentials CCS no longer has.
+      if (error instanceof ApiError && (error.status === 401 || error.status === 409)) {
         const fresh = await deps.reprovision().catch(() => null);
         if (fresh) provision = fresh;
-        else deps.dispatch({ type: 'problem', problem: 'credentials' });
+        else if (error.status === 401) deps.dispatch({ type: 'problem', problem: 'credentials' });
       }
       lost();
     }
