@@ -21,6 +21,11 @@
  * The snoop goes when the agent's channel goes: if the call's bridge still has an agent (a
  * transfer's target), a new snoop follows that agent, else the call ended; the supervisor
  * hanging up ends the session. Ends are reported as `ended`.
+ * The session's application also subscribes to the customer's channel and the call's bridge
+ * (`POST /applications/{app}/subscription?eventSource=channel:<callId>,bridge:<callId>-bridge`):
+ * a nailed-up agent's line outlives the call (it goes back to the holding bridge), so the
+ * customer's ChannelDestroyed ends the session, and an agent leaving the call's bridge while
+ * another agent is in it (a blind transfer to a parked line) moves the snoop to that agent.
  */
 import type { MonitorMode } from '../../domain/monitoring-session.ts';
 import { MonitorRefusal, type CallMonitor, type MonitorEvent, type MonitorListener, type MonitorRequest } from '../../ports/call-monitor.ts';
@@ -56,6 +61,10 @@ interface Session {
   snoops: number;
   supervisorUp: boolean;
   closing: boolean;
+  /** The subscription to the customer's channel and the call's bridge (event sources). */
+  watching: string | null;
+  /** Moving to the call's new agent (one move at a time: the agent leaving the bridge and its snoop going both ask for it). */
+  following: boolean;
 }
 
 const enc = encodeURIComponent;
@@ -65,6 +74,8 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
   const log = deps.logger.child({ component: 'ari-call-monitor' });
   const http = new AriHttp({ url: config.url, user: config.user, password: config.password, timeoutMs: config.requestTimeoutMs ?? 5000, clock: deps.clock });
   const sessions = new Map<string, Session>();
+  /** Customer channel or call bridge id → the sessions watching it. */
+  const byCall = new Map<string, Set<Session>>();
   /** Channel id → its session (the supervisor's leg and the snoops). */
   const byChannel = new Map<string, Session>();
   let listener: MonitorListener = () => {};
@@ -102,6 +113,54 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
     await Promise.all([snoop ? hangUp(snoop) : undefined, hangUp(s.supervisorLeg)]);
     await quietly(http.delete(`/bridges/${enc(s.room)}`));
     for (const [channel, owner] of byChannel) if (owner === s) byChannel.delete(channel);
+    for (const key of [s.callId, s.callBridge]) {
+      const watchers = byCall.get(key);
+      watchers?.delete(s);
+      if (watchers?.size === 0) byCall.delete(key);
+    }
+    // Another session on the same call still needs the subscription.
+    if (s.watching && !byCall.has(s.callId)) await quietly(http.delete(`/applications/${enc(config.app)}/subscription`, { eventSource: s.watching }));
+  }
+
+  /** Events of the customer's channel and the call's bridge for this session (see the header). */
+  async function watch(s: Session): Promise<void> {
+    for (const key of [s.callId, s.callBridge]) {
+      let watchers = byCall.get(key);
+      if (!watchers) byCall.set(key, (watchers = new Set()));
+      watchers.add(s);
+    }
+    const eventSource = `channel:${s.callId},bridge:${s.callBridge}`;
+    await http.post(`/applications/${enc(config.app)}/subscription`, { eventSource });
+    s.watching = eventSource;
+  }
+
+  /** The customer's channel or the call's bridge changed. */
+  function onCallEvent(s: Session, event: OtherEvent & { channel?: { id: string }; bridge?: { id: string } }): void {
+    if (s.closing) return;
+    if (event.type === 'ChannelDestroyed' && event.channel?.id === s.callId) {
+      void finish(s, 'call-ended', 'the customer hung up');
+      return;
+    }
+    if (event.type === 'ChannelLeftBridge' && event.bridge?.id === s.callBridge && event.channel?.id === s.agentChannel) {
+      // Follow only when another agent has the customer now; otherwise the agent is consulting
+      // (it comes back), or the call is ending (the customer's channel tells).
+      if (s.following) return;
+      s.following = true;
+      void (async () => {
+        const bridge = await http.get<AriBridge>(`/bridges/${enc(s.callBridge)}`);
+        const other = bridge.channels.find((c) => c !== s.callId && c !== s.agentChannel && !byChannel.has(c));
+        if (!other || s.closing) return;
+        const old = s.snoop;
+        s.snoop = null;
+        if (old) {
+          byChannel.delete(old);
+          await hangUp(old);
+        }
+        await follow(s, true);
+      })()
+        .catch((error: unknown) => log.warn({ callId: s.callId, err: text(error) }, 'monitoring could not follow the agent'))
+        .finally(() => (s.following = false));
+    }
   }
 
   /** Puts the answered supervisor where the mode wants them: the room, or the call's bridge. */
@@ -133,7 +192,9 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
    * transfer's target, or a conference), the snoop moves to that agent's channel in the same
    * mode; otherwise the call is over.
    */
-  async function follow(s: Session): Promise<void> {
+  async function follow(s: Session, already = false): Promise<void> {
+    if (s.following && !already) return;
+    s.following = true;
     s.snoop = null;
     try {
       const bridge = await http.get<AriBridge>(`/bridges/${enc(s.callBridge)}`);
@@ -144,11 +205,17 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
       log.info({ callId: s.callId, session: s.id, agentChannel: agent }, "monitoring follows the call's new agent");
     } catch (error) {
       await finish(s, 'call-ended', `the agent channel went away (${text(error)})`);
+    } finally {
+      if (!already) s.following = false;
     }
   }
 
   function onEvent(event: OtherEvent): void {
     if (!isChannelEvent(event) || event.type === 'Dial') return;
+    if (event.type === 'ChannelDestroyed' || event.type === 'ChannelLeftBridge') {
+      const key = event.type === 'ChannelDestroyed' ? event.channel?.id : event.bridge?.id;
+      for (const watcher of (key ? byCall.get(key) : undefined) ?? []) onCallEvent(watcher, event);
+    }
     const id = event.channel?.id;
     const s = id ? byChannel.get(id) : undefined;
     if (!s || !id || s.closing) return;
@@ -226,11 +293,14 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
         snoops: 0,
         supervisorUp: false,
         closing: false,
+        watching: null,
+        following: false,
       };
       sessions.set(s.id, s);
       byChannel.set(s.supervisorLeg, s);
       try {
         await http.post('/bridges', { type: 'mixing', bridgeId: s.room, name: `ccs-monitor-${request.callId}` });
+        await watch(s);
         if (request.mode !== 'barge') await snoop(s, request.mode);
         await http.post('/channels', {
           endpoint: request.endpoint,

@@ -56,6 +56,8 @@ interface Consult {
   nailed: NailedUpAgent | null;
   listener: RouteListener | null;
   cancelled: boolean;
+  /** `consult` ringing was reported. */
+  rang: boolean;
 }
 
 const partyOf = (target: TransferTarget): PartyRef =>
@@ -139,7 +141,7 @@ export class LegControls {
     if (this.consult) throw new CallControlError('transfer-state', `transfer: call ${this.host.callId} already has a transfer in progress`);
     if (target.kind === 'number' && !/^\+?\d{1,32}$/.test(target.number)) throw new CallControlError('invalid-target', `transfer: invalid number ${JSON.stringify(target.number)}`);
     const route = this.routeOf(target);
-    const consult: Consult = { party: partyOf(target), mode, phase: 'ringing', legId: null, nailed: null, listener: null, cancelled: false };
+    const consult: Consult = { party: partyOf(target), mode, phase: 'ringing', legId: null, nailed: null, listener: null, cancelled: false, rang: false };
     this.consult = consult;
     await this.setHeld(true);
     if (route.kind === 'refused') return this.failed(consult, route.reason);
@@ -153,6 +155,7 @@ export class LegControls {
       }
       consult.nailed = route.session;
       consult.legId = legId;
+      consult.rang = true;
       this.consultEvent(consult, 'ringing');
       return this.answered(consult);
     }
@@ -259,7 +262,11 @@ export class LegControls {
   private onConsultLeg(consult: Consult, event: ChannelEvent): void {
     switch (event.type) {
       case 'Dial':
-        if (event.dialstatus === 'RINGING') this.consultEvent(consult, 'ringing');
+        // Asterisk reports RINGING on every 180/183 the target sends (a phone may send more than one).
+        if (event.dialstatus === 'RINGING' && !consult.rang && consult.phase === 'ringing') {
+          consult.rang = true;
+          this.consultEvent(consult, 'ringing');
+        }
         else if (event.dialstatus === 'ANSWER') void this.answered(consult).catch((error) => this.controlFailed(error));
         return;
       case 'ChannelStateChange':

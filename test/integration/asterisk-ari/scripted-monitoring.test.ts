@@ -50,12 +50,14 @@ describe('ARI call monitor (snoop channels)', () => {
     expect(ari.hearersOf(CALL, 'agent')).toEqual(['customer', 'supervisor']);
     expect(ari.hearersOf(CALL, 'supervisor')).toEqual([]);
     // The room, the snoop and the supervisor's phone in this order; each joins the room once it is in the application.
-    expect(ari.requests.slice(0, 3)).toEqual([
+    expect(ari.requests.slice(0, 4)).toEqual([
       `GET /ari/bridges/${CALL}-bridge`,
       'POST /ari/bridges?type=mixing&bridgeId=monitor-1-bridge&name=ccs-monitor-ccs-7-1-1',
+      // The customer's channel and the call's bridge: a nailed-up agent's line outlives the call.
+      `POST /ari/applications/ccs-monitor/subscription?eventSource=channel%3A${CALL}%2Cbridge%3A${CALL}-bridge`,
       `POST /ari/channels/${AGENT_LEG}/snoop?spy=both&whisper=none&app=ccs-monitor&appArgs=snoop%2Cmonitor-1&snoopId=monitor-1-snoop-1`,
     ]);
-    expect(ari.requests.slice(3).sort()).toEqual(
+    expect(ari.requests.slice(4).sort()).toEqual(
       [
         'POST /ari/channels?endpoint=PJSIP%2Fsup1&app=ccs-monitor&appArgs=supervisor%2Cmonitor-1&channelId=monitor-1-supervisor&callerId=Monitor+%3Cccs-7-1-1%3E&timeout=30',
         'POST /ari/bridges/monitor-1-bridge/addChannel?channel=monitor-1-snoop-1',
@@ -88,6 +90,7 @@ describe('ARI call monitor (snoop channels)', () => {
     await monitor.end('monitor-1');
     expect(ari.channels.has('monitor-1-supervisor')).toBe(false);
     expect(ari.bridges.has('monitor-1-bridge')).toBe(false);
+    expect(ari.subscriptions).toEqual(new Set());
     expect([...ari.channels.keys()].sort()).toEqual([AGENT_LEG, CALL].sort());
   });
 
@@ -117,6 +120,30 @@ describe('ARI call monitor (snoop channels)', () => {
     expect(ari.hearersOf(CALL, 'customer')).toEqual(['agent', 'supervisor']);
     expect(events).toEqual([]);
     expect(ari.requests.filter((r) => r.startsWith('POST /ari/channels?'))).toHaveLength(1);
+  });
+
+  it("a nailed-up agent's line outlives the call: the customer's hang-up ends the session as call-ended and leaves no snoop", async () => {
+    const { ari, monitor, events } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-8', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'whisper' });
+    await waitFor(() => ari.hearersOf(CALL, 'supervisor').includes('agent'), 'whispering', 10_000);
+    ari.endCallNailedUp(CALL);
+    await waitFor(() => events.length > 0, 'the session to end', 10_000);
+    expect(events).toEqual([expect.objectContaining({ type: 'ended', sessionId: 'monitor-8', reason: 'call-ended' })]);
+    await waitFor(() => !ari.channels.has('monitor-8-supervisor') && !ari.bridges.has('monitor-8-bridge'), 'the clean-up', 10_000);
+    // The parked line is still up; the snoop on it is gone.
+    expect(ari.channels.has(AGENT_LEG)).toBe(true);
+    expect([...ari.channels.values()].filter((c) => c.kind === 'snoop')).toEqual([]);
+  });
+
+  it('a blind transfer to a parked line (nailed-up): the snoop leaves the first agent, parked again, for the target', async () => {
+    const { ari, monitor, events } = await setUp();
+    await monitor.begin({ sessionId: 'monitor-9', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'whisper' });
+    await waitFor(() => ari.hearersOf(CALL, 'supervisor').includes('agent'), 'whispering', 10_000);
+    ari.transferNailedUp(CALL, AGENT_LEG, 'ccs-agent-9002-1');
+    await waitFor(() => [...ari.channels.values()].some((c) => c.kind === 'snoop' && c.of === 'ccs-agent-9002-1' && c.bridge), 'a snoop on the new agent', 10_000);
+    expect([...ari.channels.values()].filter((c) => c.kind === 'snoop').map((c) => c.of)).toEqual(['ccs-agent-9002-1']);
+    expect(ari.hearersOf(CALL, 'supervisor')).toEqual(['agent']);
+    expect(events).toEqual([]);
   });
 
   it('the supervisor hanging up ends the session as supervisor-left; the call goes on untouched', async () => {

@@ -293,6 +293,8 @@ export class ScriptedAri implements ScriptedWorld {
         return;
       }
       this.later(ch, 2, () => this.ring(ch));
+      // Asterisk 22.9 reported Dial RINGING twice for one ring of a transfer target's phone (live).
+      if (ch.id.includes('-consult-')) this.later(ch, 4, () => this.send({ type: 'Dial', dialstatus: 'RINGING', forward: '', dialstring: '', peer: channelJson(ch, this.app) }));
       if (phone === 'answers') this.later(ch, 500, () => this.answer(ch));
       return;
     }

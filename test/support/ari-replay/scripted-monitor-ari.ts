@@ -4,7 +4,10 @@
  * customer channel `<callId>` and an agent channel in the mixing bridge `<callId>-bridge`, as
  * the driver leaves them). It answers as Asterisk does (404 `{"message":"Bridge not found"}`,
  * snoop channels `Snoop/<channel>-<n>`, StasisStart once a supervisor's phone answers) and
- * works out who hears whom from the bridges and the snoops' directions.
+ * works out who hears whom from the bridges and the snoops' directions. Event sources the
+ * application subscribed to (`POST /applications/{app}/subscription`) get their events as on
+ * Asterisk 22: ChannelDestroyed of a subscribed channel of another application, and
+ * ChannelEnteredBridge / ChannelLeftBridge of a subscribed bridge.
  */
 import { StandInServer, type StandInRequest, type StandInResponse } from './stand-in-server.ts';
 
@@ -28,6 +31,8 @@ export class ScriptedMonitorAri {
   readonly bridges = new Map<string, { id: string; channels: Set<string> }>();
   /** Supervisor endpoints that answer; any other endpoint fails to allocate. */
   readonly phones = new Set(['PJSIP/sup1']);
+  /** Event sources the application subscribed to (`channel:<id>`, `bridge:<id>`). */
+  readonly subscriptions = new Set<string>();
   private readonly server: StandInServer;
   private sequence = 0;
 
@@ -78,6 +83,24 @@ export class ScriptedMonitorAri {
     this.destroy(fromLeg);
   }
 
+  /**
+   * The call ends with a nailed-up agent: the customer's channel is hung up and the agent's line
+   * leaves the call's bridge for the holding bridge (it stays up, and so does its snoop).
+   */
+  endCallNailedUp(callId: string): void {
+    const bridgeId = `${callId}-bridge`;
+    this.destroy(callId);
+    for (const id of [...(this.bridges.get(bridgeId)?.channels ?? [])]) if (this.channels.get(id)?.kind === 'agent') this.leave(id);
+    this.bridges.delete(bridgeId);
+  }
+
+  /** A blind transfer to a nailed-up agent: the target's parked line joins the call's bridge, the first agent's line is parked again (not hung up). */
+  transferNailedUp(callId: string, fromLeg: string, toLeg: string): void {
+    this.channels.set(toLeg, { id: toLeg, name: `PJSIP/9002-${this.seq()}`, kind: 'agent', bridge: null, app: 'ccs' });
+    this.join(toLeg, `${callId}-bridge`);
+    this.leave(fromLeg);
+  }
+
   /** The supervisor hangs up their phone. */
   hangUpFarEnd(channelId: string): void {
     this.destroy(channelId);
@@ -126,18 +149,31 @@ export class ScriptedMonitorAri {
 
   private join(channelId: string, bridgeId: string): void {
     const ch = this.channels.get(channelId)!;
-    if (ch.bridge) this.bridges.get(ch.bridge)?.channels.delete(channelId);
+    if (ch.bridge) this.leave(channelId);
     ch.bridge = bridgeId;
     this.bridges.get(bridgeId)!.channels.add(channelId);
+    if (this.subscriptions.has(`bridge:${bridgeId}`)) this.send({ type: 'ChannelEnteredBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
+  }
+
+  /** The channel leaves its bridge (for a bridge outside this model, e.g. the agents' holding bridge). */
+  private leave(channelId: string): void {
+    const ch = this.channels.get(channelId);
+    if (!ch?.bridge) return;
+    const bridgeId = ch.bridge;
+    this.bridges.get(bridgeId)?.channels.delete(channelId);
+    ch.bridge = null;
+    if (this.subscriptions.has(`bridge:${bridgeId}`) && this.bridges.has(bridgeId)) this.send({ type: 'ChannelLeftBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
   }
 
   private destroy(id: string): void {
     const ch = this.channels.get(id);
     if (!ch) return;
+    this.leave(id);
     this.channels.delete(id);
-    if (ch.bridge) this.bridges.get(ch.bridge)?.channels.delete(id);
     if (ch.app === this.app) {
       this.send({ type: 'StasisEnd', channel: this.json(ch) });
+      this.send({ type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
+    } else if (this.subscriptions.has(`channel:${id}`)) {
       this.send({ type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
     }
     // A snoop goes with the channel it spies on.
@@ -148,6 +184,12 @@ export class ScriptedMonitorAri {
     const parts = req.url.pathname.split('/').slice(2).map(decodeURIComponent);
     const q = req.url.searchParams;
     const [resource, id, action] = parts;
+    if (resource === 'applications' && id === this.app && action === 'subscription') {
+      const sources = (q.get('eventSource') ?? '').split(',');
+      if (req.method === 'POST') for (const source of sources) this.subscriptions.add(source);
+      else if (req.method === 'DELETE') for (const source of sources) this.subscriptions.delete(source);
+      return reply({ status: 200, json: { name: this.app, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] } });
+    }
     if (resource === 'bridges') {
       if (req.method === 'POST' && !id) {
         const bridgeId = q.get('bridgeId')!;
