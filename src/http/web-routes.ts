@@ -26,15 +26,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Our pages frame the CRM's contact pages and play recordings from the recording links; nobody frames ours. */
-const PAGE_CSP = [
+/**
+ * Our pages frame the CRM's contact pages and play recordings from the recording links; nobody
+ * frames ours. `connect` adds where else the page may connect (the browser phone's SIP WebSocket).
+ */
+const pageCsp = (connect: readonly string[]) => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "media-src 'self' http: https:",
   'frame-src http: https:',
-  "connect-src 'self'",
+  ["connect-src 'self'", ...connect].join(' '),
   "frame-ancestors 'none'",
   "base-uri 'self'",
   "form-action 'self'",
@@ -57,8 +60,9 @@ export function homeOf(role: AccountRole): string {
   return role === 'agent' ? '/agent' : '/supervisor';
 }
 
-export function registerWebRoutes(app: FastifyInstance, deps: { auth: SessionAuth; distDir: string }): void {
+export function registerWebRoutes(app: FastifyInstance, deps: { auth: SessionAuth; distDir: string; connectSources?: readonly string[] }): void {
   const root = resolve(deps.distDir);
+  const PAGE_CSP = pageCsp(deps.connectSources ?? []);
 
   const securityHeaders = (reply: FastifyReply) =>
     reply

@@ -96,6 +96,9 @@ export function createAgentPhones(deps: AgentPhonesDeps) {
   };
 
   return {
+    /** Where the desk's page connects besides CCS (the SIP WebSocket; its Content-Security-Policy allows it). */
+    connectSource: simulated ? null : settings.wsUrl,
+
     /** The PJSIP endpoint a desk's phone is, for the driver to ring (`PJSIP/<endpoint>`). */
     endpointOf: (stationId: string) => `PJSIP/${phoneEndpoint(settings.endpointTemplate, stationId)}`,
 

@@ -232,7 +232,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         agentCodeOf: (session) => desktop.agentCodeOf(session),
         deskState: (session) => desktop.state(session),
       });
-      registerWebRoutes(app, { auth, distDir: deps.distDir ?? DEFAULT_DIST_DIR });
+      registerWebRoutes(app, { auth, distDir: deps.distDir ?? DEFAULT_DIST_DIR, connectSources: deps.phones?.connectSource ? [deps.phones.connectSource] : [] });
     },
   };
 }

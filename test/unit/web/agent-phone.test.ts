@@ -34,6 +34,9 @@ describe('the browser phone (server side)', () => {
     expect(auth.has('webrtc-7001')).toBe(true);
     expect(phones.endpointOf('7001')).toBe('PJSIP/webrtc-7001');
     expect((await harness('asterisk').phones.provision(AGENT, 'agent1')).kind).toBe('sip');
+    // Only a SIP phone connects elsewhere than CCS (the page's Content-Security-Policy allows its WebSocket).
+    expect(harness('asterisk').phones.connectSource).toBe(SETTINGS.wsUrl);
+    expect(harness('simulator').phones.connectSource).toBeNull();
   });
 
   it('keeps a signing-in agent off the floor until its phone registers with the issued credentials', async () => {

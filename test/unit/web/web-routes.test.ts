@@ -22,11 +22,11 @@ function bundle(): string {
   return dir;
 }
 
-async function app(distDir: string) {
+async function app(distDir: string, connectSources: string[] = []) {
   const sessions = createSessionStore({ now: () => 0 });
   const auth = createSessionAuth({ sessions, publicUrl: 'http://localhost:8080' });
   const server = Fastify();
-  registerWebRoutes(server, { auth, distDir });
+  registerWebRoutes(server, { auth, distDir, connectSources });
   await server.ready();
   const cookieFor = (role: Account['role']) => `ccs_session=${sessions.create({ username: role, passwordHash: '', role, agentCode: null, stationId: null }, null).id}`;
   return { server, cookieFor };
@@ -58,6 +58,13 @@ describe('web pages and assets', () => {
     expect([root.statusCode, root.headers.location]).toEqual([302, '/agent']);
     const anonymous = await server.inject('/agent?x=1');
     expect([anonymous.statusCode, anonymous.headers.location]).toEqual([302, '/login?next=%2Fagent%3Fx%3D1']);
+  });
+
+  it('let pages connect to CCS only, and to the browser phone’s SIP WebSocket when there is one', async () => {
+    const plain = await app(bundle());
+    expect((await plain.server.inject('/login')).headers['content-security-policy']).toContain("connect-src 'self';");
+    const phone = await app(bundle(), ['wss://pbx.example.com:8089/ws']);
+    expect((await phone.server.inject('/login')).headers['content-security-policy']).toContain("connect-src 'self' wss://pbx.example.com:8089/ws;");
   });
 
   it('tell the operator to build the UI when the bundle is missing', async () => {

@@ -1,0 +1,140 @@
+/**
+ * The phone in the browser on a live Asterisk: the real service (CCS_TELEPHONY=asterisk,
+ * CCS_WEBRTC_PHONE=browser) and headless Chromium with a fake microphone playing a tone file.
+ * The agent signs in at the desk, the desk gets its credentials (CCS creates the auth object
+ * over ARI's dynamic configuration), JsSIP registers over WebSocket, the agent goes on the floor,
+ * a campaign call to the SIPp carrier is answered by the browser by itself, the agent hangs up
+ * from the desk, and the CRM gets the call ANSWERED by that agent. After sign-out the auth
+ * object is gone from Asterisk. Not part of CI; run with `npm run test:asterisk`.
+ *
+ * Asterisk needs the WebSocket transport, an endpoint `webrtc-1001` (template `webrtc=yes`)
+ * with `auth = webrtc-1001`, and `sorcery.conf` keeping auth objects in memory
+ * (deploy/asterisk/conf). Environment as test/live/asterisk.test.ts, plus
+ * CCS_LIVE_WEBRTC_WS_URL (default ws://<ARI host>:<port>/ws).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, ensureWebBuild, launchChromium } from '../e2e/support/browser.ts';
+import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
+import { VIEWPORT } from '../e2e/support/pages.ts';
+import { eventually, startUiService, type UiService } from '../e2e/support/ui-service.ts';
+
+const env = process.env;
+const live = Boolean(env.CCS_ARI_URL) && chromiumAvailable();
+const prefix = env.CCS_LIVE_NUMBER_PREFIX ?? '098765432';
+const ari = { url: env.CCS_ARI_URL ?? 'http://127.0.0.1:8088', user: env.CCS_ARI_USER ?? 'ccs', password: env.CCS_ARI_PASSWORD ?? '' };
+const wsUrl = env.CCS_LIVE_WEBRTC_WS_URL ?? `ws://${new URL(ari.url).host}/ws`;
+
+/** 5 s of a 440 Hz tone, 16-bit mono 48 kHz: what the fake microphone says. */
+function toneWav(path: string): void {
+  const rate = 48_000;
+  const samples = rate * 5;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(path, Buffer.concat([header, data]));
+}
+
+async function ariAuthExists(id: string): Promise<boolean> {
+  const response = await fetch(`${ari.url}/ari/asterisk/config/dynamic/res_pjsip/auth/${id}`, { headers: { authorization: `Basic ${Buffer.from(`${ari.user}:${ari.password}`).toString('base64')}` } });
+  return response.status === 200;
+}
+
+describe.skipIf(!live)('the phone in the browser on a live Asterisk', () => {
+  let crm: FakeCrm;
+  let ccs: UiService;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    dir = mkdtempSync(join(tmpdir(), 'ccs-live-phone-'));
+    const wav = join(dir, 'tone.wav');
+    toneWav(wav);
+    crm = await startFakeCrm();
+    ccs = await startUiService({
+      crmUrl: crm.url,
+      env: {
+        CCS_TELEPHONY: 'asterisk',
+        CCS_ARI_URL: ari.url,
+        CCS_ARI_USER: ari.user,
+        CCS_ARI_PASSWORD: ari.password,
+        // An application of its own, so a live run of the driver's tests alongside is not disturbed.
+        CCS_ARI_APP: `${env.CCS_ARI_APP ?? 'ccs'}-phone`,
+        CCS_ASTERISK_DIAL: env.CCS_ASTERISK_DIAL ?? 'PJSIP/{number}@trunk',
+        CCS_AGENT_MODE: 'on-answer',
+        CCS_WEBRTC_PHONE: 'browser',
+        CCS_WEBRTC_WS_URL: wsUrl,
+        CCS_WEBRTC_REGISTER_SECONDS: '60',
+      },
+    });
+    browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--autoplay-policy=no-user-gesture-required',
+      // Asterisk cannot resolve Chromium's mDNS host candidates: offer the loopback address itself.
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ccs?.close();
+    await crm?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers over WebSocket, takes a campaign call from the carrier by itself, and its credentials are removed at sign-out', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN', permissions: ['microphone'] });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.fill('input[name=username]', 'agent1');
+    await page.fill('input[name=password]', 'agent1');
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=desk-sign-in]');
+    await page.click('[data-testid=desk-sign-in-submit]');
+    await page.waitForSelector('[data-testid=phone][data-registration=registered]', { timeout: 20_000 });
+    expect(await ariAuthExists('webrtc-1001')).toBe(true);
+    await page.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 20_000 });
+
+    const number = `${prefix}0`;
+    await ccs.sendCampaign(9101, [{ id: 1, phonenumber: number }]);
+    await page.waitForSelector('[data-testid=phone][data-call=in-call]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=agent-state][data-state=talking]', { timeout: 30_000 });
+    expect(await page.getAttribute('[data-testid=phone]', 'data-tones')).toBe('1');
+    expect(await page.locator('[data-testid=phone-problem]').count()).toBe(0);
+    await page.click('[data-testid=hangup]');
+    const update = await eventually('the CRM update', () => crm.updates.find((u) => u.campaignid === 9101 || u.campaignid === '9101'), 30_000);
+    expect(update).toMatchObject({ status: 'ANSWERED', agentcode: 'Agent/1001', station_id: '1001' });
+
+    // Wrap-up done, the shift ends: the phone's password is deleted from Asterisk.
+    await eventually(
+      'signed out of the desk',
+      async () => {
+        if ((await page.locator('[data-testid=desk-sign-in]').count()) > 0) return true;
+        await page.click('[data-testid=ready]', { timeout: 1000 }).catch(() => {});
+        await page.click('[data-testid=desk-sign-out]', { timeout: 1000 }).catch(() => {});
+        return false;
+      },
+      30_000,
+    );
+    await eventually('the auth object removed from Asterisk', async () => !(await ariAuthExists('webrtc-1001')), 10_000);
+    await context.close();
+  }, 120_000);
+});
