@@ -2,7 +2,7 @@
  * The browser phone's routes (/ui/agent/phone…), for agent sessions holding a desk: the phone's
  * SIP identity with a fresh short-lived password (never cached), and on the simulated floor the
  * phone's registration and unregistration (src/web/agent-phone.ts). Without a browser phone
- * (`CCS_WEBRTC_PHONE=off`) the provisioning answers 404 `phone-off`.
+ * (`CCS_WEBRTC_PHONE=off`) the provisioning answers `{ "kind": "off" }`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentDesktop } from '../web/agent-desktop.ts';
@@ -24,7 +24,8 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: { auth: SessionA
     ui.addHook('preHandler', auth.require(['agent']));
     ui.get('/ui/agent/phone', async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      if (!phones) return reply.code(404).send({ error: { code: 'phone-off', message: 'agents use phones the PBX knows; no phone in the browser' } });
+      // Agents use phones the PBX knows: the desk shows no phone.
+      if (!phones) return { kind: 'off' };
       const held = desk(request);
       if (!held) return reply.code(409).send({ error: { code: 'not-signed-in', message: REFUSAL_TEXT['not-signed-in'] } });
       try {

@@ -1,11 +1,11 @@
-// The desk's phone as a hook: provisioning (GET /ui/agent/phone; 404 `phone-off` means agents
+// The desk's phone as a hook: provisioning (GET /ui/agent/phone; `{ kind: 'off' }` means agents
 // use phones the PBX knows, and the desk shows no phone), the microphone (asked only when the
 // agent presses the button that says why, or at once when the browser already allows it), the
 // adapter the provisioning names, started once the microphone is granted and stopped when the
 // desk signs out, and the chosen input and output devices. Nothing here is stored in the
 // browser: the password lives in this hook's memory only.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../api.ts';
+import { api } from '../../api.ts';
 import { audioDevices, chooseOutput, microphonePermission, openMicrophone, type AudioDevices } from './microphone.ts';
 import type { PhoneAdapter, PhoneProvision } from './phone-adapter.ts';
 import { initialPhoneState, phoneReducer, type PhoneState } from './phone-machine.ts';
@@ -26,7 +26,8 @@ export interface Phone {
   chooseOutput(deviceId: string): void;
 }
 
-const provisionPhone = () => api<PhoneProvision>('/ui/agent/phone');
+/** `off`: agents use phones the PBX knows (CCS_WEBRTC_PHONE=off). */
+const provisionPhone = () => api<PhoneProvision | { kind: 'off' }>('/ui/agent/phone');
 
 export function usePhone(deskCallId: string | null): Phone {
   const [state, dispatch] = useReducer(phoneReducer, initialPhoneState);
@@ -42,12 +43,8 @@ export function usePhone(deskCallId: string | null): Phone {
   useEffect(() => {
     let gone = false;
     provisionPhone().then(
-      (p) => !gone && setProvision(p),
-      (error) => {
-        if (gone) return;
-        if (error instanceof ApiError && error.code === 'phone-off') setProvision('off');
-        else dispatch({ type: 'problem', problem: 'provisioning' });
-      },
+      (p) => !gone && setProvision(p.kind === 'off' ? 'off' : p),
+      () => !gone && dispatch({ type: 'problem', problem: 'provisioning' }),
     );
     return () => {
       gone = true;
@@ -91,7 +88,8 @@ export function usePhone(deskCallId: string | null): Phone {
       tone: () => playAnswerTone(),
       async reprovision() {
         try {
-          return await provisionPhone();
+          const p = await provisionPhone();
+          return p.kind === 'off' ? null : p;
         } catch {
           return null;
         }
