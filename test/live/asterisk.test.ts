@@ -18,12 +18,14 @@ import { silentLogger } from '../../src/ports/logger.ts';
 import type { PlaceCallRequest, TelephonyDriver, TelephonyEvent } from '../../src/ports/telephony.ts';
 import { createFileRecordingStore } from '../../src/recordings/file-recording-store.ts';
 import { createAriDriver, parseAgentsSetting } from '../../src/telephony/asterisk-ari/index.ts';
+import { AriProbe } from './live-support.ts';
 
 const env = process.env;
 const live = Boolean(env.CCS_ARI_URL);
 const agents = parseAgentsSetting(env.CCS_AGENTS ?? 'Agent/9001=PJSIP/9001');
 const prefix = env.CCS_LIVE_NUMBER_PREFIX ?? '098765432';
 const run = Date.now().toString(36);
+const probe = new AriProbe(env.CCS_ARI_URL ?? '', env.CCS_ARI_USER ?? 'ccs', env.CCS_ARI_PASSWORD ?? '');
 let sequence = 0;
 
 type CallEvent = Extract<TelephonyEvent, { callId: string }>;
@@ -83,6 +85,9 @@ describe.skipIf(!live)('ARI driver on a live Asterisk with the SIPp carrier', ()
 
       afterEach(async () => {
         await driver?.stop();
+        // A stopped driver leaves its nailed-up lines parked in Asterisk: hang them up so the next
+        // test's driver dials the phone afresh (and the lines do not pile up on the PBX).
+        if (agentMode === 'nailed-up') await probe.hangUpMatching(new RegExp(`^(${agents.map((a) => a.endpoint!.replace(/[/]/g, '\\/')).join('|')})-`));
         rmSync(dir, { recursive: true, force: true });
       });
 

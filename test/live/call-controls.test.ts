@@ -109,7 +109,10 @@ describe.skipIf(!live)('call controls and monitoring on a live Asterisk', () => 
 
       const of = (callId: string) => events.filter((e): e is CallEvent => 'callId' in e && e.callId === callId);
       const has = (callId: string, match: (e: CallEvent) => boolean) => of(callId).some(match);
-      const waitEvent = (callId: string, what: string, match: (e: CallEvent) => boolean, limitMs = 15_000) => waitFor(() => has(callId, match), what, limitMs);
+      const waitEvent = (callId: string, what: string, match: (e: CallEvent) => boolean, limitMs = 15_000) =>
+        waitFor(() => has(callId, match), what, limitMs).catch((error: Error) => {
+          throw new Error(`${error.message}; the call's events: ${JSON.stringify(of(callId).map(({ at: _at, callId: _id, ...rest }) => rest))}`);
+        });
 
       /** A call to the silent customer, answered and connected to `agent`. */
       const connectedCall = async (d: TelephonyDriver, agent: AgentRef, record = false) => {
@@ -367,7 +370,8 @@ describe.skipIf(!live)('call controls and monitoring on a live Asterisk', () => 
         agentEars.sendSilence(await probe.rtpAddress(newAgent));
         await monitor.change(sessionId, 'whisper');
         await waitFor(() => agentEars.rms(Date.now() - 1000) > AUDIBLE, 'the new agent hearing the whisper', 8000);
-        expect(customerEars.rms(Date.now() - 1000)).toBeLessThan(SILENT);
+        expect(await customerEars.listen(1500)).toBeLessThan(SILENT);
+        expect(agentEars.rms(Date.now() - 1500)).toBeGreaterThan(AUDIBLE);
         expect(monitorEvents).toEqual([]);
         await hangUpAndEnd(d, callId);
         await waitFor(() => monitorEvents.length > 0, 'the session ended', 10_000);

@@ -22,7 +22,7 @@
 import type { AgentEntry, AgentPresence } from './agent-presence.ts';
 import type { ChannelEvent } from './ari-events.ts';
 import { isAriError } from './ari-http.ts';
-import { errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+import { errorText, postOnNewChannel, type DriverContext, type RouteListener } from './driver-context.ts';
 import type { LegBorrower, NailedUpAgent } from './nailed-up-agent.ts';
 import type { BridgeRecording } from './recording.ts';
 
@@ -174,7 +174,7 @@ export class AgentConnection implements LegBorrower {
       { endpoint: this.entry.endpoint, app: config.app, appArgs: `agent,${callId}`, channelId: legId, originator: callId },
       { variables: { CCS_CALL_ID: callId } },
     );
-    await http.post(`/channels/${encodeURIComponent(legId)}/dial`, { timeout: config.agentRingSeconds });
+    await postOnNewChannel(this.ctx, legId, 'dial', { timeout: config.agentRingSeconds }, () => this.state !== 'connecting');
   }
 
   private onAgentLegEvent(event: ChannelEvent): void {

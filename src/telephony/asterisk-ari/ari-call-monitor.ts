@@ -68,6 +68,8 @@ interface Session {
 }
 
 const enc = encodeURIComponent;
+/** How long a snoop is left to go with its agent's channel after the call ended. */
+const SNOOP_GRACE_MS = 2000;
 const text = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Clock; logger: Logger }): CallMonitor {
@@ -138,7 +140,14 @@ export function createAriCallMonitor(config: AriMonitorConfig, deps: { clock: Cl
   function onCallEvent(s: Session, event: OtherEvent & { channel?: { id: string }; bridge?: { id: string } }): void {
     if (s.closing) return;
     if (event.type === 'ChannelDestroyed' && event.channel?.id === s.callId) {
+      // The snoop is not hung up now: on-answer the driver is hanging up the agent's channel,
+      // which takes its snoops with it, and Asterisk 22.9 was seen to deadlock both channels
+      // when a snoop and the channel it spies on are hung up at the same time. A snoop still
+      // there a moment later is on a nailed-up line that outlived the call: hung up then.
+      const snoop = s.snoop;
+      s.snoop = null;
       void finish(s, 'call-ended', 'the customer hung up');
+      if (snoop) deps.clock.setTimer(SNOOP_GRACE_MS, () => void hangUp(snoop));
       return;
     }
     if (event.type === 'ChannelLeftBridge' && event.bridge?.id === s.callBridge && event.channel?.id === s.agentChannel) {

@@ -29,7 +29,7 @@ import {
 import type { CallBridge } from './agent-connector.ts';
 import type { ChannelEvent } from './ari-events.ts';
 import { isAriError } from './ari-http.ts';
-import { errorText, type DriverContext, type RouteListener } from './driver-context.ts';
+import { errorText, postOnNewChannel, type DriverContext, type RouteListener } from './driver-context.ts';
 import type { LegBorrower, NailedUpAgent } from './nailed-up-agent.ts';
 
 /** How the driver reaches a transfer target. */
@@ -170,7 +170,7 @@ export class LegControls {
         { endpoint: route.endpoint, app: config.app, appArgs: `consult,${this.host.callId}`, channelId: legId, originator: this.host.callId },
         { variables: { CCS_CALL_ID: this.host.callId } },
       );
-      await http.post(`${this.channel(legId)}/dial`, { timeout: config.agentRingSeconds });
+      await postOnNewChannel(this.ctx, legId, 'dial', { timeout: config.agentRingSeconds }, () => consult.cancelled || this.consult !== consult);
     } catch (error) {
       if (consult.phase !== 'ringing' || this.consult !== consult) return;
       this.ctx.logger.info({ callId: this.host.callId, err: errorText(error) }, 'transfer target could not be called');

@@ -11,7 +11,7 @@ import type { RecordingStore } from '../../ports/recording-store.ts';
 import type { TelephonyEvent } from '../../ports/telephony.ts';
 import type { AriConfig } from './ari-config.ts';
 import type { OtherEvent } from './ari-events.ts';
-import type { AriHttp } from './ari-http.ts';
+import { isAriError, type AriHttp, type Query } from './ari-http.ts';
 
 export type RouteListener = (event: OtherEvent) => void;
 
@@ -64,3 +64,25 @@ export function deferred<T>(): Deferred<T> {
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Pauses before asking again when Asterisk answers 409 "Channel not in Stasis application". */
+const NOT_IN_STASIS_RETRY_MS = [100, 200, 400, 800, 1600];
+
+/**
+ * `POST /channels/{id}/<action>` on a channel made by `channels/create`: Asterisk 22.9 answers
+ * the create before the channel is in the application, and a `dial` sent at once can get 409
+ * "Channel not in Stasis application" (seen live); the request is repeated a few times, bounded,
+ * unless `abandoned()` says the channel is no longer wanted.
+ */
+export async function postOnNewChannel(ctx: DriverContext, channelId: string, action: string, query: Query, abandoned: () => boolean): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ctx.http.post(`/channels/${encodeURIComponent(channelId)}/${action}`, query);
+      return;
+    } catch (error) {
+      const pause = NOT_IN_STASIS_RETRY_MS[attempt];
+      if (!isAriError(error, 'conflict') || pause === undefined || abandoned()) throw error;
+      await new Promise<void>((resolve) => ctx.clock.setTimer(pause, resolve));
+    }
+  }
+}

@@ -92,6 +92,29 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     expect(r.ended(callId)[0]!.recording).toMatchObject({ status: 'saved' });
   });
 
+  it("agent and consult legs that enter the application after the create's answer (Asterisk 22.9 under load): the dial is asked again, nothing fails", async () => {
+    rig = await createScriptedRig({}, { stasisDelayMs: 250 });
+    const r = rig;
+    const callId = 'ccs-1-9-1';
+    await r.driver.signInAgent(agent('9001'));
+    await r.driver.signInAgent(agent('9002'));
+    const placing = r.driver.placeCall(callRequest(callId, '0987654320'));
+    await r.until(() => r.callEvents(callId).some((e) => e.type === 'answered'), 'the answer');
+    await placing;
+    // The retries wait on the driver's (virtual) clock: time is let pass while they run.
+    const connecting = r.driver.connectAgent(callId, agent('9001'), { record: false });
+    await r.until(() => r.callEvents(callId).some((e) => e.type === 'connected'), 'the bridge');
+    await connecting;
+    const transferring = r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await r.until(() => has(r, callId, (e) => e.type === 'consult' && e.phase === 'answered'), 'the target');
+    await transferring;
+    const dials = (leg: string) => r.ari.requests.filter((q) => q.method === 'POST' && q.url.pathname === `/ari/channels/${leg}/dial`).length;
+    expect(dials(`${callId}-agent`)).toBeGreaterThan(1);
+    expect(dials(`${callId}-consult-1`)).toBeGreaterThan(1);
+    expect(r.callEvents(callId).filter((e) => e.type === 'consult').map((e) => (e as { phase: string }).phase)).toEqual(['ringing', 'answered']);
+    expect(r.ended(callId)).toEqual([]);
+  });
+
   it('after a transfer the target hanging up ends the call', async () => {
     rig = await createScriptedRig();
     const r = rig;
