@@ -50,6 +50,28 @@ function toneWav(path: string): void {
   writeFileSync(path, Buffer.concat([header, data]));
 }
 
+/** RMS of a 16-bit PCM WAV, and the share of its energy at `hz` (Goertzel over the whole file). */
+function measure(bytes: Buffer, hz: number): { rms: number; tone: number } {
+  const rate = bytes.readUInt32LE(24);
+  let offset = 12;
+  while (offset + 8 <= bytes.length && bytes.toString('ascii', offset, offset + 4) !== 'data') offset += 8 + bytes.readUInt32LE(offset + 4);
+  const start = offset + 8;
+  const count = Math.floor((bytes.length - start) / 2);
+  const w = (2 * Math.PI * hz) / rate;
+  let sum = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < count; i++) {
+    const x = bytes.readInt16LE(start + i * 2);
+    sum += x * x;
+    const s0 = x + 2 * Math.cos(w) * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2;
+  return { rms: count ? Math.sqrt(sum / count) : 0, tone: sum ? (2 * power) / (count * sum) : 0 };
+}
+
 async function ariAuthExists(id: string): Promise<boolean> {
   const response = await fetch(`${ari.url}/ari/asterisk/config/dynamic/res_pjsip/auth/${id}`, { headers: { authorization: `Basic ${Buffer.from(`${ari.user}:${ari.password}`).toString('base64')}` } });
   return response.status === 200;
@@ -118,10 +140,21 @@ describe.skipIf(!live)('the phone in the browser on a live Asterisk', () => {
     await page.waitForSelector('[data-testid=phone][data-call=in-call]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=agent-state][data-state=talking]', { timeout: 30_000 });
     expect(await page.getAttribute('[data-testid=phone]', 'data-tones')).toBe('1');
+    // A few seconds of conversation: the carrier's recorded speech one way, the browser's tone the other.
+    await page.waitForTimeout(4000);
     expect(await page.locator('[data-testid=phone-problem]').count()).toBe(0);
     await page.click('[data-testid=hangup]');
     const update = await eventually('the CRM update', () => crm.updates.find((u) => u.campaignid === 9101 || u.campaignid === '9101'), 30_000);
     expect(update).toMatchObject({ status: 'ANSWERED', agentcode: 'Agent/1001', station_id: '1001' });
+    // The call's recording has the customer and the browser: sound overall, and the fake
+    // microphone's 440 Hz tone standing out (it reached Asterisk over ICE and DTLS-SRTP).
+    const wav = Buffer.from(await (await fetch(String(update.link_down_record))).arrayBuffer());
+    const { rms, tone } = measure(wav, 440);
+    const control = measure(wav, 1000).tone;
+    process.stdout.write(`live phone recording: ${wav.length} bytes, RMS ${rms.toFixed(0)}, energy at 440 Hz ${(tone * 100).toFixed(1)} %, at 1000 Hz ${(control * 100).toFixed(1)} %\n`);
+    expect(rms).toBeGreaterThan(100);
+    expect(tone).toBeGreaterThan(0.05);
+    expect(tone).toBeGreaterThan(5 * control);
 
     // Wrap-up done, the shift ends: the phone's password is deleted from Asterisk.
     await eventually(
