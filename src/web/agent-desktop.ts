@@ -325,9 +325,15 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
         const endpoint = deps.phone?.endpointOf(stationId);
         await engine.signInAgent({ agentCode, stationId, ...(endpoint ? { endpoint } : {}) }, undefined, { pause: options.pause ?? null });
       } catch (error) {
-        release(agentCode);
-        log.warn({ agentCode, err: String(error) }, 'desktop sign-in refused by telephony');
-        return { ok: false, error: 'telephony', message: String((error as Error).message ?? error) };
+        if (deps.phone) {
+          // A browser phone registers only once its desk holds the agent: a PBX that could not
+          // reach it yet (nailed-up mode calls the phone at sign-in) reaches it when it registers.
+          log.info({ agentCode, err: String(error) }, 'browser phone not reachable yet: the agent joins the floor once it registers');
+        } else {
+          release(agentCode);
+          log.warn({ agentCode, err: String(error) }, 'desktop sign-in refused by telephony');
+          return { ok: false, error: 'telephony', message: String((error as Error).message ?? error) };
+        }
       }
       log.info({ agentCode, stationId, username: session.username, paused: Boolean(options.pause) }, 'agent signed in at the desktop');
       remember(session, { agentCode, stationId, pause: options.pause ?? null });

@@ -4,8 +4,10 @@
  * The agent signs in at the desk, the desk gets its credentials (CCS creates the auth object
  * over ARI's dynamic configuration), JsSIP registers over WebSocket, the agent goes on the floor,
  * a campaign call to the SIPp carrier is answered by the browser by itself, the agent hangs up
- * from the desk, and the CRM gets the call ANSWERED by that agent. After sign-out the auth
- * object is gone from Asterisk. Not part of CI; run with `npm run test:asterisk`.
+ * from the desk, and the CRM gets the call ANSWERED by that agent, its recording holding the
+ * browser's tone. After sign-out the auth object is gone from Asterisk. Both agent modes (in
+ * nailed-up mode the browser answers the shift's line first). Not part of CI; run with
+ * `npm run test:asterisk`.
  *
  * Asterisk needs the WebSocket transport, an endpoint `webrtc-1001` (template `webrtc=yes`)
  * with `auth = webrtc-1001`, and `sorcery.conf` keeping auth objects in memory
@@ -77,7 +79,7 @@ async function ariAuthExists(id: string): Promise<boolean> {
   return response.status === 200;
 }
 
-describe.skipIf(!live)('the phone in the browser on a live Asterisk', () => {
+for (const [agentMode, campaignId] of [['on-answer', 9101], ['nailed-up', 9102]] as const) describe.skipIf(!live)(`the phone in the browser on a live Asterisk (${agentMode})`, () => {
   let crm: FakeCrm;
   let ccs: UiService;
   let browser: Browser;
@@ -99,7 +101,7 @@ describe.skipIf(!live)('the phone in the browser on a live Asterisk', () => {
         // An application of its own, so a live run of the driver's tests alongside is not disturbed.
         CCS_ARI_APP: `${env.CCS_ARI_APP ?? 'ccs'}-phone`,
         CCS_ASTERISK_DIAL: env.CCS_ASTERISK_DIAL ?? 'PJSIP/{number}@trunk',
-        CCS_AGENT_MODE: 'on-answer',
+        CCS_AGENT_MODE: agentMode,
         CCS_WEBRTC_PHONE: 'browser',
         CCS_WEBRTC_WS_URL: wsUrl,
         CCS_WEBRTC_REGISTER_SECONDS: '60',
@@ -135,16 +137,21 @@ describe.skipIf(!live)('the phone in the browser on a live Asterisk', () => {
     expect(await ariAuthExists('webrtc-1001')).toBe(true);
     await page.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 20_000 });
 
+    if (agentMode === 'nailed-up') {
+      // The shift's one line: Asterisk calls the phone once it is registered, the browser answers.
+      await page.waitForSelector('[data-testid=phone][data-call=in-call]', { timeout: 30_000 });
+    }
     const number = `${prefix}0`;
-    await ccs.sendCampaign(9101, [{ id: 1, phonenumber: number }]);
+    await ccs.sendCampaign(campaignId, [{ id: 1, phonenumber: number }]);
     await page.waitForSelector('[data-testid=phone][data-call=in-call]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=agent-state][data-state=talking]', { timeout: 30_000 });
-    expect(await page.getAttribute('[data-testid=phone]', 'data-tones')).toBe('1');
+    // A tone per call answered, and in nailed-up mode one more for the customer on the line.
+    await eventually('the tone for the customer', async () => (await page.getAttribute('[data-testid=phone]', 'data-tones')) === (agentMode === 'nailed-up' ? '2' : '1'), 10_000);
     // A few seconds of conversation: the carrier's recorded speech one way, the browser's tone the other.
     await page.waitForTimeout(4000);
     expect(await page.locator('[data-testid=phone-problem]').count()).toBe(0);
     await page.click('[data-testid=hangup]');
-    const update = await eventually('the CRM update', () => crm.updates.find((u) => u.campaignid === 9101 || u.campaignid === '9101'), 30_000);
+    const update = await eventually('the CRM update', () => crm.updates.find((u) => Number(u.campaignid) === campaignId), 30_000);
     expect(update).toMatchObject({ status: 'ANSWERED', agentcode: 'Agent/1001', station_id: '1001' });
     // The call's recording has the customer and the browser: sound overall, and the fake
     // microphone's 440 Hz tone standing out (it reached Asterisk over ICE and DTLS-SRTP).
