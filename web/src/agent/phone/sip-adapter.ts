@@ -11,7 +11,16 @@ import { retryDelayMs, type PhoneAdapter, type PhoneAdapterDeps } from './phone-
 
 type JsSipModule = typeof import('jssip');
 type UA = InstanceType<JsSipModule['UA']>;
-type Session = import('jssip/lib/RTCSession').RTCSession;
+/** What the phone uses of JsSIP's RTCSession. */
+interface Session {
+  on(event: 'peerconnection', listener: (e: { peerconnection: RTCPeerConnection }) => void): void;
+  on(event: 'confirmed' | 'ended' | 'failed', listener: (e: { cause?: string }) => void): void;
+  answer(options: { mediaStream?: MediaStream; mediaConstraints?: MediaStreamConstraints; pcConfig?: RTCConfiguration }): void;
+  terminate(options?: { status_code?: number; reason_phrase?: string }): void;
+  isInProgress(): boolean;
+  isEnded(): boolean;
+  readonly connection: RTCPeerConnection | null | undefined;
+}
 
 const ANSWER_DELAY_MS = 250;
 
@@ -145,13 +154,14 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
       // Not a lost socket (JsSIP would recover it): try again by itself.
       setTimeout(() => running && ua === agent && agent.isConnected() && agent.register(), retryDelayMs(lostCount) * 2);
     });
-    agent.on('newRTCSession', (e: { originator: string; session: Session }) => {
+    agent.on('newRTCSession', (e: { originator: string; session: unknown }) => {
       if (e.originator !== 'remote') return;
+      const incoming = e.session as Session;
       if (session && session.isInProgress()) {
-        e.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+        incoming.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
         return;
       }
-      attach(e.session);
+      attach(incoming);
     });
     agent.start();
   }
