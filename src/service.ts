@@ -61,7 +61,7 @@ import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
 import { createWebUi } from './web/web-ui.ts';
-import { createBrowserPhones } from './telephony/create-browser-phones.ts';
+import { createBrowserPhones, createSupervisorPhones } from './telephony/create-browser-phones.ts';
 import { createWallboard } from './web/wallboard.ts';
 import { registerWallboardRoutes } from './http/wallboard-routes.ts';
 import { kioskLinkRepository } from './store/kiosk-link-repository.ts';
@@ -267,8 +267,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     previewOf: (agentCode) => engine.previewOffer(agentCode),
   });
 
-  // Supervisors listen, whisper and barge with their own phone (the account's monitorEndpoint;
-  // on the simulated floor any supervisor has one).
+  // Supervisors listen, whisper and barge with their own phone (the account's monitorEndpoint,
+  // else their phone in the browser when CCS_WEBRTC_PHONE=browser; without either, on the
+  // simulated floor any supervisor has one).
+  const supervisorPhones = createSupervisorPhones(config, { clock, logger });
   const monitoring = createCallMonitoring({
     monitor: createCallMonitor(config, { clock, logger, events: engine.events }),
     store: monitoringRepository(db),
@@ -277,9 +279,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     events: engine.events,
     callOf: (callId) => engine.liveCalls().find((c) => c.callId === callId),
     handlerOf: (callId) => engine.callControlView(callId)?.handler ?? null,
-    endpointOf: (supervisor) => {
+    // A configured monitorEndpoint (a desk phone the PBX knows) wins; otherwise, with the browser
+    // phone on, the supervisor's phone in the browser, and only while it is registered.
+    endpointOf: async (supervisor) => {
       const account = config.accounts.list.find((a) => a.username.toLowerCase() === supervisor.toLowerCase());
-      return account?.monitorEndpoint ?? (config.telephony === 'simulator' ? `SIM/${supervisor}` : null);
+      if (account?.monitorEndpoint) return account.monitorEndpoint;
+      if (supervisorPhones) {
+        const phone = await supervisorPhones.registration(supervisor);
+        return phone?.registered ? phone.endpoint : { unregistered: true as const };
+      }
+      return config.telephony === 'simulator' ? `SIM/${supervisor}` : null;
     },
   });
 
@@ -295,7 +304,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   };
 
   const phones = createBrowserPhones(config, telephony, { clock, logger });
-  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks, coaching: monitoring, phones });
+  const web = createWebUi({ accounts: config.accounts, publicUrl: config.publicUrl, timeZone: config.timeZone, engine, store, clock, logger, frameProbeHosts: config.frameProbeHosts, sessionRecords: sessionRepository(db), manualCalls, callbacks, coaching: monitoring, phones, supervisorPhones });
   const operatorAuth = { token: config.operatorToken, sessionRole: web.sessionRole, sessionUser: web.sessionUser, local: localOperatorTrust({ enabled: config.operatorLocal, bindHost: config.host }) };
   const retention = createRetentionJob({ clock, logger, catalog: recordingCatalog, files: recordings, profiles });
   const deliveredPruning = createDeliveredPruning({ clock, logger, outbox: store, keepDays: config.crm.keepDeliveredDays });

@@ -37,11 +37,17 @@ export interface CallMonitoringDeps {
   events: Pick<EngineEvents, 'on'>;
   /** The call as the engine knows it now. */
   callOf(callId: string): MonitoredCall | undefined;
-  /** The supervisor's phone endpoint (the account's `monitorEndpoint`), or null when none is set. */
-  endpointOf(supervisor: string): string | null;
+  /**
+   * The supervisor's phone endpoint (the account's `monitorEndpoint`, or the supervisor's
+   * browser phone), null when none is set, `unregistered` when it is the browser phone and that
+   * phone is not registered now.
+   */
+  endpointOf(supervisor: string): SupervisorEndpoint | Promise<SupervisorEndpoint>;
   /** The agent who has the customer now (after a transfer: its target), when the engine knows. */
   handlerOf?(callId: string): string | null;
 }
+
+export type SupervisorEndpoint = string | null | { unregistered: true };
 
 export interface ActiveMonitoring {
   id: number;
@@ -58,7 +64,7 @@ export interface ActiveMonitoring {
   startedAt: number;
 }
 
-export type MonitoringErrorCode = 'invalid' | 'not-connected' | 'busy' | 'call-monitored' | 'no-endpoint' | 'not-monitoring' | 'switching' | 'same-mode' | 'telephony' | 'audit';
+export type MonitoringErrorCode = 'invalid' | 'not-connected' | 'busy' | 'call-monitored' | 'no-endpoint' | 'phone-unregistered' | 'not-monitoring' | 'switching' | 'same-mode' | 'telephony' | 'audit';
 export type MonitoringAnswer = { ok: true; session: ActiveMonitoring } | { ok: false; code: MonitoringErrorCode; message: string };
 
 interface Entry {
@@ -89,6 +95,8 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
   const { monitor, store, clock } = deps;
   const log = deps.logger.child({ component: 'call-monitoring' });
   const bySupervisor = new Map<string, Entry>();
+  /** Supervisors whose phone is being looked up (a start in progress). */
+  const lookingUp = new Set<string>();
   const listeners = new Set<(session: ActiveMonitoring, previous: MonitoringSession, formerAgent?: string) => void>();
   let offs: (() => void)[] = [];
 
@@ -218,8 +226,19 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
       if (!call || call.state !== 'connected' || !call.agentCode) return refusal('not-connected', 'This call is not connected to an agent (it has ended or is not answered yet): it cannot be monitored.');
       const other = entryOfCall(callId);
       if (other) return refusal('call-monitored', `${other.supervisor} is already monitoring this call.`);
-      const endpoint = deps.endpointOf(supervisor);
+      // Held while the phone is looked up, so a second start (this supervisor) is refused meanwhile.
+      if (lookingUp.has(supervisor)) return refusal('busy', 'Monitoring is being started; try again in a moment.');
+      lookingUp.add(supervisor);
+      const endpoint = await Promise.resolve()
+        .then(() => deps.endpointOf(supervisor))
+        .catch(() => null)
+        .finally(() => lookingUp.delete(supervisor));
       if (!endpoint) return refusal('no-endpoint', 'No phone is set for your account (monitorEndpoint): monitoring has nowhere to send the audio.');
+      if (typeof endpoint !== 'string') return refusal('phone-unregistered', 'Your phone in the browser is not connected: open the dashboard, allow the microphone and wait until the phone shows it is registered, then start again.');
+      const monitoredMeanwhile = entryOfCall(callId);
+      if (monitoredMeanwhile) return refusal('call-monitored', `${monitoredMeanwhile.supervisor} is already monitoring this call.`);
+      if (bySupervisor.has(supervisor)) return refusal('busy', 'You are already monitoring a call.');
+      if (deps.callOf(callId)?.state !== 'connected') return refusal('not-connected', 'This call is not connected to an agent any more: it cannot be monitored.');
 
       const startedAt = clock.now();
       const entry: Entry = {

@@ -24,6 +24,7 @@ const STATUS: Record<MonitoringErrorCode, number> = {
   busy: 409,
   'call-monitored': 409,
   'no-endpoint': 409,
+  'phone-unregistered': 409,
   switching: 409,
   'same-mode': 409,
   telephony: 502,

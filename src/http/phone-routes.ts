@@ -51,3 +51,40 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: { auth: SessionA
     });
   });
 }
+
+/**
+ * A supervisor's phone in the browser (/ui/supervisor/phone…), for supervisor and admin
+ * sessions: the same provisioning as a desk's, the station being the account's `stationId` or
+ * else its name; monitoring rings it (src/service.ts). The credentials end with the session.
+ */
+export function registerSupervisorPhoneRoutes(
+  app: FastifyInstance,
+  deps: { auth: SessionAuth; phones: AgentPhones | null; stationOf(username: string): string },
+): void {
+  const { auth, phones } = deps;
+  app.register(async (ui) => {
+    ui.addHook('preHandler', auth.require(['supervisor', 'admin']));
+    ui.get('/ui/supervisor/phone', async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      if (!phones) return { kind: 'off' };
+      const { username } = auth.sessionOf(request)!;
+      try {
+        return await phones.provision({ agentCode: username, stationId: deps.stationOf(username) }, username);
+      } catch (error) {
+        request.log.warn({ err: String((error as Error)?.message ?? error) }, 'browser phone credentials could not be issued');
+        return reply.code(502).send({ error: { code: 'telephony', message: 'the PBX did not take the phone credentials' } });
+      }
+    });
+    ui.post('/ui/supervisor/phone/register', async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      if (!phones) return reply.code(404).send({ error: { code: 'phone-off', message: 'no phone in the browser' } });
+      const answer = phones.register(auth.sessionOf(request)!.username, (request.body ?? {}) as Record<string, unknown>);
+      if (!answer.ok) return reply.code(REFUSAL_STATUS[answer.refusal]).send({ error: { code: answer.refusal, message: answer.refusal === 'not-signed-in' ? 'no phone was issued to this session' : REFUSAL_TEXT[answer.refusal] } });
+      return { registered: true, expiresSeconds: answer.expiresSeconds };
+    });
+    ui.post('/ui/supervisor/phone/unregister', async (request) => {
+      phones?.unregister(auth.sessionOf(request)!.username);
+      return { registered: false };
+    });
+  });
+}

@@ -28,3 +28,16 @@ export function createBrowserPhones(config: Config, telephony: TelephonyDriver, 
     logger: deps.logger,
   });
 }
+
+/**
+ * Supervisors' phones in the browser (`CCS_WEBRTC_PHONE=browser`): provisioned like a desk's
+ * (the endpoint template, station = the account's `stationId` or else its name), rung by
+ * monitoring. Never on the floor (no agent's presence follows them) and always one call at a
+ * time (`on-answer`). Null without a browser phone.
+ */
+export function createSupervisorPhones(config: Config, deps: { clock: Clock; logger: Logger }): AgentPhones | null {
+  if (config.webrtc.phone !== 'browser') return null;
+  const simulated = config.telephony === 'simulator';
+  const auth = simulated ? memoryPhoneAuth() : createAriPhoneAuth({ url: config.ari.url, user: config.ari.user, password: config.ari.password }, deps);
+  return createAgentPhones({ settings: config.webrtc, telephony: config.telephony, agentMode: 'on-answer', auth, clock: deps.clock, logger: deps.logger.child({ phones: 'supervisors' }) });
+}

@@ -28,6 +28,8 @@ export interface PhoneAuthStore {
   put(id: string, username: string, password: string): Promise<void>;
   /** Removes it; a phone using it can no longer register. Removing an absent one is no error. */
   remove(id: string): Promise<void>;
+  /** Whether the endpoint `id` is registered now, as the PBX sees it (Asterisk); absent: CCS knows (the simulated floor). */
+  online?(id: string): Promise<boolean>;
   /** Releases connections (service stop). */
   close?(): Promise<void>;
 }
@@ -166,6 +168,19 @@ export function createAgentPhones(deps: AgentPhonesDeps) {
 
     /** Whether the agent's simulated phone is registered now (tests, the desk). */
     isRegistered: (agentCode: string) => lines.get(agentCode)?.registered ?? false,
+
+    /**
+     * The phone issued to `agentCode` (a supervisor's name for supervisors' phones) and whether
+     * it is registered now: on the simulated floor as CCS saw it, with Asterisk as the PBX says.
+     * Null when no phone was issued (the browser never asked, or it signed out).
+     */
+    async registration(agentCode: string): Promise<{ endpoint: string; registered: boolean } | null> {
+      const line = lines.get(agentCode);
+      if (!line) return null;
+      if (simulated || !deps.auth.online) return { endpoint: `PJSIP/${line.endpoint}`, registered: line.registered };
+      const registered = await deps.auth.online(line.endpoint).catch(() => false);
+      return { endpoint: `PJSIP/${line.endpoint}`, registered };
+    },
 
     /** The agent left the desk: its credentials are removed and stop working. */
     async signedOut(agentCode: string): Promise<void> {

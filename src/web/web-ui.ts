@@ -16,7 +16,7 @@ import { createLoginThrottle } from '../auth/login-throttle.ts';
 import { createSessionStore, type SessionRecords } from '../auth/session-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import { registerDesktopRoutes } from '../http/desktop-routes.ts';
-import { registerPhoneRoutes } from '../http/phone-routes.ts';
+import { registerPhoneRoutes, registerSupervisorPhoneRoutes } from '../http/phone-routes.ts';
 import { registerDispositionRoutes } from '../http/disposition-routes.ts';
 import type { CallbackStore } from '../ports/callback-store.ts';
 import { createSessionAuth, parseCookies } from '../http/session-auth.ts';
@@ -64,6 +64,8 @@ export interface WebUiDeps {
   coaching?: Pick<CallMonitoring, 'coachingOf' | 'onChange'>;
   /** The phone in the browser (`CCS_WEBRTC_PHONE=browser`); agents use phones the PBX knows without. */
   phones?: AgentPhones | null;
+  /** Supervisors' phones in the browser (same setting); monitoring rings them. */
+  supervisorPhones?: AgentPhones | null;
 }
 
 export interface WebUi {
@@ -127,6 +129,8 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     onEnded(session) {
       hub.closeSession(session.id);
       void desktop.sessionEnded(session);
+      // A supervisor's browser phone: its credentials end with the session.
+      if (session.role !== 'agent') void deps.supervisorPhones?.signedOut(session.username);
     },
   });
   const auth = createSessionAuth({ sessions, publicUrl: deps.publicUrl });
@@ -186,6 +190,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       app.addHook('preClose', async () => {
         sweeper?.cancel();
         deps.phones?.close();
+        deps.supervisorPhones?.close();
         offs.forEach((off) => off());
         hub.close();
         // Session writes still queued get a moment (a database outage must not hold the stop).
@@ -218,6 +223,11 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       });
       registerDesktopRoutes(app, { auth, desktop });
       registerPhoneRoutes(app, { auth, desktop, phones: deps.phones ?? null });
+      registerSupervisorPhoneRoutes(app, {
+        auth,
+        phones: deps.supervisorPhones ?? null,
+        stationOf: (username) => deps.accounts.list.find((a) => a.username.toLowerCase() === username.toLowerCase())?.stationId ?? username,
+      });
       registerAgentDialRoutes(app, { auth, desktop, dialing });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });

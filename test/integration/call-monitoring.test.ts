@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { monitoringRepository } from '../../src/store/monitoring-repository.ts';
 import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
 import { createSimulatedCallMonitor } from '../../src/telephony/simulator/simulated-call-monitor.ts';
+import { createAgentPhones, memoryPhoneAuth } from '../../src/web/agent-phone.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
@@ -35,6 +36,15 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
     const calls = new Map<string, MonitoredCall>();
     const handlers = new Map<string, string>();
     const changes: string[] = [];
+    // Supervisor `browser` has no monitorEndpoint: its phone in the browser is rung (as src/service.ts chooses).
+    const supervisorPhones = createAgentPhones({
+      settings: { phone: 'browser', wsUrl: null, endpointTemplate: 'webrtc-{station}', sipDomain: null, registerSeconds: 30, iceServers: [] },
+      telephony: 'simulator',
+      agentMode: 'on-answer',
+      auth: memoryPhoneAuth(),
+      clock,
+      logger: createLogger('silent'),
+    });
     const monitoring = createCallMonitoring({
       monitor: floor,
       store: monitoringRepository(db.db),
@@ -42,7 +52,12 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
       logger: createLogger('silent'),
       events,
       callOf: (id) => calls.get(id),
-      endpointOf: (supervisor) => (supervisor === 'nophone' ? null : `SIM/${supervisor}`),
+      endpointOf: async (supervisor) => {
+        if (supervisor === 'nophone') return null;
+        if (supervisor !== 'browser') return `SIM/${supervisor}`;
+        const phone = await supervisorPhones.registration(supervisor);
+        return phone?.registered ? phone.endpoint : { unregistered: true as const };
+      },
       handlerOf: (callId) => handlers.get(callId) ?? null,
     });
     monitoring.onChange((s, _previous, former) => changes.push(`${s.supervisor}:${s.state}:${s.agentCode}${former ? `<-${former}` : ''}`));
@@ -61,7 +76,7 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
       handlers.set(callId, agentCode);
       events.emit('call:control', { callId, agentCodes: [agentCode], at: clock.now() });
     };
-    return { clock, floor, monitoring, connect, end, transfer, calls, changes, repo: monitoringRepository(db.db) };
+    return { clock, floor, monitoring, connect, end, transfer, calls, changes, supervisorPhones, repo: monitoringRepository(db.db) };
   }
 
   it('listen, whisper, barge and stop on one call: the supervisor phone is dialled once, each mode is audited with its times', async () => {
@@ -145,6 +160,27 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
     expect(await monitoring.start('nophone', 'c-6', 'listen')).toMatchObject({ ok: false, code: 'no-endpoint' });
     await monitoring.start('sup', 'c-6', 'listen');
     expect(await monitoring.switchMode('sup', 'listen')).toMatchObject({ ok: false, code: 'same-mode' });
+  });
+
+  it("a supervisor without monitorEndpoint monitors through the browser phone, and only while it is registered", async () => {
+    const { monitoring, connect, floor, supervisorPhones, clock, repo } = await setUp();
+    connect('c-9', 'Agent/1001');
+    // No phone issued yet, then issued but not registered: refused in words, nothing stored.
+    expect(await monitoring.start('browser', 'c-9', 'listen')).toMatchObject({ ok: false, code: 'phone-unregistered', message: expect.stringContaining('not connected') });
+    const issued = await supervisorPhones.provision({ agentCode: 'browser', stationId: 'browser' }, 'browser');
+    expect(await monitoring.start('browser', 'c-9', 'listen')).toMatchObject({ ok: false, code: 'phone-unregistered' });
+    expect(await repo.list({ supervisor: 'browser' })).toEqual([]);
+    expect(supervisorPhones.register('browser', { username: issued.username, password: issued.password })).toMatchObject({ ok: true });
+    expect(await monitoring.start('browser', 'c-9', 'listen')).toMatchObject({ ok: true, session: { endpoint: 'PJSIP/webrtc-browser', mode: 'listen' } });
+    expect(floor.sessionsOf('c-9')).toMatchObject([{ endpoint: 'PJSIP/webrtc-browser', mode: 'listen', dials: 1 }]);
+    expect(await monitoring.start('browser', 'c-9', 'whisper')).toMatchObject({ ok: true, session: { mode: 'whisper' } });
+    expect(await monitoring.stop('browser')).toMatchObject({ ok: true });
+    // The registration lapses (the browser closed): the next start is refused again.
+    await clock.advanceBy(31_000);
+    expect(await monitoring.start('browser', 'c-9', 'listen')).toMatchObject({ ok: false, code: 'phone-unregistered' });
+    // Signed out: its credentials are gone, and so is the phone.
+    await supervisorPhones.signedOut('browser');
+    expect(await supervisorPhones.registration('browser')).toBeNull();
   });
 
   it('after a transfer the session follows the call: the new agent is told it is coached, the first agent no more', async () => {

@@ -8,7 +8,9 @@
  *                  {"attribute":"password","value":"<random>"}]}
  *
  * and the agent's sign-out deletes it (`DELETE …/auth/<endpoint>`; an absent one is no error),
- * so the endpoint's next REGISTER is refused. The endpoint and its AOR are static (the template
+ * so the endpoint's next REGISTER is refused. Whether a phone is registered is the endpoint's
+ * state (`GET /ari/endpoints/PJSIP/<endpoint>`, `online`): a supervisor's monitoring leg is
+ * dialled only to a registered phone. The endpoint and its AOR are static (the template
  * in deploy/asterisk/pjsip.conf); sorcery.conf must let res_pjsip keep auth objects in memory
  * (docs/asterisk.md, "The phone in the browser").
  */
@@ -39,6 +41,16 @@ export function createAriPhoneAuth(options: { url: string; user: string; passwor
         await http.delete(path(id));
       } catch (error) {
         if (!isAriError(error, 'not-found')) throw error;
+      }
+    },
+    async online(id) {
+      if (!OBJECT_ID.test(id)) return false;
+      try {
+        const endpoint = await http.get<{ state?: string }>(`/endpoints/PJSIP/${encodeURIComponent(id)}`);
+        return endpoint.state === 'online';
+      } catch (error) {
+        if (isAriError(error, 'not-found')) return false;
+        throw error;
       }
     },
     close: () => http.close(),

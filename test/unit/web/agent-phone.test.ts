@@ -92,3 +92,33 @@ describe('the browser phone (server side)', () => {
     expect(phones.register(AGENT.agentCode, { username: p.username, password: p.password })).toEqual({ ok: false, refusal: 'not-simulated' });
   });
 });
+
+describe("a supervisor's browser phone: whether monitoring may ring it", () => {
+  it('on the simulated floor: registered as CCS saw it; with Asterisk: as the endpoint state says; none before provisioning or after sign-out', async () => {
+    const sim = harness('simulator');
+    expect(await sim.phones.registration('minh')).toBeNull();
+    const p = await sim.phones.provision({ agentCode: 'minh', stationId: 'minh' }, 'minh');
+    expect(await sim.phones.registration('minh')).toEqual({ endpoint: 'PJSIP/webrtc-minh', registered: false });
+    sim.phones.register('minh', { username: p.username, password: p.password });
+    expect(await sim.phones.registration('minh')).toEqual({ endpoint: 'PJSIP/webrtc-minh', registered: true });
+    await sim.phones.signedOut('minh');
+    expect(await sim.phones.registration('minh')).toBeNull();
+
+    const online = new Set<string>();
+    const asked: string[] = [];
+    const base = memoryPhoneAuth();
+    const phones = createAgentPhones({
+      settings: SETTINGS,
+      telephony: 'asterisk',
+      agentMode: 'on-answer',
+      auth: { put: base.put, remove: base.remove, online: async (id) => (asked.push(id), online.has(id)) },
+      clock: new VirtualClock(Date.UTC(2026, 0, 5, 9)),
+      logger: silentLogger,
+    });
+    await phones.provision({ agentCode: 'minh', stationId: 'sup1' }, 'minh');
+    expect(await phones.registration('minh')).toEqual({ endpoint: 'PJSIP/webrtc-sup1', registered: false });
+    online.add('webrtc-sup1');
+    expect(await phones.registration('minh')).toEqual({ endpoint: 'PJSIP/webrtc-sup1', registered: true });
+    expect(asked).toEqual(['webrtc-sup1', 'webrtc-sup1']);
+  });
+});

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
 import type { AgentView, LiveCallView } from './types.ts';
 import { AgentGroupSelect } from './agent-group-select.tsx';
+import { PhonePanel } from '../agent/phone/phone-panel.tsx';
 import { MonitorButtons, MonitorMessage, useMonitoring } from './monitor-controls.tsx';
 
 const AGENT_ORDER = ['talking', 'reserved', 'previewing', 'wrap-up', 'ready', 'paused', 'offline'];
@@ -22,6 +23,8 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
         {t('sup.liveCalls')} <span class="count">{props.calls.length}</span>
       </h3>
       <MonitorMessage monitoring={monitoring} />
+      {/* The supervisor's phone in the browser (CCS_WEBRTC_PHONE=browser): monitoring rings it and it answers by itself. */}
+      <PhonePanel base="/ui/supervisor/phone" callId={monitoring.mine?.callId ?? null} hint={t('phone.supervisorHint')} />
       {props.calls.length === 0 ? (
         <p class="muted">{t('sup.noLiveCalls')}</p>
       ) : (

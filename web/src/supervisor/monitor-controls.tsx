@@ -1,7 +1,8 @@
 // Live monitoring on the live calls panel: Listen / Whisper / Barge / Stop per connected call.
 // The server's session (/ops/monitoring/mine) is the only truth: the buttons send intents and
 // show its state (the mode in force, "switching…" while a change is made); a refusal is said in
-// words. The audio goes to the supervisor's phone (the account's monitorEndpoint).
+// words. The audio goes to the supervisor's phone (the account's monitorEndpoint, else the
+// supervisor's phone in the browser, shown on this panel).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { useI18n, type Translate } from '../i18n.ts';

@@ -19,6 +19,8 @@ export interface PhoneProvision {
 
 export interface PhoneAdapterDeps {
   provision: PhoneProvision;
+  /** Where the phone's routes are: `/ui/agent/phone` (a desk) or `/ui/supervisor/phone`. */
+  base: string;
   dispatch(event: PhoneEvent): void;
   /** The granted microphone stream (the device the agent chose). */
   microphone(): MediaStream | null;

@@ -6,9 +6,10 @@ import { useI18n } from '../../i18n.ts';
 import { canChooseOutput } from './microphone.ts';
 import { usePhone } from './use-phone.ts';
 
-export function PhonePanel(props: { callId: string | null }) {
+/** `base`/`hint`: a supervisor's phone (its routes, and a line saying what rings it). */
+export function PhonePanel(props: { callId: string | null; base?: string; hint?: string }) {
   const { t } = useI18n();
-  const phone = usePhone(props.callId);
+  const phone = usePhone(props.callId, props.base);
   if (phone.availability === 'off') return null;
   const { registration, microphone, call, problem, tones } = phone.state;
   const blocked = microphone === 'denied';
@@ -31,6 +32,7 @@ export function PhonePanel(props: { callId: string | null }) {
           {t(`phone.reg.${registration}`)}
         </span>
       </div>
+      {props.hint && <p class="muted" data-testid="phone-hint">{props.hint}</p>}
       {(microphone === 'unknown' || microphone === 'asking') && phone.availability === 'on' && (
         <div class="notice" data-testid="phone-mic-ask">
           <p>{t('phone.micWhy')}</p>

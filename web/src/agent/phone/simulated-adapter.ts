@@ -43,7 +43,7 @@ export function createSimulatedAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
   async function register(): Promise<void> {
     if (!running) return;
     try {
-      const reply = await api<{ expiresSeconds: number }>('/ui/agent/phone/register', { method: 'POST', body: { username: provision.username, password: provision.password } });
+      const reply = await api<{ expiresSeconds: number }>(`${deps.base}/register`, { method: 'POST', body: { username: provision.username, password: provision.password } });
       if (!running) return;
       failures = 0;
       if (!registered) {
@@ -91,7 +91,7 @@ export function createSimulatedAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
       running = false;
       if (timer) clearTimeout(timer);
       timer = null;
-      if (registered) await api('/ui/agent/phone/unregister', { method: 'POST', body: {} }).catch(() => {});
+      if (registered) await api(`${deps.base}/unregister`, { method: 'POST', body: {} }).catch(() => {});
       registered = false;
       deps.dispatch({ type: 'stopped' });
     },

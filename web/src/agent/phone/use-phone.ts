@@ -27,9 +27,13 @@ export interface Phone {
 }
 
 /** `off`: agents use phones the PBX knows (CCS_WEBRTC_PHONE=off). */
-const provisionPhone = () => api<PhoneProvision | { kind: 'off' }>('/ui/agent/phone');
+const provisionPhone = (base: string) => api<PhoneProvision | { kind: 'off' }>(base);
 
-export function usePhone(deskCallId: string | null): Phone {
+/**
+ * `base`: the desk's phone (`/ui/agent/phone`) or a supervisor's (`/ui/supervisor/phone`, rung
+ * by monitoring; `deskCallId` is then the monitored call).
+ */
+export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): Phone {
   const [state, dispatch] = useReducer(phoneReducer, initialPhoneState);
   const [provision, setProvision] = useState<PhoneProvision | 'off' | 'loading'>('loading');
   const [devices, setDevices] = useState<AudioDevices>({ inputs: [], outputs: [] });
@@ -42,7 +46,7 @@ export function usePhone(deskCallId: string | null): Phone {
 
   useEffect(() => {
     let gone = false;
-    provisionPhone().then(
+    provisionPhone(base).then(
       (p) => !gone && setProvision(p.kind === 'off' ? 'off' : p),
       () => !gone && dispatch({ type: 'problem', problem: 'provisioning' }),
     );
@@ -82,13 +86,14 @@ export function usePhone(deskCallId: string | null): Phone {
     if (!granted || provision === 'off' || provision === 'loading' || !speaker.current) return;
     const deps = {
       provision,
+      base,
       dispatch,
       microphone: () => stream.current,
       speaker: speaker.current,
       tone: () => playAnswerTone(),
       async reprovision() {
         try {
-          const p = await provisionPhone();
+          const p = await provisionPhone(base);
           return p.kind === 'off' ? null : p;
         } catch {
           return null;
