@@ -6,7 +6,8 @@
  * a campaign call to the SIPp carrier is answered by the browser by itself, the agent hangs up
  * from the desk, and the CRM gets the call ANSWERED by that agent, its recording holding the
  * browser's tone. After sign-out the auth object is gone from Asterisk. Both agent modes (in
- * nailed-up mode the browser answers the shift's line first). Not part of CI; run with
+ * nailed-up mode the browser answers the shift's line first). In on-answer mode a supervisor's
+ * browser phone (endpoint `webrtc-supervisor`) takes a monitoring leg. Not part of CI; run with
  * `npm run test:asterisk`.
  *
  * Asterisk needs the WebSocket transport, an endpoint `webrtc-1001` (template `webrtc=yes`)
@@ -177,4 +178,59 @@ for (const [agentMode, campaignId] of [['on-answer', 9101], ['nailed-up', 9102]]
     await eventually('the auth object removed from Asterisk', async () => !(await ariAuthExists('webrtc-1001')), 10_000);
     await context.close();
   }, 120_000);
+
+  // The supervisor's phone in the browser (endpoint webrtc-supervisor: the demo account's name as
+  // station): it registers, a monitoring start rings it and it answers by itself, listen →
+  // whisper → stop keeps the one leg, and its auth object goes at sign-out.
+  if (agentMode === 'on-answer')
+    it("a supervisor's browser phone registers and takes the monitoring leg by itself (listen, whisper, stop)", async () => {
+      const desk = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN', permissions: ['microphone'] });
+      const agent = await desk.newPage();
+      await agent.goto('/login');
+      await agent.fill('input[name=username]', 'agent1');
+      await agent.fill('input[name=password]', 'agent1');
+      await agent.click('[data-testid=login-submit]');
+      await agent.waitForSelector('[data-testid=desk-sign-in]');
+      await agent.click('[data-testid=desk-sign-in-submit]');
+      await agent.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 20_000 });
+
+      const room = await browser.newContext({ viewport: VIEWPORT, baseURL: ccs.url, locale: 'vi-VN', permissions: ['microphone'] });
+      const sup = await room.newPage();
+      await sup.goto('/login');
+      await sup.fill('input[name=username]', 'supervisor');
+      await sup.fill('input[name=password]', 'supervisor');
+      await sup.click('[data-testid=login-submit]');
+      await sup.waitForURL((url) => url.pathname !== '/login', { timeout: 10_000 });
+      await sup.goto('/supervisor');
+      await sup.waitForSelector('[data-testid=live-calls] [data-testid=phone][data-registration=registered]', { timeout: 20_000 });
+      expect(await ariAuthExists('webrtc-supervisor')).toBe(true);
+
+      await ccs.sendCampaign(9103, [{ id: 1, phonenumber: `${prefix}8` }]);
+      await agent.waitForSelector('[data-testid=agent-state][data-state=talking]', { timeout: 30_000 });
+      const call = await eventually('the connected call', () => ccs.service.engine.liveCalls().find((c) => c.state === 'connected' && c.agentCode === 'Agent/1001'), 10_000);
+      const row = `[data-testid=monitor-${call.callId}]`;
+      await sup.waitForSelector(row, { timeout: 10_000 });
+      await sup.click(`${row} [data-testid=monitor-listen]`);
+      await sup.waitForSelector(`${row} [data-testid=monitor-state][data-state=listening]`, { timeout: 30_000 });
+      await sup.waitForSelector('[data-testid=phone][data-call=in-call]', { timeout: 30_000 });
+      expect(await sup.textContent('[data-testid=monitor-phone]')).toContain('PJSIP/webrtc-supervisor');
+      await sup.click(`${row} [data-testid=monitor-whisper]`);
+      await sup.waitForSelector(`${row} [data-testid=monitor-state][data-state=whispering]`, { timeout: 30_000 });
+      await agent.waitForSelector('[data-testid=coaching-notice][data-mode=whisper]', { timeout: 10_000 });
+      expect(await sup.getAttribute('[data-testid=phone]', 'data-call')).toBe('in-call');
+      await sup.click(`${row} [data-testid=monitor-stop]`);
+      await sup.waitForSelector('[data-testid=monitor-state]', { state: 'detached', timeout: 30_000 });
+      await sup.waitForSelector('[data-testid=phone][data-call=idle]', { timeout: 30_000 });
+      expect(await sup.locator('[data-testid=phone-problem]').count()).toBe(0);
+
+      await agent.click('[data-testid=hangup]');
+      await eventually('the CRM update', () => crm.updates.find((u) => Number(u.campaignid) === 9103), 30_000);
+      await sup.evaluate(async () => {
+        const csrf = ((await (await fetch('/ui/session')).json()) as { csrfToken: string }).csrfToken;
+        await fetch('/ui/logout', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' });
+      });
+      await eventually("the supervisor's auth object removed from Asterisk", async () => !(await ariAuthExists('webrtc-supervisor')), 10_000);
+      await room.close();
+      await desk.close();
+    }, 120_000);
 });
