@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/ports/logger.ts';
 import type { PlaceCallRequest, TelephonyDriver, TelephonyEvent } from '../../src/ports/telephony.ts';
 import { createFileRecordingStore } from '../../src/recordings/file-recording-store.ts';
 import { createAriDriver, parseAgentsSetting } from '../../src/telephony/asterisk-ari/index.ts';
-import { AriProbe } from './live-support.ts';
+import { AriProbe, waitFor, wavRms } from './live-support.ts';
 
 const env = process.env;
 const live = Boolean(env.CCS_ARI_URL);
@@ -29,31 +29,6 @@ const probe = new AriProbe(env.CCS_ARI_URL ?? '', env.CCS_ARI_USER ?? 'ccs', env
 let sequence = 0;
 
 type CallEvent = Extract<TelephonyEvent, { callId: string }>;
-
-async function waitFor(predicate: () => boolean, what: string, limitMs: number): Promise<void> {
-  for (const started = Date.now(); !predicate(); ) {
-    if (Date.now() - started > limitMs) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** RMS of the 16-bit PCM samples of a WAV file (0 for silence). */
-function wavRms(bytes: Buffer): number {
-  let offset = 12;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    if (id === 'data') {
-      let sum = 0;
-      const end = Math.min(bytes.length, offset + 8 + size);
-      const count = Math.floor((end - offset - 8) / 2);
-      for (let i = 0; i < count; i++) sum += bytes.readInt16LE(offset + 8 + i * 2) ** 2;
-      return count ? Math.sqrt(sum / count) : 0;
-    }
-    offset += 8 + size + (size % 2);
-  }
-  return 0;
-}
 
 describe.skipIf(!live)('ARI driver on a live Asterisk with the SIPp carrier', () => {
   for (const agentMode of ['on-answer', 'nailed-up'] as const) {
