@@ -14,6 +14,23 @@ export interface AgentSetting {
   stationId: string;
   endpoint?: string;
   group: string;
+  /** The Asterisk server the agent's phone is on (`ariServers[].name`); unset: found when it comes online. */
+  server?: string;
+}
+
+/** One Asterisk server CCS drives (`ariServers` / `CCS_ARI_SERVERS`). */
+export interface AriServerSetting {
+  name: string;
+  url: string;
+  user: string;
+  password: string;
+  app: string;
+  /** Customer dial string on this server, `{number}` replaced by the number. */
+  dialTemplate: string;
+  /** Most customer legs up at once on this server (0 = no limit of its own). */
+  channelLimit: number;
+  /** Agent codes whose phones are on this server. */
+  agents: string[];
 }
 
 export interface Config {
@@ -67,6 +84,10 @@ export interface Config {
     app: string;
     dialTemplate: string;
   };
+  /** Every Asterisk server (docs/asterisk.md, "Several Asterisk servers"); the single-server settings make a list of one. */
+  ariServers: AriServerSetting[];
+  /** Seconds a server may be unreachable before its calls are reported ended and its agents leave the floor for good. */
+  ariServerDownSeconds: number;
   agents: AgentSetting[];
   agentMode: AgentMode;
   /** The agent's phone in the browser (docs/asterisk.md, "The phone in the browser"). */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { assertValidTimeZone } from '../domain/local-time.ts';
 import type { Profile } from '../domain/profile.ts';
 import { readAccounts } from './accounts.ts';
+import { assignAgentServers, readAriServers } from './ari-servers.ts';
 import { readRuleSets } from '../compliance/rule-set-config.ts';
 import { ruleSetRegistry } from '../compliance/rule-sets.ts';
 import type { AgentSetting, Config } from './config.ts';
@@ -61,7 +62,14 @@ function readAgents(file: FileConfig, env: Env): AgentSetting[] {
     const code = readString(`agents[${i}].agentCode`, a?.agentCode, '');
     const station = readString(`agents[${i}].stationId`, a?.stationId, /(\d+)$/.exec(code)?.[1] ?? '');
     if (!code || !station) throw new ConfigError(`agents[${i}]`, 'needs agentCode and stationId');
-    return { agentCode: code, stationId: station, ...(a.endpoint ? { endpoint: String(a.endpoint) } : {}), group: readString(`agents[${i}].group`, a.group, 'default') };
+    const server = readOptionalString(`agents[${i}].server`, a.server);
+    return {
+      agentCode: code,
+      stationId: station,
+      ...(a.endpoint ? { endpoint: String(a.endpoint) } : {}),
+      group: readString(`agents[${i}].group`, a.group, 'default'),
+      ...(server !== null ? { server } : {}),
+    };
   });
 }
 
@@ -166,6 +174,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       app: readString('CCS_ARI_APP', pick('CCS_ARI_APP', ari.app), 'ccs'),
       dialTemplate: readString('CCS_ASTERISK_DIAL', pick('CCS_ASTERISK_DIAL', ari.dialTemplate), 'PJSIP/{number}@trunk'),
     },
+    ariServers: [],
+    ariServerDownSeconds: readNumber('CCS_ARI_SERVER_DOWN_SECONDS', pick('CCS_ARI_SERVER_DOWN_SECONDS', file.ariServerDownSeconds), 15, 0, 3600),
     agents: readAgents(file, env),
     agentWrapUpSeconds: readNumber('CCS_AGENT_WRAPUP_SECONDS', pick('CCS_AGENT_WRAPUP_SECONDS', file.agentWrapUpSeconds), 5, 0, 3600),
     agentMode: readEnum('CCS_AGENT_MODE', pick('CCS_AGENT_MODE', file.agentMode), ['on-answer', 'nailed-up'] as const, 'on-answer'),
@@ -193,6 +203,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     accounts: readAccounts(file),
     compliance: { ruleSets: readRuleSets('compliance.ruleSets', file.compliance?.ruleSets) },
   };
+  config.ariServers = readAriServers(env.CCS_ARI_SERVERS, file.ariServers, config.ari);
+  config.agents = assignAgentServers(config.agents, config.ariServers);
   if (config.webrtc.phone === 'browser' && config.telephony === 'asterisk' && !config.webrtc.wsUrl) {
     throw new ConfigError('CCS_WEBRTC_WS_URL', 'the browser phone needs the WebSocket URL of Asterisk (e.g. wss://pbx.example.com:8089/ws)');
   }

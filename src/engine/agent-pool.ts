@@ -114,11 +114,12 @@ export class AgentPool {
     return this.all().filter((a) => a.group === group && this.isAvailable(a));
   }
 
-  /** The available agent of `group` idle longest, or undefined. */
-  pick(group: string): AgentStatus | undefined {
+  /** The available agent of `group` idle longest (among those `eligible` accepts, when given), or undefined. */
+  pick(group: string, eligible?: (agent: AgentStatus) => boolean): AgentStatus | undefined {
     let best: AgentStatus | undefined;
     for (const a of this.agents.values()) {
       if (a.group !== group || !this.isAvailable(a)) continue;
+      if (eligible && !eligible(a)) continue;
       if (!best || a.since < best.since) best = a;
     }
     return best;

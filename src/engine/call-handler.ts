@@ -136,7 +136,7 @@ export class CallHandler {
   /** Gives an answered customer an agent now, or starts the hold clock (the 2-second rule). */
   private connectOrHold(call: LiveCall): void {
     // A preview or manual call goes to the agent who placed it, or to no one.
-    const agent = call.reservedFor !== undefined ? this.reservedAgent(call) : this.ctx.agents.pick(call.group);
+    const agent = call.reservedFor !== undefined ? this.reservedAgent(call) : this.ctx.agents.pick(call.group, this.eligibleFor(call.callId));
     if (agent) {
       this.connect(call, agent);
       return;
@@ -159,6 +159,13 @@ export class CallHandler {
   private reservedAgent(call: LiveCall): AgentStatus | undefined {
     const agent = this.ctx.agents.get(call.reservedFor!);
     return agent && agent.online && agent.shift.state === 'reserved' && agent.callId === call.callId ? agent : undefined;
+  }
+
+  /** Which agents the driver can bridge to the call (a driver over several PBXs); undefined: any. */
+  private eligibleFor(callId: string): ((agent: AgentStatus) => boolean) | undefined {
+    const { telephony } = this.ctx.deps;
+    if (!telephony.canConnect) return undefined;
+    return (agent) => telephony.canConnect!(callId, agent.agentCode);
   }
 
   private connect(call: LiveCall, agent: AgentStatus): void {
@@ -456,8 +463,12 @@ export class CallHandler {
   agentFreed(group: string): void {
     for (const call of this.ctx.live.waiting(group)) {
       if (call.reservedFor !== undefined) continue; // waits for its own agent only
-      const agent = this.ctx.agents.pick(group);
-      if (!agent) break;
+      const eligible = this.eligibleFor(call.callId);
+      const agent = this.ctx.agents.pick(group, eligible);
+      if (!agent) {
+        if (eligible) continue; // none on this call's PBX; a call on another may have one
+        break;
+      }
       this.connect(call, agent);
     }
     this.hooks.capacityChanged();

@@ -37,6 +37,7 @@ import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { LiveCall } from './live-calls.ts';
 import type { AgentStatus } from './agent-pool.ts';
+import type { AgentCandidate, CallRoute } from '../ports/telephony.ts';
 
 const PASS_RETRY_FIRST_MS = 1_000;
 const PASS_RETRY_MAX_MS = 10_000;
@@ -572,6 +573,17 @@ export class Dialer {
     }
   }
 
+  /**
+   * Who could take a leg (for a driver over several PBXs, which places it where they are): the
+   * agent a reserved leg is for, else the group's online agents as they are now.
+   */
+  private routeOf(group: string, reservedFor: string | undefined): CallRoute {
+    if (reservedFor !== undefined) return { group, agents: [{ agentCode: reservedFor, ready: true }] };
+    const agents: AgentCandidate[] = [];
+    for (const agent of this.ctx.agents.all()) if (agent.group === group && agent.online) agents.push({ agentCode: agent.agentCode, ready: agent.shift.state === 'ready' });
+    return { group, agents };
+  }
+
   /** Calls up per profile name. */
   private liveByProfile(): Map<string, number> {
     const counts = new Map<string, number>();
@@ -717,6 +729,7 @@ export class Dialer {
         ringTimeoutSeconds: slot.profile.ringTimeoutSeconds,
         trunkChannelLimit: slot.profile.maxChannels,
         tags: { campaignId: contact.campaignId, contactId: contact.contactId, attemptNo },
+        ...(telephony.canConnect ? { route: this.routeOf(call.group, reserved?.agentCode) } : {}),
       })
       .then(() => {
         // The campaign was closed while the leg was being placed.

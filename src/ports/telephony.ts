@@ -15,6 +15,9 @@
  *   the carrier was not reached; a leg that was dialled and failed ends with `ended`.
  * - A driver may restart or lose its PBX: it reports `driver` down/up; afterwards the engine
  *   asks `liveCalls()` and reconciles every attempt the PBX no longer knows.
+ * - A driver over several PBXs (one agent can only be bridged to calls on its own PBX) offers
+ *   `canConnect`; the engine then names, with each leg it places, the agents who could take it
+ *   (`route`), offers a call only agents `canConnect` accepts, and never bridges any other.
  *
  * Call controls (on a connected call, by call id; see `CallControls` below):
  * - A control resolves when the PBX accepted it and its event confirms it (`held`, `resumed`,
@@ -58,6 +61,24 @@ export interface PlaceCallRequest {
   trunkChannelLimit: number;
   /** Labels the PBX may keep with its own records (e.g. CDR userfield). */
   tags: { campaignId: number; contactId: number; attemptNo: number };
+  /**
+   * Who could take the call when it answers: the online agents of its group, or the one agent
+   * a preview or manual leg is for. Given only to drivers that offer `canConnect`.
+   */
+  route?: CallRoute;
+}
+
+/** The agents a leg is placed for (see `PlaceCallRequest.route`). */
+export interface CallRoute {
+  group: string;
+  agents: readonly AgentCandidate[];
+}
+
+/** An agent who could take a call, as the engine saw it when placing the leg. */
+export interface AgentCandidate {
+  readonly agentCode: string;
+  /** Free now; otherwise on a call, in wrap-up, reserved or paused (may free up soon). */
+  readonly ready: boolean;
 }
 
 export type RecordingOutcome =
@@ -198,4 +219,9 @@ export interface TelephonyDriver extends CallControls {
   signInAgent(agent: AgentRef): Promise<void>;
   signOutAgent(agentCode: string): Promise<void>;
   health(): TelephonyHealth;
+  /**
+   * Whether the agent can be bridged to this call (its phone is on the PBX that holds the
+   * call). Absent: any agent can take any call. Offered by drivers over several PBXs.
+   */
+  canConnect?(callId: string, agentCode: string): boolean;
 }

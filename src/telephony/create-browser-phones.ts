@@ -11,13 +11,19 @@ import type { TelephonyDriver } from '../ports/telephony.ts';
 import { createAgentPhones, memoryPhoneAuth, type AgentPhones } from '../web/agent-phone.ts';
 import { createAriPhoneAuth } from './asterisk-ari/ari-phone-auth.ts';
 
+/** The browser phones' auth objects live on the first Asterisk server (the one `CCS_WEBRTC_WS_URL` names). */
+const firstServer = (config: Config) => {
+  const s = config.ariServers[0]!;
+  return { url: s.url, user: s.user, password: s.password };
+};
+
 type Floor = { setPhoneRegistered(agentCode: string, registered: boolean): void };
 const isFloor = (driver: TelephonyDriver): driver is TelephonyDriver & Floor => typeof (driver as Partial<Floor>).setPhoneRegistered === 'function';
 
 export function createBrowserPhones(config: Config, telephony: TelephonyDriver, deps: { clock: Clock; logger: Logger }): AgentPhones | null {
   if (config.webrtc.phone !== 'browser') return null;
   const simulated = config.telephony === 'simulator';
-  const auth = simulated ? memoryPhoneAuth() : createAriPhoneAuth({ url: config.ari.url, user: config.ari.user, password: config.ari.password }, deps);
+  const auth = simulated ? memoryPhoneAuth() : createAriPhoneAuth(firstServer(config), deps);
   return createAgentPhones({
     settings: config.webrtc,
     telephony: config.telephony,
@@ -38,6 +44,6 @@ export function createBrowserPhones(config: Config, telephony: TelephonyDriver, 
 export function createSupervisorPhones(config: Config, deps: { clock: Clock; logger: Logger }): AgentPhones | null {
   if (config.webrtc.phone !== 'browser') return null;
   const simulated = config.telephony === 'simulator';
-  const auth = simulated ? memoryPhoneAuth() : createAriPhoneAuth({ url: config.ari.url, user: config.ari.user, password: config.ari.password }, deps);
+  const auth = simulated ? memoryPhoneAuth() : createAriPhoneAuth(firstServer(config), deps);
   return createAgentPhones({ settings: config.webrtc, telephony: config.telephony, agentMode: 'on-answer', auth, clock: deps.clock, logger: deps.logger.child({ phones: 'supervisors' }) });
 }
