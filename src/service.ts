@@ -96,7 +96,7 @@ export interface Service {
   retention: RetentionJob;
   /** Which node dials which agent group (one node alone holds them all). */
   coordination: Coordination;
-  /** Starts everything and listens; resolves with the base URL. */
+  /** Listens (failing first when the port is taken), then starts everything; resolves with the base URL. */
   start(): Promise<string>;
   /**
    * Stops everything. With `graceSeconds` (a SIGTERM), calls in progress get that long to end
@@ -349,6 +349,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   });
 
   let started = false;
+  // The port is taken before anything starts: a second CCS given a port in use (an `npm start`
+  // beside a running one) stops there, before it adopts the running one's calls as left over
+  // from a crash or takes its leases. Requests that arrive meanwhile wait for the start.
+  let starting: Promise<void> | null = null;
+  app.addHook('onRequest', async () => {
+    if (!started && starting) await starting;
+  });
   return {
     config,
     app,
@@ -359,21 +366,26 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     retention,
     coordination,
     async start() {
-      // The groups this node holds are known before the engine loads their campaigns.
-      await coordination.start(agentGroups, {
-        acquired: (group) => engine.takeGroup(group),
-        lost: (group) => engine.dropGroup(group),
-        campaignsChanged: () => void engine.syncCampaigns().catch((error: unknown) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'campaign sync failed')),
-      });
-      await engine.start();
-      await monitoring.attach();
-      outbox!.start();
-      retention.start();
-      deliveredPruning.start();
-      started = true;
       const address = await app.listen({ port: config.port, host: config.host });
       const port = new URL(address).port;
       if (config.port === 0 && /:0$/.test(recordingBase)) recordingBase = recordingBase.replace(/:0$/, `:${port}`);
+      starting = (async () => {
+        // The groups this node holds are known before the engine loads their campaigns.
+        await coordination.start(agentGroups, {
+          acquired: (group) => engine.takeGroup(group),
+          lost: (group) => engine.dropGroup(group),
+          campaignsChanged: () => void engine.syncCampaigns().catch((error: unknown) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'campaign sync failed')),
+        });
+        await engine.start();
+        await monitoring.attach();
+        outbox!.start();
+        retention.start();
+        deliveredPruning.start();
+        started = true;
+      })();
+      // Waiting requests fail with it (500) if the start fails; the caller gets the error below.
+      starting.catch(() => {});
+      await starting;
       logger.info({ address, telephony: telephony.name, database: store.dialect }, 'CCS is listening');
       return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     },
