@@ -167,9 +167,17 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
     await supervisor.goto(`/supervisor/campaigns/${CAMPAIGN}`);
     await supervisor.waitForSelector('[data-testid=attempts-table]');
     await eventually('both codes shown', async () => {
-      const codes = await supervisor.locator('[data-testid=attempt-disposition]').allTextContents();
+      const codes = await supervisor.locator('[data-testid=attempt-disposition]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-code')));
       return codes.includes('call-back') && codes.includes('do-not-call');
     });
+    // Shown by their labels in the page's language, not as raw codes.
+    const shown = async () => (await supervisor.locator('[data-testid=attempt-disposition]').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    await eventually('the Vietnamese labels', async () => (await shown()).includes('Hẹn gọi lại'));
+    expect(await shown()).toEqual(expect.arrayContaining(['Hẹn gọi lại', 'Không gọi nữa']));
+    expect(await shown()).not.toContain('call-back');
+    await supervisor.click('[data-testid=lang-en]');
+    await eventually('the English labels', async () => (await shown()).includes('Call back') && (await shown()).includes('Do not call'));
+    await supervisor.click('[data-testid=lang-vi]');
     await supervisor.waitForSelector(`[data-testid=supervisor-callbacks] [data-testid=callback-${CAMPAIGN}-1][data-state=dialled]`);
     await supervisor.waitForSelector('[data-testid=disposition-count-call-back][data-count="1"]');
     await supervisor.waitForSelector('[data-testid=disposition-count-do-not-call][data-count="1"]');

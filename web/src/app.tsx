@@ -16,6 +16,9 @@ import { MonitoringPage } from './supervisor/monitoring-page.tsx';
 import { DispositionsPage } from './supervisor/dispositions-page.tsx';
 import { WallboardPage } from './wallboard/wallboard-page.tsx';
 
+/** How long the top bar's "sign-out refused" message stays on screen. */
+const SIGN_OUT_REFUSED_MS = 10_000;
+
 const homeOf = (role: string) => (role === 'agent' ? '/agent' : '/supervisor');
 
 export function App() {
@@ -52,6 +55,12 @@ export function App() {
   }, [session, path]);
 
   const [signOutRefused, setSignOutRefused] = useState<string | null>(null);
+  // The refusal answers one click: it goes after a while instead of staying over the rest of the shift.
+  useEffect(() => {
+    if (signOutRefused === null) return;
+    const timer = window.setTimeout(() => setSignOutRefused(null), SIGN_OUT_REFUSED_MS);
+    return () => window.clearTimeout(timer);
+  }, [signOutRefused]);
   const signOut = async () => {
     setSignOutRefused(null);
     const refused = await api('/ui/logout', { method: 'POST' }).then(

@@ -88,6 +88,10 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
 
   if (!state) return <div class="centered">{error ? <p class="error" role="alert">{error}</p> : <span class="muted">{t('app.loading')}</span>}</div>;
   const serverNow = () => Date.now() + offset.current;
+  // An ended call stays on screen for its note until something newer needs the desk: after a
+  // wrap-up ended by its time limit the agent is ready again with that call still in the state,
+  // and an offer (a preview, a personal callback) or a manual leg must not be hidden behind it.
+  const call = state.call && (state.call.endedAt === null || (!state.offer && !state.outbound)) ? state.call : null;
 
   return (
     <div class="desk" data-testid="agent-desktop">
@@ -112,15 +116,15 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         ) : (
           <>
             <StatusPanel state={state} serverNow={serverNow} act={act} />
-            <PhonePanel key={state.desk.agentCode} callId={state.call && state.call.endedAt === null ? state.call.callId : null} />
+            <PhonePanel key={state.desk.agentCode} callId={call && call.endedAt === null ? call.callId : null} />
             {state.coaching && <CoachingNotice coaching={state.coaching} />}
             {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
-            {!state.call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
-            {!state.call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}
-            {state.call && <CallPanel call={state.call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} act={act} />}
-            {state.call && <WrapUp key={state.call.callId} call={state.call} agentState={state.agent?.state ?? 'offline'} act={act} desk={state.desk ? { agentCode: state.desk.agentCode, timeZone: props.timeZone, serverNow } : undefined} />}
-            <MyCallbacks refreshKey={`${state.agent?.state ?? ''}|${state.call?.callId ?? ''}|${state.call?.endedAt ?? ''}`} act={act} />
-            {!state.call && !state.offer && <ManualDial enabled={state.agent?.state === 'ready'} act={act} />}
+            {!call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
+            {!call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}
+            {call && <CallPanel call={call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} act={act} />}
+            {call && <WrapUp key={call.callId} call={call} agentState={state.agent?.state ?? 'offline'} act={act} desk={state.desk ? { agentCode: state.desk.agentCode, timeZone: props.timeZone, serverNow } : undefined} />}
+            <MyCallbacks refreshKey={`${state.agent?.state ?? ''}|${call?.callId ?? ''}|${call?.endedAt ?? ''}`} act={act} />
+            {!call && !state.offer && <ManualDial enabled={state.agent?.state === 'ready'} act={act} />}
             <p class="keys muted" data-testid="desk-keys">
               {t('desk.keys')}
             </p>
@@ -128,14 +132,14 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
         )}
       </aside>
       <section class="desk-main">
-        {lost && !state.call ? (
+        {lost && !call ? (
           <div class="crm-empty" data-testid="crm-lost">
             <div class="big-icon">⚠</div>
             <h2>{t('desk.serviceLost')}</h2>
             <p class="muted">{t('desk.serviceLostHint')}</p>
           </div>
         ) : (
-          <CrmPane call={state.call ?? offerPage(state.offer)} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+          <CrmPane call={call ?? offerPage(state.offer)} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
         )}
       </section>
     </div>

@@ -185,10 +185,10 @@ export function DispositionPicker(props: {
             ))}
           </div>
           <div class="row gap" role="radiogroup" aria-label={t('cb.for')}>
-            <label>
+            <label class="choice">
               <input type="radio" name={`cb-for-${callId}`} checked={forMe} onChange={() => setForMe(true)} data-testid="callback-for-me" /> {t('cb.forMe')}
             </label>
-            <label>
+            <label class="choice">
               <input type="radio" name={`cb-for-${callId}`} checked={!forMe} onChange={() => setForMe(false)} data-testid="callback-for-anyone" /> {t('cb.forAnyone')}
             </label>
           </div>

@@ -1,7 +1,7 @@
 // One campaign: its progress and close action, its contacts and its attempts (status, agent,
 // durations, the agent's note, and a player on the attempt's signed recording link).
 import { CallbacksList } from './callbacks-list.tsx';
-import { DispositionSummary } from './disposition-summary.tsx';
+import { DispositionSummary, dispositionLabel, useCampaignDispositions, type CampaignDispositions } from './disposition-summary.tsx';
 import { ForecastPanel } from './forecast-panel.tsx';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { LiveBadge } from '../agent/agent-desktop.tsx';
@@ -30,6 +30,8 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
   const [offset, setOffset] = useState(0);
   const [contacts, setContacts] = useState<ContactView[]>([]);
   const [attempts, setAttempts] = useState<AttemptView[]>([]);
+  // The codes' labels, for the attempts' outcome column and the summary.
+  const dispositions = useCampaignDispositions(props.id);
 
   // Answers can arrive out of order (a tab switched while the last tab's read is under way):
   // only the latest load may change what the page shows.
@@ -146,9 +148,9 @@ export function CampaignPage(props: { id: number; timeZone: string }) {
           {t('sup.next')}
         </button>
       </div>
-      <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} />}</section>
+      <section class="card scroll tall">{tab === 'contacts' ? <Contacts contacts={contacts} /> : <Attempts attempts={attempts} dispositions={dispositions} />}</section>
       <ForecastPanel campaignId={props.id} />
-      <DispositionSummary campaignId={props.id} />
+      <DispositionSummary data={dispositions} />
       <CallbacksList campaignId={props.id} />
     </div>
   );
@@ -223,8 +225,8 @@ export function StatusPill(props: { status: string }) {
   return <span class={`pill status-${props.status.replace(' ', '-')}`}>{t(`status.${props.status}`, props.status)}</span>;
 }
 
-function Attempts(props: { attempts: AttemptView[] }) {
-  const { t } = useI18n();
+function Attempts(props: { attempts: AttemptView[]; dispositions: CampaignDispositions | null }) {
+  const { t, lang } = useI18n();
   return (
     <table class="table compact" data-testid="attempts-table">
       <thead>
@@ -265,7 +267,9 @@ function Attempts(props: { attempts: AttemptView[] }) {
             <td class="note-cell" data-testid="attempt-note">
               {a.note ?? ''}
             </td>
-            <td data-testid="attempt-disposition">{a.disposition ?? ''}</td>
+            <td data-testid="attempt-disposition" data-code={a.disposition ?? ''}>
+              {a.disposition ? dispositionLabel(props.dispositions, a.disposition, lang) : ''}
+            </td>
           </tr>
         ))}
       </tbody>

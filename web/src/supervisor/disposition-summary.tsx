@@ -3,7 +3,7 @@
 import { useI18n } from '../i18n.ts';
 import { usePolled } from '../live.ts';
 
-interface CodeCount {
+export interface CodeCount {
   code: string;
   label: { vi: string; en: string };
   effect: string | null;
@@ -11,9 +11,25 @@ interface CodeCount {
   count: number;
 }
 
-export function DispositionSummary(props: { campaignId: number }) {
+export interface CampaignDispositions {
+  codes: CodeCount[];
+  successes: number;
+}
+
+/** The campaign's codes with their labels and counts, read every 15 s. */
+export function useCampaignDispositions(campaignId: number): CampaignDispositions | null {
+  return usePolled<CampaignDispositions>(`/ui/supervisor/dispositions?campaignId=${campaignId}`, 15_000);
+}
+
+/** A code as the supervisor reads it: its label in the page's language (the code itself if unknown). */
+export function dispositionLabel(data: CampaignDispositions | null, code: string, lang: string): string {
+  const known = data?.codes.find((c) => c.code === code);
+  return known ? (lang === 'en' ? known.label.en : known.label.vi) : code;
+}
+
+export function DispositionSummary(props: { data: CampaignDispositions | null }) {
   const { t, lang } = useI18n();
-  const data = usePolled<{ codes: CodeCount[]; successes: number }>(`/ui/supervisor/dispositions?campaignId=${props.campaignId}`, 15_000);
+  const data = props.data;
   if (!data) return null;
   return (
     <section class="card stack" data-testid="disposition-summary">
