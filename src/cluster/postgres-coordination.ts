@@ -26,6 +26,7 @@ import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { LeaseLostError, type ClusterNode, type Coordination, type CoordinationHandlers } from '../ports/coordination.ts';
 import type { Logger } from '../ports/logger.ts';
+import { postgresConnectionConfig } from '../store/postgres-hosts.ts';
 import type { Database } from '../store/schema.ts';
 
 export const CAMPAIGNS_CHANNEL = 'ccs_campaigns';
@@ -92,7 +93,7 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
   }
 
   /** The coordination's own connections: a busy engine pool never holds up a renewal. Queries bounded to half a lease. */
-  const own = new pg.Pool({ connectionString: options.databaseUrl, max: 2, keepAlive: true, connectionTimeoutMillis: Math.max(1000, leaseMs / 2), query_timeout: Math.max(1000, leaseMs / 2) });
+  const own = new pg.Pool({ ...postgresConnectionConfig(options.databaseUrl), max: 2, keepAlive: true, connectionTimeoutMillis: Math.max(1000, leaseMs / 2), query_timeout: Math.max(1000, leaseMs / 2) });
   own.on('error', (error) => log.debug({ err: error.message }, 'cluster connection lost (idle)'));
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> => (await own.query<R>(text, values)).rows;
 
@@ -160,7 +161,8 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
 
   async function listen(): Promise<void> {
     if (listener || stopped) return;
-    const client = new pg.Client({ connectionString: options.databaseUrl, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const { Client = pg.Client, ...target } = postgresConnectionConfig(options.databaseUrl);
+    const client = new Client({ ...target, keepAlive: true, connectionTimeoutMillis: 5_000 });
     listener = client;
     const drop = (error?: unknown) => {
       if (listener !== client) return;

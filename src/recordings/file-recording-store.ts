@@ -6,6 +6,7 @@
  * are treated as absent and never resolve outside `dir`. Folders are 0700 and files 0600:
  * recordings are conversations, for the service's user only.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { systemClock } from '../clock/system-clock.ts';
@@ -36,6 +37,8 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
   const fsync = options.fsync ?? true;
   const madeDirs = new Set<string>();
   let tempCounter = 0;
+  // Temporary names unique to this store: nodes sharing the folder (NFS) may have the same pid.
+  const tempPrefix = `.${process.pid}-${randomBytes(4).toString('hex')}`;
 
   return {
     async save(callId, contentType, data): Promise<StoredRecording> {
@@ -47,7 +50,7 @@ export function createFileRecordingStore(dir: string, options: FileRecordingStor
         await makePrivateFolders(root, folder);
         madeDirs.add(folder);
       }
-      const temp = join(folder, `.${process.pid}-${tempCounter++}.tmp`);
+      const temp = join(folder, `${tempPrefix}-${tempCounter++}.tmp`);
       let size = 0;
       try {
         const handle = await open(temp, 'wx', 0o600);

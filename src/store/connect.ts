@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Logger } from '../ports/logger.ts';
+import { postgresConnectionConfig } from './postgres-hosts.ts';
 import { preparePrivateDatabaseFile } from './private-files.ts';
 import type { Database } from './schema.ts';
 import { openSqlite, type SqliteHandle } from './sqlite-driver.ts';
@@ -36,7 +37,8 @@ export interface ConnectOptions {
 export function connect(databaseUrl: string, options: ConnectOptions = {}): Connection {
   if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({
-      connectionString: databaseUrl,
+      // One host, or a primary and its standbys (the writable one is chosen: postgres-hosts.ts).
+      ...postgresConnectionConfig(databaseUrl),
       max: 10,
       // A database that does not answer (or a pool busy that long) is reported as unavailable
       // (503, retried by the engine) rather than waited for without end.
