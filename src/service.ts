@@ -145,7 +145,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // A cluster's fenced writes check this node's lease in their own transaction (src/store/lease-fence.ts).
   const fence: FenceHolder = {};
-  const opened = await openSqlDatabase(config.databaseUrl, { logger, fence });
+  const opened = await openSqlDatabase(config.databaseUrl, { logger, fence, poolSize: config.databasePoolSize });
   const { db } = opened;
   const agentGroups = [...new Set([config.defaultProfile, ...config.profiles].map((p) => p.agentGroup))];
   const coordination: Coordination =
@@ -211,6 +211,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       maxWrapUpSeconds: config.dialer.maxWrapUpSeconds,
       crmExtraFields: config.crm.extraFields,
       callbackGraceSeconds: config.dialer.callbackGraceSeconds,
+      // Attempt writes of a pass in flight at once: half the PostgreSQL pool (the rest for calls ending).
+      placementsInFlight: store.dialect === 'postgres' ? Math.max(4, Math.floor(config.databasePoolSize / 2)) : 4,
       agents: config.agents.map((a) => ({ agentCode: a.agentCode, stationId: a.stationId, group: a.group, ...(a.endpoint ? { endpoint: a.endpoint } : {}) })),
       record: true,
     },
@@ -277,7 +279,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     clock,
     logger,
     events: engine.events,
-    callOf: (callId) => engine.liveCalls().find((c) => c.callId === callId),
+    callOf: (callId) => engine.liveCall(callId),
     handlerOf: (callId) => engine.callControlView(callId)?.handler ?? null,
     // A configured monitorEndpoint (a desk phone the PBX knows) wins; otherwise, with the browser
     // phone on, the supervisor's phone in the browser, and only while it is registered.

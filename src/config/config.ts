@@ -39,6 +39,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string;
+  /** PostgreSQL: connections this process keeps open at most (its share of the server's max_connections). */
+  databasePoolSize: number;
   timeZone: string;
   bodyLimitBytes: number;
   logLevel: string;

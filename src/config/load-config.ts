@@ -135,6 +135,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     dataDir,
     databaseUrl: /^postgres(ql)?:\/\//i.test(databaseUrl) || databaseUrl === ':memory:' ? databaseUrl : resolve(cwd, databaseUrl),
+    databasePoolSize: readInt('CCS_DATABASE_POOL_SIZE', pick('CCS_DATABASE_POOL_SIZE', file.databasePoolSize), 20, 2, 1000),
     timeZone,
     bodyLimitBytes: readInt('CCS_BODY_LIMIT_MB', pick('CCS_BODY_LIMIT_MB', file.bodyLimitMb), 64, 1, 2048) * 1024 * 1024,
     logLevel: readEnum('CCS_LOG_LEVEL', pick('CCS_LOG_LEVEL', file.logLevel), ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),

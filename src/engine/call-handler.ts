@@ -26,8 +26,8 @@ import type { EngineContext } from './engine-context.ts';
 import type { LiveCall } from './live-calls.ts';
 
 export interface CallHandlerHooks {
-  /** Capacity may have changed: run a dial pass. */
-  capacityChanged(): void;
+  /** Room for calls may have been freed: in `group` only when given; `agentFreed`: an agent of it became free. */
+  capacityChanged(group?: string, agentFreed?: boolean): void;
   callEnded(campaignId: number): void;
   /** A connected call is ending: the wrap-up limit when its agent will give it a disposition (and whether one is required), else null. */
   callEnding?(callId: string, campaignId: number, agentCode: string, endedAt: number): { until: number; required: boolean } | null;
@@ -257,7 +257,7 @@ export class CallHandler {
       this.endsPending.set(call.callId, { campaignId: call.campaignId, written: new Promise<void>((resolve) => (written = resolve)) });
       this.leave(call, status, agentCode, endedAt, awaiting, controlled);
       released = true;
-      this.hooks.capacityChanged();
+      this.hooks.capacityChanged(call.group);
       recording = await this.boundedRecording(call.callId, recordingLater);
     }
     let recordingKey: string | null = null;
@@ -309,7 +309,7 @@ export class CallHandler {
     if (!released) this.leave(call, status, agentCode, endedAt, awaiting, controlled);
     this.ctx.deps.onCallbackQueued();
     this.hooks.callEnded(call.campaignId);
-    this.hooks.capacityChanged();
+    this.hooks.capacityChanged(call.group);
   }
 
   /** The call leaves the live set and its agent goes to wrap-up (or is freed). */
@@ -418,7 +418,7 @@ export class CallHandler {
     this.ctx.log({ callId: call.callId, agentCode: call.reservedFor }).info({ status, cause }, 'manual call ended');
     this.ctx.events.emit('call:ended', { callId: call.callId, campaignId: 0, contactId: 0, status, agentCode: connected ? call.agentCode : null, at: endedAt, waitedMs: null });
     this.releaseParties(call, connected, endedAt, this.controls.ended(call.callId, endedAt));
-    this.hooks.capacityChanged();
+    this.hooks.capacityChanged(call.group);
   }
 
   private startWrapUp(agent: AgentStatus, at: number, codeRequiredFor?: string): void {
@@ -471,7 +471,7 @@ export class CallHandler {
       }
       this.connect(call, agent);
     }
-    this.hooks.capacityChanged();
+    this.hooks.capacityChanged(group, true);
   }
 
   private onAgent(event: Extract<TelephonyEvent, { type: 'agent' }>): void {

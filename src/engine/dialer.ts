@@ -12,6 +12,12 @@
  * can make a contact due (a call ended, a contact given back or reopened, a campaign started)
  * reaches it; a floor with nothing due costs a look-up per change and no pacing at all.
  *
+ * Prompt per group: an event that concerns one group only (an agent of it became free, one of
+ * its calls ended) queues that group alone, and the loop serves the queued groups one at a time,
+ * alternating with the groups of a full pass in progress (`GroupTurns`); a free agent does not
+ * wait for a pass over every group. While the floor is at the concurrent-call or a trunk's channel
+ * limit, any change asks for a full pass instead, since a call ending anywhere frees room for all.
+ *
  * A large pass yields to the event loop between slices of placements (`SLICE_CALLS` calls or
  * `SLICE_MS` of clock time), through the clock's `yieldNow` where it has one (the system clock;
  * a virtual clock runs nothing else meanwhile), so events and requests are not held up.
@@ -37,6 +43,7 @@ import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { LiveCall } from './live-calls.ts';
 import type { AgentStatus } from './agent-pool.ts';
+import { GroupTurns, type TurnReason } from './group-turns.ts';
 import type { AgentCandidate, CallRoute } from '../ports/telephony.ts';
 
 const PASS_RETRY_FIRST_MS = 1_000;
@@ -95,8 +102,8 @@ function settledKey(s: GroupSnapshot, profile: Profile): string {
 }
 
 /**
- * Placements of one pass whose attempt write may be in flight at once (PostgreSQL round trips);
- * a few, so that the pool (10 connections) keeps room for the writes of calls ending.
+ * Placements of one pass whose attempt write may be in flight at once (PostgreSQL round trips),
+ * unless the settings say otherwise: a part of the pool, which keeps room for calls ending.
  */
 const PLACEMENTS_IN_FLIGHT = 4;
 
@@ -137,9 +144,6 @@ class Placements {
     if (this.failure) throw this.failure.error;
   }
 }
-
-/** Prefixes a campaign id among the groups of `floorByGroup` (no group name starts with a NUL). */
-const CAMPAIGN_KEY = '\u0000campaign:';
 
 /** Most candidates read at once: a first pass of thousands of agents reads them in batches. */
 const CANDIDATE_BATCH = 500;
@@ -202,6 +206,13 @@ export class Dialer {
   private due = new DueTimes();
   /** Per group: the floor its last pacing saw when that placed nothing, and until when that holds. */
   private settled = new Map<string, { key: string; until: number }>();
+  /** The groups waiting for their turn (see the module note). */
+  private turns = new GroupTurns();
+  /** A full pass is due (the timer fired, or something concerning every group happened). */
+  private fullPending = false;
+  private nudgeTimer: TimerHandle | null = null;
+  /** The last pass stopped at the concurrent-call or a trunk's limit: room freed anywhere concerns every group. */
+  private capped = false;
   /** Preview offers (set by the engine once both exist). */
   previews: PreviewOffers | null = null;
   /** Scheduled callbacks (set by the engine when the store keeps them). */
@@ -218,12 +229,25 @@ export class Dialer {
   }
 
   /**
-   * Asks for a pass after `delayMs` (coalesced with any earlier one). Whatever asks may have
-   * made a contact due sooner, so the next due times are read again.
+   * Asks for a pass after `delayMs` (coalesced with any earlier one), over every group, or at
+   * once over `group` alone when the change concerns only it (`reason`: an agent of it became
+   * free, or something else). Whatever asks may have made a contact due sooner, so the next due
+   * times are read again.
    */
-  schedule(delayMs = 0): void {
+  schedule(delayMs = 0, group?: string, reason: TurnReason = 'changed'): void {
     this.due.changed();
-    this.arm(delayMs);
+    if (group === undefined || delayMs > 0 || this.capped) {
+      this.arm(delayMs);
+      return;
+    }
+    if (this.stopped) return;
+    this.turns.nudge(group, reason);
+    // A pass in progress takes the group in its loop; otherwise one starts on the next turn.
+    if (this.running || this.nudgeTimer) return;
+    this.nudgeTimer = this.ctx.deps.clock.setTimer(0, () => {
+      this.nudgeTimer = null;
+      void this.pass();
+    });
   }
 
   /** A pass after `delayMs`, for the dialer's own wake-ups (nothing changed meanwhile). */
@@ -237,6 +261,7 @@ export class Dialer {
     this.timer = clock.setTimer(Math.max(0, delayMs), () => {
       this.timer = null;
       this.timerAt = Infinity;
+      this.fullPending = true;
       void this.pass();
     });
   }
@@ -245,6 +270,9 @@ export class Dialer {
     this.stopped = true;
     this.timer?.cancel();
     this.timer = null;
+    this.nudgeTimer?.cancel();
+    this.nudgeTimer = null;
+    this.turns.clear();
   }
 
   private async pass(): Promise<void> {
@@ -257,7 +285,7 @@ export class Dialer {
       do {
         this.again = false;
         await this.dialOnce();
-      } while (this.again && !this.stopped);
+      } while ((this.again || this.fullPending || this.turns.pending) && !this.stopped);
       if (this.failedPasses > 0) {
         this.ctx.deps.logger.info({ failedPasses: this.failedPasses }, 'dialling resumed');
         this.ctx.writes.succeeded();
@@ -268,34 +296,22 @@ export class Dialer {
       const retryInMs = Math.min(PASS_RETRY_MAX_MS, PASS_RETRY_FIRST_MS * 2 ** Math.min(10, this.failedPasses - 1));
       if (isStoreUnavailable(error)) this.ctx.writes.failed('dial pass', error, this.failedPasses);
       else this.ctx.deps.logger.error({ err: String((error as Error)?.stack ?? error), retryInMs }, 'dial pass failed');
+      this.turns.clear();
       this.schedule(retryInMs);
     } finally {
       this.running = false;
     }
   }
 
-  /**
-   * Every online agent and call in flight, by group, and the calls by campaign (under
-   * `CAMPAIGN_KEY` + id): one scan per slice of a pass, not one per group or per campaign.
-   */
-  private floorByGroup(): Map<string, GroupFloor> {
-    const floors = new Map<string, GroupFloor>();
-    const of = (group: string) => {
-      let f = floors.get(group);
-      if (!f) floors.set(group, (f = { calls: [], agents: [] }));
-      return f;
-    };
-    for (const call of this.ctx.live.all()) {
-      of(call.group).calls.push(call);
-      of(CAMPAIGN_KEY + call.campaignId).calls.push(call);
-    }
-    for (const agent of this.ctx.agents.all()) if (agent.online) of(agent.group).agents.push(agent);
-    return floors;
+  /** The group's calls in flight and its online agents. */
+  private floorOf(group: string): GroupFloor {
+    const agents: AgentStatus[] = [];
+    for (const agent of this.ctx.agents.all()) if (agent.online && agent.group === group) agents.push(agent);
+    return { calls: this.ctx.live.ofGroup(group), agents };
   }
 
-  private snapshot(group: string, now: number, slots: CampaignSlot[], floor: GroupFloor | undefined): GroupSnapshot {
-    const calls = floor?.calls ?? [];
-    const agents = floor?.agents ?? [];
+  private snapshot(group: string, now: number, slots: CampaignSlot[], floor: GroupFloor): GroupSnapshot {
+    const { calls, agents } = floor;
     const a = { available: 0, talking: 0, wrapUp: 0, reserved: 0 };
     for (const agent of agents) {
       const state = agent.shift.state;
@@ -358,6 +374,8 @@ export class Dialer {
     const { telephony, clock, settings, policy, pacers } = this.ctx.deps;
     await this.settleUnconfirmed();
     if (!telephony.health().ready) {
+      this.turns.clear();
+      this.fullPending = false;
       this.arm(1000);
       return;
     }
@@ -382,19 +400,33 @@ export class Dialer {
       byGroup.set(profile.agentGroup, list);
     }
 
-    let floors: Map<string, GroupFloor> | null = null;
+    if (this.fullPending) {
+      this.fullPending = false;
+      this.capped = false;
+      this.turns.sweepAll(byGroup.keys());
+    }
+    const served: CampaignSlot[][] = [];
     let liveByProfile: Map<string, number> | null = null;
     let sliceStart = now;
     let sinceYield = 0;
-    for (const [group, all] of byGroup) {
+    for (let group = this.turns.next(); group !== undefined; group = this.turns.next()) {
       if (this.stopped) return;
+      // A change concerning every group (a campaign started or closed, a timer): the pass starts
+      // again from the campaigns as they are now; the groups not served yet keep their place.
+      if (this.fullPending) {
+        this.turns.nudge(group);
+        break;
+      }
+      // Fresh slots for each turn: a group named again in the same pass starts from its floor as it is then.
+      const all = byGroup.get(group)?.map((s): CampaignSlot => ({ campaign: s.campaign, profile: s.profile, candidates: null, moreDue: false, taken: 0, exhausted: false, assigned: 0, baseLoad: 0 }));
+      if (!all) continue; // nothing to dial there (no running campaign), or one started since: a full pass follows
+      served.push(all);
       // Many groups: a pass lets the event loop run between them too.
       if (clock.now() - sliceStart >= SLICE_MS) {
         await this.yieldTurn();
         now = clock.now();
         sliceStart = now;
         sinceYield = 0;
-        floors = null;
         liveByProfile = null;
       }
       const previews = all.filter((s) => s.profile.dialMode === 'preview');
@@ -402,9 +434,10 @@ export class Dialer {
       // A group whose last pacing placed nothing and whose floor has not changed since is not
       // paced again before its recheck (at most SETTLED_MS): the answer would be the same.
       let key: string | null = null;
+      let floor: GroupFloor | null = null;
       if (previews.length === 0 && slots.length > 0) {
-        floors ??= this.floorByGroup();
-        key = settledKey(this.snapshot(group, now, slots, floors.get(group)), this.pacingLead(slots).profile);
+        floor = this.floorOf(group);
+        key = settledKey(this.snapshot(group, now, slots, floor), this.pacingLead(slots).profile);
         const settled = this.settled.get(group);
         if (settled && settled.key === key && now < settled.until) {
           wake.at = Math.min(wake.at, settled.until);
@@ -418,14 +451,14 @@ export class Dialer {
       if (slots.length === 0) continue;
       // Nothing due: the pacer is not asked (on a large floor its model is the costly part).
       if (!(await this.anyDue(slots, now, wake))) continue;
-      floors ??= this.floorByGroup();
-      const floor = floors.get(group);
-      for (const slot of slots) slot.baseLoad = floors.get(CAMPAIGN_KEY + slot.campaign.id)?.calls.length ?? 0;
+      // The floor as it is now (callbacks and previews above may have taken agents meanwhile).
+      floor = this.floorOf(group);
+      for (const slot of slots) slot.baseLoad = this.ctx.live.countCampaign(slot.campaign.id);
       // The group's agents are paced as one: by the pacing a supervisor set last on one of its
       // campaigns, else by the first campaign's profile.
       const lead = this.pacingLead(slots);
       const pacer = pacers[lead.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
-      const placing = new Placements(PLACEMENTS_IN_FLIGHT);
+      const placing = new Placements(settings.placementsInFlight ?? PLACEMENTS_IN_FLIGHT);
       const snapshot = this.snapshot(group, now, slots, floor);
       let want = pacer.callsToPlace(snapshot, lead.profile);
       const recheck = pacer.recheckAt?.(group, now) ?? null;
@@ -434,7 +467,10 @@ export class Dialer {
       else this.settled.delete(group);
       while (want > 0) {
         if (this.stopped) return;
-        if (this.ctx.live.size >= settings.maxConcurrentCalls) break;
+        if (this.ctx.live.size >= settings.maxConcurrentCalls) {
+          this.capped = true;
+          break;
+        }
         if (this.limiter.available() < 1) {
           wake.at = Math.min(wake.at, now + this.limiter.msUntilNext());
           break;
@@ -445,6 +481,7 @@ export class Dialer {
         if (slot.profile.maxChannels > 0) {
           liveByProfile ??= this.liveByProfile();
           if ((liveByProfile.get(slot.profile.name) ?? 0) >= slot.profile.maxChannels) {
+            this.capped = true;
             slot.exhausted = true;
             continue;
           }
@@ -469,7 +506,6 @@ export class Dialer {
           now = clock.now();
           sliceStart = now;
           sinceYield = 0;
-          floors = null;
           liveByProfile = null;
         }
       }
@@ -478,7 +514,7 @@ export class Dialer {
 
     // Wake up when the earliest pending contact of a dialable campaign becomes due: known for
     // the slots with nothing due; read again for those whose candidates this pass used up.
-    for (const slots of byGroup.values()) {
+    for (const slots of served) {
       for (const slot of slots) {
         if (slot.skipped || (slot.candidates !== null && !slot.exhausted)) continue; // not paced, or still has due contacts
         let at = this.due.get(slot.campaign.id, now);

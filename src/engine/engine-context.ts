@@ -36,6 +36,8 @@ export interface EngineSettings {
   crmExtraFields?: boolean;
   /** How long a personal callback is kept for its agent before anyone may take it (default 300). */
   callbackGraceSeconds?: number;
+  /** Attempt writes of a dial pass in flight at once (default 4): the store's round trips overlap. */
+  placementsInFlight?: number;
 }
 
 export interface EngineDeps {

@@ -41,6 +41,10 @@ export interface Engine {
   closeCampaign(campaignId: number): Promise<CloseResult>;
   agents(): AgentStatus[];
   liveCalls(): LiveCall[];
+  /** One call in flight, by id (no copy of the others). */
+  liveCall(callId: string): LiveCall | undefined;
+  /** The leg placed for this agent alone (preview Call, manual dial) and not connected to it yet. */
+  reservedLeg(agentCode: string): LiveCall | undefined;
   /** Puts an agent on the floor; `pause`: it starts paused (an agent returning after a restart). */
   signInAgent(agent: AgentRef, group?: string, options?: { pause?: Pause | null }): Promise<void>;
   /**
@@ -115,7 +119,7 @@ export function createEngine(input: EngineDeps): Engine {
   // A call awaiting its disposition, or its recording before its outcome is written, holds the finish.
   ctx.finishHeld = (campaignId) => dispositions.holdsFinish(campaignId) || calls.holdsFinish(campaignId);
   const calls = new CallHandler(ctx, {
-    capacityChanged: () => dialer.schedule(),
+    capacityChanged: (group, agentFreed) => dialer.schedule(0, group, agentFreed ? 'freed' : 'changed'),
     callEnded: (campaignId) => void lifecycle.maybeFinish(campaignId),
     callEnding: (callId, campaignId, agentCode, endedAt) => dispositions.callEnding(callId, campaignId, agentCode, endedAt),
   });
@@ -268,6 +272,8 @@ export function createEngine(input: EngineDeps): Engine {
     closeCampaign: (id) => lifecycle.close(id),
     agents: () => ctx.agents.all(),
     liveCalls: () => ctx.live.all(),
+    liveCall: (callId) => ctx.live.get(callId),
+    reservedLeg: (agentCode) => ctx.live.reservedLeg(agentCode),
 
     async signInAgent(agent, group, options = {}) {
       if (group) ctx.setAgentGroup(agent.agentCode, group);

@@ -31,13 +31,31 @@ export interface LiveCall {
   manual?: boolean;
 }
 
+/**
+ * Counted and indexed as calls come and go (a campaign's count, the leg reserved for an agent),
+ * so that the questions asked on every call event cost no scan of thousands of calls.
+ */
 export class LiveCalls {
   private calls = new Map<string, LiveCall>();
   private subscribers = new Map<string, number>();
+  private perCampaign = new Map<number, number>();
+  private perGroup = new Map<string, Set<LiveCall>>();
+  /** Per agent: its reserved legs (preview, manual dial), oldest first; rarely more than one. */
+  private reserved = new Map<string, LiveCall[]>();
 
   add(call: LiveCall): void {
+    if (this.calls.has(call.callId)) this.remove(call.callId);
     this.calls.set(call.callId, call);
     this.subscribers.set(call.subscriber, (this.subscribers.get(call.subscriber) ?? 0) + 1);
+    this.perCampaign.set(call.campaignId, (this.perCampaign.get(call.campaignId) ?? 0) + 1);
+    const group = this.perGroup.get(call.group);
+    if (group) group.add(call);
+    else this.perGroup.set(call.group, new Set([call]));
+    if (call.reservedFor !== undefined) {
+      const legs = this.reserved.get(call.reservedFor);
+      if (legs) legs.push(call);
+      else this.reserved.set(call.reservedFor, [call]);
+    }
   }
 
   remove(callId: string): LiveCall | undefined {
@@ -47,6 +65,17 @@ export class LiveCalls {
     const n = (this.subscribers.get(call.subscriber) ?? 1) - 1;
     if (n <= 0) this.subscribers.delete(call.subscriber);
     else this.subscribers.set(call.subscriber, n);
+    const c = (this.perCampaign.get(call.campaignId) ?? 1) - 1;
+    if (c <= 0) this.perCampaign.delete(call.campaignId);
+    else this.perCampaign.set(call.campaignId, c);
+    const group = this.perGroup.get(call.group);
+    group?.delete(call);
+    if (group?.size === 0) this.perGroup.delete(call.group);
+    if (call.reservedFor !== undefined) {
+      const legs = this.reserved.get(call.reservedFor)?.filter((l) => l !== call) ?? [];
+      if (legs.length > 0) this.reserved.set(call.reservedFor, legs);
+      else this.reserved.delete(call.reservedFor);
+    }
     return call;
   }
 
@@ -71,22 +100,31 @@ export class LiveCalls {
   }
 
   countCampaign(campaignId: number): number {
-    let n = 0;
-    for (const c of this.calls.values()) if (c.campaignId === campaignId) n++;
-    return n;
+    return this.perCampaign.get(campaignId) ?? 0;
+  }
+
+  /** The leg placed for this agent alone (preview Call, manual dial) not yet connected to it, oldest first. */
+  reservedLeg(agentCode: string): LiveCall | undefined {
+    return this.reserved.get(agentCode)?.find((c) => c.connectedAt === null);
+  }
+
+  /** The calls of an agent group (its campaigns' legs). */
+  ofGroup(group: string): LiveCall[] {
+    const calls = this.perGroup.get(group);
+    return calls ? [...calls] : [];
   }
 
   /** Calls of a group not yet with an agent: dialing, ringing, or answered and waiting. */
   unconnected(group: string): number {
     let n = 0;
-    for (const c of this.calls.values()) if (c.group === group && c.state !== 'connected' && c.state !== 'ended') n++;
+    for (const c of this.perGroup.get(group) ?? []) if (c.state !== 'connected' && c.state !== 'ended') n++;
     return n;
   }
 
   /** Answered customers waiting for an agent, longest waiting first. */
   waiting(group: string): LiveCall[] {
-    return this.all()
-      .filter((c) => c.group === group && c.waitingSince !== null)
-      .sort((a, b) => a.waitingSince! - b.waitingSince!);
+    const waiting: LiveCall[] = [];
+    for (const c of this.perGroup.get(group) ?? []) if (c.waitingSince !== null) waiting.push(c);
+    return waiting.sort((a, b) => a.waitingSince! - b.waitingSince!);
   }
 }

@@ -9,6 +9,7 @@ import { postgresConnectionConfig } from './postgres-hosts.ts';
 import { preparePrivateDatabaseFile } from './private-files.ts';
 import type { Database } from './schema.ts';
 import { openSqlite, type SqliteHandle } from './sqlite-driver.ts';
+import { withStatementCache } from './sqlite-statement-cache.ts';
 import { guardedDialect } from './store-errors.ts';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
@@ -32,14 +33,18 @@ const NUMERIC_OID = 1700;
 export interface ConnectOptions {
   /** Where lost connections are reported (they are survived, not fatal). */
   logger?: Logger;
+  /** PostgreSQL: most connections open at once (default 20). */
+  poolSize?: number;
 }
+
+export const DEFAULT_POOL_SIZE = 20;
 
 export function connect(databaseUrl: string, options: ConnectOptions = {}): Connection {
   if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({
       // One host, or a primary and its standbys (the writable one is chosen: postgres-hosts.ts).
       ...postgresConnectionConfig(databaseUrl),
-      max: 10,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
       // A database that does not answer (or a pool busy that long) is reported as unavailable
       // (503, retried by the engine) rather than waited for without end.
       connectionTimeoutMillis: 10_000,
@@ -62,7 +67,7 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Conn
   sqlite.exec('pragma synchronous = NORMAL');
   sqlite.exec('pragma busy_timeout = 5000');
   sqlite.exec('pragma foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: sqlite })) }), dialect: 'sqlite', sqlite };
+  return { db: new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: withStatementCache(sqlite) })) }), dialect: 'sqlite', sqlite };
 }
 
 /**

@@ -27,6 +27,8 @@ export interface OpenOptions {
   logger?: Logger;
   /** The lease check of the writes only the dialing node may make (a cluster; src/store/lease-fence.ts). */
   fence?: FenceHolder;
+  /** PostgreSQL: most connections open at once. */
+  poolSize?: number;
 }
 
 export async function openSqlStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {

@@ -100,7 +100,7 @@ export interface DeskTransferTargets {
 export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?: string };
 
 export interface AgentDesktopDeps {
-  engine: Pick<Engine, 'events' | 'agents' | 'liveCalls' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'> &
+  engine: Pick<Engine, 'events' | 'agents' | 'liveCall' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'> &
     Partial<Pick<Engine, 'callControl' | 'callControlView' | 'controlledCallOf'>>;
   /** Supervisors a call can be transferred to (accounts with a phone), and a campaign's outside-number prefixes. */
   transfers?: { supervisors(): { username: string; endpoint: string }[]; numberPrefixes(campaignId: number): string[] };
@@ -197,7 +197,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       const desk = calls.get(code);
       const talking = agentOf(code)?.shift.state === 'talking';
       if (onCall && talking && desk?.callId !== e.callId) {
-        const live = engine.liveCalls().find((c) => c.callId === e.callId);
+        const live = engine.liveCall(e.callId);
         if (live && byCode.has(code)) {
           onConnected({ callId: e.callId, campaignId: live.campaignId, contactId: live.contactId, agentCode: code, at: e.at }).catch((error) =>
             log.warn({ callId: e.callId, err: String(error) }, 'desk call could not be prepared'),
@@ -218,7 +218,7 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
   async function onConnected(e: { callId: string; campaignId: number; contactId: number; agentCode: string; at: number }) {
     const holder = byCode.get(e.agentCode);
     if (!holder) return;
-    const live = engine.liveCalls().find((c) => c.callId === e.callId);
+    const live = engine.liveCall(e.callId);
     const call: DeskCall = {
       callId: e.callId,
       campaignId: e.campaignId,

@@ -57,7 +57,7 @@ export interface ContactAttemptView {
 }
 
 export interface AgentDialingDeps {
-  engine: Pick<Engine, 'events' | 'liveCalls' | 'previewOffer' | 'previewCall' | 'previewSkip' | 'manualDial' | 'hangupCall'>;
+  engine: Pick<Engine, 'events' | 'liveCall' | 'reservedLeg' | 'previewOffer' | 'previewCall' | 'previewSkip' | 'manualDial' | 'hangupCall'>;
   store: Pick<Store, 'listAttempts'>;
   clock: Clock;
   logger: Logger;
@@ -106,7 +106,7 @@ export function createAgentDialing(deps: AgentDialingDeps) {
   }
 
   function outboundOf(agentCode: string): DeskOutbound | null {
-    const call = engine.liveCalls().find((c) => c.reservedFor === agentCode && c.connectedAt === null);
+    const call = engine.reservedLeg(agentCode);
     if (call) {
       return {
         callId: call.callId,
@@ -135,7 +135,7 @@ export function createAgentDialing(deps: AgentDialingDeps) {
           deps.notify(agentCode);
         }),
         engine.events.on('call:placed', ({ callId }) => {
-          const call = engine.liveCalls().find((c) => c.callId === callId);
+          const call = engine.liveCall(callId);
           if (!call?.reservedFor) return;
           legs.set(callId, { agentCode: call.reservedFor, phoneNumber: call.phoneNumber, startedAt: call.startedAt });
           lastUnanswered.delete(call.reservedFor);
@@ -214,7 +214,7 @@ export function createAgentDialing(deps: AgentDialingDeps) {
 
     /** Hangs up the agent's leg still ringing (the agent changed its mind). False when there is none. */
     async hangupOutbound(agentCode: string): Promise<boolean> {
-      const call = engine.liveCalls().find((c) => c.reservedFor === agentCode && c.connectedAt === null);
+      const call = engine.reservedLeg(agentCode);
       if (!call) return false;
       await engine.hangupCall(call.callId);
       return true;

@@ -28,7 +28,7 @@ function floor(online: string[] = []) {
     engine: {
       events,
       agents: () => pool.all(),
-      liveCalls: () => [],
+      liveCall: () => undefined,
       signInAgent: async (ref, _group, options) => void add(ref.agentCode, ref.stationId, options?.pause),
       signOutAgent: async (code, options) => {
         const refused = options?.force ? undefined : pool.apply(code, { type: 'sign-out' }, clock.now());

@@ -12,7 +12,7 @@ function desk(withPhone: boolean) {
     engine: {
       events: new EngineEvents(),
       agents: () => [],
-      liveCalls: () => [],
+      liveCall: () => undefined,
       signInAgent: async (ref: AgentRef) => {
         steps.push(`engine sign-in ${ref.agentCode} ${ref.endpoint ?? '-'}`);
         throw new Error("cannot call the agent's phone: 500 Allocation failed");

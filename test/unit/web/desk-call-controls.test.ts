@@ -24,7 +24,7 @@ function floor(answer: ControlAnswer = { ok: true }, prefixes: string[] = []) {
     engine: {
       events,
       agents: () => pool.all(),
-      liveCalls: () => live as LiveCall[],
+      liveCall: (callId: string) => (live as LiveCall[]).find((c) => c.callId === callId),
       signInAgent: async (ref) => void pool.upsertPresence(ref, true, null, clock.now()),
       signOutAgent: async () => ({ ok: true }),
       pauseAgent: (code, reason) => (pool.apply(code, { type: 'pause', reason }, clock.now()), { ok: true }),
