@@ -21,7 +21,7 @@
  * down only while every server is down, and up when the first one is up.
  */
 import type { HangupCause } from '../../domain/disposition.ts';
-import type { Clock, TimerHandle } from '../../ports/clock.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import {
   CallControlError,
@@ -31,7 +31,8 @@ import {
   type TelephonyEvent,
   type TelephonyListener,
 } from '../../ports/telephony.ts';
-import { chooseServer, type ServerLoad } from './server-choice.ts';
+import { Server, type CallEntry } from './server-state.ts';
+import { chooseServer } from './server-choice.ts';
 
 export interface ServerDriver {
   name: string;
@@ -45,52 +46,6 @@ export interface MultiServerOptions {
   agentServers: ReadonlyMap<string, string>;
   /** How long a server may be down before its calls are reported ended. */
   downGraceMs: number;
-}
-
-type Phase = 'placing' | 'ringing' | 'answered' | 'connected';
-
-interface CallEntry {
-  server: Server;
-  group: string | null;
-  phase: Phase;
-  /** Its `placeCall` has not answered yet: if that fails, nothing was dialled and no end is owed. */
-  placing: boolean;
-}
-
-class Server implements ServerLoad {
-  state: 'starting' | 'up' | 'down' = 'starting';
-  /** Agents whose phone this server last reported online, with what it said. */
-  readonly online = new Map<string, Extract<TelephonyEvent, { type: 'agent' }>>();
-  readonly calls = new Set<string>();
-  /** Calls reported ended by the composite while this server was lost; still up there, maybe. */
-  readonly written = new Set<string>();
-  lostTimer: TimerHandle | null = null;
-  lastReason = 'not started';
-
-  constructor(
-    readonly name: string,
-    readonly driver: TelephonyDriver,
-    readonly channelLimit: number,
-    private readonly entries: Map<string, CallEntry>,
-  ) {}
-
-  get up(): boolean {
-    return this.state === 'up';
-  }
-  get legs(): number {
-    return this.calls.size;
-  }
-  waitingLegs(group: string): number {
-    let n = 0;
-    for (const id of this.calls) {
-      const e = this.entries.get(id);
-      if (e && e.group === group && e.phase !== 'connected') n++;
-    }
-    return n;
-  }
-  hasAgent(agentCode: string): boolean {
-    return this.online.has(agentCode);
-  }
 }
 
 export function createMultiServerDriver(list: readonly ServerDriver[], options: MultiServerOptions, deps: { clock: Clock; logger: Logger }): TelephonyDriver {
