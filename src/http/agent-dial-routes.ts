@@ -25,7 +25,12 @@ const STATUS: Record<AgentDialRefusal, number> = {
   store: 503,
 };
 
-export function registerAgentDialRoutes(app: FastifyInstance, deps: { auth: SessionAuth; desktop: AgentDesktop; dialing: AgentDialing }): void {
+/** The codes of a campaign's profile: the history names each attempt's code in both languages. */
+export interface CodeLabels {
+  codesFor(campaignId: number): Promise<{ codes: { code: string; label: { vi: string; en: string } }[] }>;
+}
+
+export function registerAgentDialRoutes(app: FastifyInstance, deps: { auth: SessionAuth; desktop: AgentDesktop; dialing: AgentDialing; dispositions?: CodeLabels }): void {
   const { auth, desktop, dialing } = deps;
   const session = (request: FastifyRequest) => auth.sessionOf(request)!;
   const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
@@ -74,7 +79,11 @@ export function registerAgentDialRoutes(app: FastifyInstance, deps: { auth: Sess
       if (!dialing.mayView(code, campaignId, contactId, call)) {
         return reply.code(403).send({ error: { code: 'not-your-contact', message: 'only contacts of your own calls and offers' } });
       }
-      return { campaignId, contactId, attempts: await dialing.history(campaignId, contactId) };
+      const attempts = await dialing.history(campaignId, contactId);
+      // A code no longer configured has no label: the desk then shows the code itself.
+      const codes = attempts.some((a) => a.disposition) && deps.dispositions ? ((await deps.dispositions.codesFor(campaignId).catch(() => null))?.codes ?? []) : [];
+      const labelOf = (code: string | null) => (code === null ? null : (codes.find((c) => c.code === code)?.label ?? null));
+      return { campaignId, contactId, attempts: attempts.map((a) => ({ ...a, dispositionLabel: labelOf(a.disposition) })) };
     });
   });
 }

@@ -228,7 +228,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         phones: deps.supervisorPhones ?? null,
         stationOf: (username) => deps.accounts.list.find((a) => a.username.toLowerCase() === username.toLowerCase())?.stationId ?? username,
       });
-      registerAgentDialRoutes(app, { auth, desktop, dialing });
+      registerAgentDialRoutes(app, { auth, desktop, dialing, dispositions: deps.engine.dispositions });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });
       registerSupervisorRoutes(app, { auth, rates, deskAgents: () => desktop.heldCodes() });
       registerDispositionRoutes(app, {

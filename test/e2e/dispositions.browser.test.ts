@@ -156,8 +156,17 @@ describe.runIf(chromiumAvailable())('dispositions and callbacks at the desk', ()
     pump.resume();
     const row = `[data-testid=my-callbacks] [data-testid=callback-${CAMPAIGN}-1]`;
     await agent.waitForSelector(`${row}[data-state=due] [data-testid=callback-call]`, { timeout: 20_000 });
+    // The whole list fits the side panel: the Call now button is in view, not cut off at the card's edge.
+    const card = (await agent.locator('[data-testid=my-callbacks]').boundingBox())!;
+    const callNow = (await agent.locator(`${row} [data-testid=callback-call]`).boundingBox())!;
+    expect(callNow.x + callNow.width).toBeLessThanOrEqual(card.x + card.width);
+    expect(await agent.locator('[data-testid=my-callbacks] table').evaluate((t) => t.getBoundingClientRect().right)).toBeLessThanOrEqual(card.x + card.width);
     await agent.click(`${row} [data-testid=callback-call]`);
     await talking(agent);
+    // The call panel's earlier attempts name the code by its label in the page's language.
+    const earlier = agent.locator('[data-testid=call-panel] [data-testid=history-disposition][data-code=call-back]');
+    await earlier.waitFor();
+    expect((await earlier.textContent())?.trim()).toBe('Call back');
     const calls = crm.updates.filter((u) => u.campaignid === CAMPAIGN);
     expect(calls.map((u) => u.contact_id)).toEqual([1, 2]);
     await eventually('the callback marked dialled', async () => (await agent.locator(`${row}[data-state=dialled]`).count()) > 0 || (await agent.reload(), false), 20_000);

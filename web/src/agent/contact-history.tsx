@@ -6,7 +6,7 @@ import { useI18n } from '../i18n.ts';
 import type { ContactAttempt } from './types.ts';
 
 export function ContactHistory(props: { campaignId: number; contactId: number; timeZone: string; refreshKey?: string; exclude?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [attempts, setAttempts] = useState<ContactAttempt[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -49,7 +49,9 @@ export function ContactHistory(props: { campaignId: number; contactId: number; t
                   <td>{whenText(a.startedAt, props.timeZone)}</td>
                   <td>{t(`status.${a.status}`, a.status ?? '–')}</td>
                   <td>{a.agentCode ?? '–'}</td>
-                  <td>{a.disposition ? t(`disposition.${a.disposition}`, a.disposition) : '–'}</td>
+                  <td data-testid="history-disposition" data-code={a.disposition ?? ''}>
+                    {a.disposition ? (a.dispositionLabel ? (lang === 'en' ? a.dispositionLabel.en : a.dispositionLabel.vi) : t(`disposition.${a.disposition}`, a.disposition)) : '–'}
+                  </td>
                   <td class="note-cell">{a.note || '–'}</td>
                 </tr>
               ))}

@@ -14,7 +14,7 @@ export function MyCallbacks(props: { refreshKey: string; act(path: string, body?
   return (
     <section class="card stack my-callbacks" data-testid="my-callbacks">
       <h3>{t('cb.mine')}</h3>
-      <CallbackRows items={items} offered={offered} onCall={(c) => void props.act('/ui/agent/callback-call', { campaignId: c.campaignId, contactId: c.contactId })} />
+      <CallbackRows narrow items={items} offered={offered} onCall={(c) => void props.act('/ui/agent/callback-call', { campaignId: c.campaignId, contactId: c.contactId })} />
     </section>
   );
 }

@@ -104,4 +104,6 @@ export interface ContactAttempt {
   agentCode: string | null;
   note: string | null;
   disposition: string | null;
+  /** The code's labels in the campaign's profile (null: a code no longer configured). */
+  dispositionLabel?: { vi: string; en: string } | null;
 }
