@@ -17,6 +17,7 @@ import { contactAfterAttempt } from '../domain/attempt-outcome.ts';
 import { updateCampaignPayload } from '../domain/callbacks.ts';
 import { dispositionOf, type HangupCause, type ReportedStatus } from '../domain/disposition.ts';
 import type { ShiftInput, ShiftStep } from '../domain/agent-shift.ts';
+import { isLeaseLost } from '../ports/coordination.ts';
 import type { RecordingOutcome, TelephonyEvent } from '../ports/telephony.ts';
 import type { AttemptProgress } from '../ports/store.ts';
 import type { AgentStatus } from './agent-pool.ts';
@@ -92,6 +93,10 @@ export class CallHandler {
   private eventFailed(callId: string, what: string, error: unknown): void {
     if (error instanceof EngineStoppedError) {
       this.ctx.log({ callId }).info({ event: what }, 'engine stopped before the call event was stored: the next start reconciles the call');
+      return;
+    }
+    if (isLeaseLost(error)) {
+      this.ctx.log({ callId }).warn({ event: what }, 'agent group lost before the call event was stored: the node holding it reports the call');
       return;
     }
     this.ctx.log({ callId }).error({ err: String((error as Error)?.stack ?? error), event: what }, 'call event failed');
@@ -298,6 +303,13 @@ export class CallHandler {
     // campaign's finish and its contact wait for it), however long the store is down.
     try {
       await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
+    } catch (error) {
+      // Refused for good: this node lost the call's agent group while the write waited (the
+      // node holding it now reports the attempt from the store). The call is over here all the
+      // same, so it leaves and its agents are freed: no end event will come again to free them.
+      if (isLeaseLost(error) && !released) this.leave(call, status, agentCode, endedAt, null, controlled);
+      if (isLeaseLost(error)) this.hooks.capacityChanged(call.group);
+      throw error;
     } finally {
       this.endsPending.delete(call.callId);
       written();

@@ -5,7 +5,9 @@
  * on the simulated floor, over the memory store and SQLite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { LeaseLostError } from '../../src/ports/coordination.ts';
 import { answers, HOUR, MINUTE, SECOND, startEngineHarness, T0, type EngineHarness, type HarnessDialect } from '../support/engine-harness.ts';
+import { writeFault } from '../support/failing-writes.ts';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -48,5 +50,35 @@ describe.each(['memory', 'sqlite'] as HarnessDialect[])('an engine gated by agen
     const updates = await h.updates(1);
     expect(new Set(updates.map((u) => u.callid)).size).toBe(updates.length);
     expect(updates.length).toBe(h.placed.length);
+  });
+
+  it('frees the agent of a call that ended while its write was failing when the group is lost meanwhile (the write is then refused for good)', async () => {
+    const held = new Set<string>(['default']);
+    const fault = writeFault();
+    const h = await startEngineHarness({
+      dialect,
+      sim: { agents: 2, wrapUpSeconds: 1 },
+      fallback: answers(2, 20),
+      dialsGroup: (group) => held.has(group),
+      // The store fails writes for a while (an outage); once the lease is gone the fenced store refuses them for good.
+      storeDelay: (method) => (!held.has('default') && !/^(get|list|count|due|next|open|outbox|ping)/.test(method) ? Promise.reject(new LeaseLostError('default')) : fault.delay(method)),
+    });
+    harnesses.push(h);
+    await h.sendCampaign({ id: 1, startsAt: T0, endsAt: T0 + HOUR, contacts: contacts(4) });
+    await h.clock.advanceBy(10 * SECOND);
+    expect(h.engine.agents().filter((a) => a.callId !== null).length).toBeGreaterThan(0);
+
+    fault.failing = true;
+    // The calls end on the floor; their end cannot be written and is retried.
+    await h.clock.advanceBy(30 * SECOND);
+    expect(fault.refused.get('endAttempt') ?? 0).toBeGreaterThan(0);
+
+    held.delete('default');
+    h.engine.dropGroup('default');
+    fault.failing = false;
+    await h.clock.advanceBy(MINUTE);
+    // The calls are over: no agent is left held by one, whoever reports them.
+    expect(h.engine.liveCalls()).toEqual([]);
+    expect(h.engine.agents().map((a) => [a.agentCode, a.callId, a.shift.state])).toEqual(h.engine.agents().map((a) => [a.agentCode, null, 'ready']));
   });
 });
