@@ -139,7 +139,8 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
     );
     await page.goto(`/supervisor/campaigns/${MOCK}`);
     await page.click('[data-testid=tab-contacts]');
-    await page.waitForSelector('[data-testid=contacts-table]');
+    // The table is drawn before its rows arrive: wait for the three contacts.
+    await page.waitForSelector('[data-testid=contacts-table] tbody tr:nth-child(3)');
     const campaignPage = await page.innerText('body');
     expect(rawIn(campaignPage)).toEqual([]);
     for (const words of ['đã nghe máy', 'chờ gọi lại', 'ngoài giờ gọi theo quy định', 'Lũy tiến · nhóm mặc định']) expect(campaignPage).toContain(words);
@@ -187,6 +188,20 @@ describe.runIf(chromiumAvailable())('supervisor pages: loading, figures, words, 
     const overflow = await page.$eval('[data-testid=agents]', (card) => {
       const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
       return Array.from(card.querySelectorAll('th, td')).filter((cell) => cell.getBoundingClientRect().right > inner + 0.5).map((cell) => cell.textContent);
+    });
+    expect(overflow).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('the live calls table fits its card at 1366 px: the monitor buttons are not cut off in Vietnamese', async () => {
+    const page = await supervisorPage();
+    const call = (n: number) => ({ callid: `ccs-9-${n}-1`, campaignid: 105, contactId: n, attemptNo: 1, phonenumber: `098700050${n}`, state: 'connected', agentcode: `Agent/100${n}`, answeredAt: '2026-12-01 16:38:00', seconds: 10 });
+    await page.route(path('/ops/calls/live'), (route) => json(route, { calls: [call(1), call(2), call(3)] }));
+    await page.goto('/supervisor');
+    await page.waitForSelector('[data-testid=live-calls] [data-testid=monitor-listen]');
+    const overflow = await page.$eval('[data-testid=live-calls]', (card) => {
+      const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
+      return Array.from(card.querySelectorAll('th, td, button')).filter((cell) => cell.getBoundingClientRect().right > inner + 0.5).map((cell) => cell.textContent);
     });
     expect(overflow).toEqual([]);
     await page.context().close();

@@ -41,8 +41,8 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
           <tbody>
             {props.calls.map((c) => (
               <tr>
-                <td class="nowrap">
-                  {c.phonenumber} <span class="muted">{c.campaignid > 0 ? `#${c.campaignid}` : t('sup.manualCall')}</span>
+                <td>
+                  <span class="nowrap">{c.phonenumber}</span> <span class="muted nowrap">{c.campaignid > 0 ? `#${c.campaignid}` : t('sup.manualCall')}</span>
                 </td>
                 <td>
                   <span class={`pill st-${c.state}`}>{t(`state.${c.state}`, c.state)}</span>
