@@ -151,5 +151,5 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
       [2, `ccs-${CAMPAIGN}-2-1`],
       [2, `ccs-${CAMPAIGN}-2-2`],
     ]);
-  });
+  }, 120_000);
 });
