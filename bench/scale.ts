@@ -28,7 +28,11 @@
  *
  *   npx tsx bench/scale.ts [--dialect sqlite|postgres|both] [--agents 5000] [--groups 50]
  *                          [--progressive-groups 5] [--target 10000] [--settle 120]
- *                          [--hold 120] [--ramp-limit 300]
+ *                          [--hold 120] [--ramp-limit 300] [--lease-seconds N]
+ *
+ * `--lease-seconds` sets the agent-group lease on PostgreSQL (CCS_LEASE_SECONDS; default the
+ * service's own): a lease lost under load drops every group at once, which a longer one tells
+ * apart from the store's own throughput.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,6 +68,8 @@ export interface ScaleOptions {
   settleSeconds: number;
   holdSeconds: number;
   rampLimitSeconds: number;
+  /** CCS_LEASE_SECONDS on PostgreSQL; null: the service's default. */
+  leaseSeconds?: number | null;
   /** Contacts sent per agent (enough that no campaign runs dry during the run). */
   contactsPerAgent: number;
   log: (line: string) => void;
@@ -300,6 +306,7 @@ export async function runScale(dialect: ScaleDialect, o: ScaleOptions): Promise<
       CCS_MAX_CONCURRENT_CALLS: String(o.target * 3),
       CCS_MAX_CALLS_PER_SECOND: '1000',
       ...(database ? { CCS_DATABASE_URL: database.url } : {}),
+      ...(o.leaseSeconds ? { CCS_LEASE_SECONDS: String(o.leaseSeconds) } : {}),
     },
     dataDir,
   );
@@ -503,6 +510,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     settleSeconds: Number(arg('settle', '120')),
     holdSeconds: Number(arg('hold', '120')),
     rampLimitSeconds: Number(arg('ramp-limit', '300')),
+    leaseSeconds: arg('lease-seconds', '') === '' ? null : Number(arg('lease-seconds', '')),
     contactsPerAgent: Number(arg('contacts-per-agent', '24')),
     log: (line) => process.stdout.write(`${line}\n`),
   };
