@@ -15,7 +15,9 @@
  * Prompt per group: an event that concerns one group only (an agent of it became free, one of
  * its calls ended) queues that group alone, and the loop serves the queued groups one at a time,
  * alternating with the groups of a full pass in progress (`GroupTurns`); a free agent does not
- * wait for a pass over every group. While the floor is at the concurrent-call or a trunk's channel
+ * wait for a pass over every group. In a group paced predictively, whose legs go out ahead of
+ * its agents, an agent becoming free counts as any other change, so that it does not queue
+ * before a progressive group's free agent, who has no leg until one is placed for it. While the floor is at the concurrent-call or a trunk's channel
  * limit, any change asks for a full pass instead, since a call ending anywhere frees room for all.
  *
  * A large pass yields to the event loop between slices of placements (`SLICE_CALLS` calls or
@@ -211,6 +213,11 @@ export class Dialer {
   /** A full pass is due (the timer fired, or something concerning every group happened). */
   private fullPending = false;
   private nudgeTimer: TimerHandle | null = null;
+  /**
+   * Groups paced predictively when last served: their legs are placed ahead of their agents, so
+   * an agent of theirs becoming free is no more urgent than a call ending (see `schedule`).
+   */
+  private pacedAhead = new Set<string>();
   /** The last pass stopped at the concurrent-call or a trunk's limit: room freed anywhere concerns every group. */
   private capped = false;
   /** Preview offers (set by the engine once both exist). */
@@ -241,7 +248,7 @@ export class Dialer {
       return;
     }
     if (this.stopped) return;
-    this.turns.nudge(group, reason);
+    this.turns.nudge(group, reason === 'freed' && this.pacedAhead.has(group) ? 'changed' : reason);
     // A pass in progress takes the group in its loop; otherwise one starts on the next turn.
     if (this.running || this.nudgeTimer) return;
     this.nudgeTimer = this.ctx.deps.clock.setTimer(0, () => {
@@ -458,6 +465,8 @@ export class Dialer {
       // campaigns, else by the first campaign's profile.
       const lead = this.pacingLead(slots);
       const pacer = pacers[lead.profile.dialMode as Exclude<Profile['dialMode'], 'preview'>];
+      if (lead.profile.dialMode === 'predictive') this.pacedAhead.add(group);
+      else this.pacedAhead.delete(group);
       const placing = new Placements(settings.placementsInFlight ?? PLACEMENTS_IN_FLIGHT);
       const snapshot = this.snapshot(group, now, slots, floor);
       let want = pacer.callsToPlace(snapshot, lead.profile);
