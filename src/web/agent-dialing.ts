@@ -5,7 +5,10 @@
  *   its CRM page, framed when the CRM allows it (the same framing check as a connected call),
  *   before any call; Call and Skip go to the engine, which checks compliance again.
  * - A leg placed for the agent (preview Call, countdown, manual dial) is shown while it rings;
- *   one that ends unanswered leaves its outcome on the desk until the next offer or call.
+ *   one that ends unanswered leaves its outcome on the desk until the next offer or call. A
+ *   preview leg carries the offered contact's CRM page and its framing verdict, so the page
+ *   stays in front of the agent from the offer through the ringing (also in the moment between
+ *   Call and the leg being placed, shown as dialling) instead of disappearing until the answer.
  * - A contact's previous attempts (time, status, agent, note, disposition) are given to an
  *   agent only for a contact of its own offer, outbound leg or desk call.
  */
@@ -43,6 +46,9 @@ export interface DeskOutbound {
   state: 'dialing' | 'ringing' | 'answered' | 'ended';
   /** Once ended without reaching the agent: NOANSWER, BUSY, FAILED… */
   status: ReportedStatus | null;
+  /** The called contact's CRM page, carried over from its preview offer (null for a manual call). */
+  linkedit: string | null;
+  framing: ProbeResult | 'checking';
 }
 
 export interface ContactAttemptView {
@@ -72,6 +78,17 @@ interface Framed {
   framing: ProbeResult | 'checking';
 }
 
+/** The offered contact's page, kept from the offer for the leg that calls it. */
+interface ContactPage {
+  key: string;
+  phoneNumber: string;
+  linkedit: string | null;
+  framed: Framed;
+}
+
+/** Between Call and the leg being placed (a store write and the PBX); past this it is not shown. */
+const PLACING_MS = 15_000;
+
 const HISTORY_LIMIT = 50;
 
 export function createAgentDialing(deps: AgentDialingDeps) {
@@ -79,8 +96,12 @@ export function createAgentDialing(deps: AgentDialingDeps) {
   const log = deps.logger.child({ component: 'agent-dialing' });
   /** Framing of each agent's current offer, keyed by campaign/contact. */
   const framing = new Map<string, Framed>();
-  /** The agent each reserved leg was placed for, while it is up. */
-  const legs = new Map<string, { agentCode: string; phoneNumber: string; startedAt: number }>();
+  /** The page of each agent's current offer. */
+  const offered = new Map<string, ContactPage>();
+  /** An offer the agent called whose leg is not placed yet. */
+  const placing = new Map<string, ContactPage & { campaignId: number; contactId: number; since: number }>();
+  /** The agent each reserved leg was placed for, while it is up, with the called contact's page. */
+  const legs = new Map<string, { agentCode: string; phoneNumber: string; startedAt: number; page: ContactPage | null }>();
   /** The last leg of each agent that ended before reaching it. */
   const lastUnanswered = new Map<string, DeskOutbound>();
 
@@ -91,23 +112,35 @@ export function createAgentDialing(deps: AgentDialingDeps) {
     if (!offer) return;
     const key = offerKey(offer.campaignId, offer.contactId);
     if (!offer.linkEdit) {
-      framing.set(agentCode, { key, framing: 'unknown' });
+      const entry: Framed = { key, framing: 'unknown' };
+      framing.set(agentCode, entry);
+      offered.set(agentCode, { key, phoneNumber: offer.phoneNumber, linkedit: null, framed: entry });
       return;
     }
     const entry: Framed = { key, framing: 'checking' };
     framing.set(agentCode, entry);
+    offered.set(agentCode, { key, phoneNumber: offer.phoneNumber, linkedit: offer.linkEdit, framed: entry });
     deps.probe
       .probe(offer.linkEdit, deps.publicOrigin)
       .then((result) => {
         entry.framing = result;
-        if (framing.get(agentCode) === entry) deps.notify(agentCode);
+        // Also while the called offer's leg rings: the page is still on the desk.
+        if (framing.get(agentCode) === entry || pageOf(agentCode)?.framed === entry) deps.notify(agentCode);
       })
       .catch((error) => log.warn({ agentCode, err: String(error) }, 'framing check of the offered page failed'));
+  }
+
+  /** The contact page of the agent's leg being placed or ringing, if it called an offer. */
+  function pageOf(agentCode: string): ContactPage | null {
+    const call = engine.reservedLeg(agentCode);
+    if (call) return legs.get(call.callId)?.page ?? null;
+    return placing.get(agentCode) ?? null;
   }
 
   function outboundOf(agentCode: string): DeskOutbound | null {
     const call = engine.reservedLeg(agentCode);
     if (call) {
+      const page = legs.get(call.callId)?.page ?? null;
       return {
         callId: call.callId,
         kind: call.manual ? 'manual' : 'preview',
@@ -117,6 +150,23 @@ export function createAgentDialing(deps: AgentDialingDeps) {
         startedAt: call.startedAt,
         state: call.state === 'ringing' ? 'ringing' : call.state === 'answered' ? 'answered' : 'dialing',
         status: null,
+        linkedit: page?.linkedit ?? null,
+        framing: page?.framed.framing ?? 'unknown',
+      };
+    }
+    const called = placing.get(agentCode);
+    if (called && deps.clock.now() - called.since < PLACING_MS) {
+      return {
+        callId: `placing-${called.key}`,
+        kind: 'preview',
+        campaignId: called.campaignId,
+        contactId: called.contactId,
+        phoneNumber: called.phoneNumber,
+        startedAt: called.since,
+        state: 'dialing',
+        status: null,
+        linkedit: called.linkedit,
+        framing: called.framed.framing,
       };
     }
     return lastUnanswered.get(agentCode) ?? null;
@@ -127,17 +177,28 @@ export function createAgentDialing(deps: AgentDialingDeps) {
       const offs = [
         engine.events.on('preview:offered', ({ agentCode }) => {
           lastUnanswered.delete(agentCode);
+          placing.delete(agentCode);
           probeOffer(agentCode);
           deps.notify(agentCode);
         }),
-        engine.events.on('preview:ended', ({ agentCode }) => {
+        engine.events.on('preview:ended', ({ agentCode, campaignId, contactId, outcome, at }) => {
           framing.delete(agentCode);
+          const page = offered.get(agentCode);
+          offered.delete(agentCode);
+          // Called: its leg is being placed; the page stays meanwhile.
+          if (outcome === 'called' && page?.key === offerKey(campaignId, contactId)) {
+            placing.set(agentCode, { ...page, campaignId, contactId, since: at });
+            lastUnanswered.delete(agentCode);
+          }
           deps.notify(agentCode);
         }),
-        engine.events.on('call:placed', ({ callId }) => {
+        engine.events.on('call:placed', ({ callId, campaignId, contactId }) => {
           const call = engine.liveCall(callId);
           if (!call?.reservedFor) return;
-          legs.set(callId, { agentCode: call.reservedFor, phoneNumber: call.phoneNumber, startedAt: call.startedAt });
+          const called = placing.get(call.reservedFor);
+          placing.delete(call.reservedFor);
+          const page = !call.manual && called?.key === offerKey(campaignId, contactId) ? called : null;
+          legs.set(callId, { agentCode: call.reservedFor, phoneNumber: call.phoneNumber, startedAt: call.startedAt, page });
           lastUnanswered.delete(call.reservedFor);
           deps.notify(call.reservedFor);
         }),
@@ -161,13 +222,18 @@ export function createAgentDialing(deps: AgentDialingDeps) {
             startedAt: leg.startedAt,
             state: 'ended',
             status,
+            linkedit: leg.page?.linkedit ?? null,
+            framing: leg.page?.framed.framing ?? 'unknown',
           });
           deps.notify(leg.agentCode);
         }),
-        engine.events.on('call:not-placed', ({ callId }) => {
+        engine.events.on('call:not-placed', ({ callId, campaignId, contactId }) => {
           const leg = legs.get(callId);
           legs.delete(callId);
           if (leg) deps.notify(leg.agentCode);
+          for (const [agentCode, called] of placing) {
+            if (called.key === offerKey(campaignId, contactId)) (placing.delete(agentCode), deps.notify(agentCode));
+          }
         }),
       ];
       return () => offs.forEach((off) => off());

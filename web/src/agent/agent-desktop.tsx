@@ -14,7 +14,7 @@ import { CrmPane } from './crm-pane.tsx';
 import { DeskSignIn } from './desk-sign-in.tsx';
 import { flushNotes } from './note-autosave.ts';
 import { StatusPanel } from './status-panel.tsx';
-import type { DeskState } from './types.ts';
+import type { DeskOutbound, DeskState } from './types.ts';
 import { WrapUp } from './wrap-up.tsx';
 import { ManualDial } from './manual-dial.tsx';
 import { OutboundPanel, PreviewPanel } from './preview-panel.tsx';
@@ -22,6 +22,7 @@ import { MyCallbacks } from './my-callbacks.tsx';
 import { WrapUpCountdown } from './wrap-up-countdown.tsx';
 import { CoachingNotice } from './coaching-notice.tsx';
 import { PhonePanel } from './phone/phone-panel.tsx';
+import { DeskCalling } from './desk-calling.tsx';
 
 export interface DeskUser {
   username: string;
@@ -92,6 +93,9 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
   // wrap-up ended by its time limit the agent is ready again with that call still in the state,
   // and an offer (a preview, a personal callback) or a manual leg must not be hidden behind it.
   const call = state.call && (state.call.endedAt === null || (!state.offer && !state.outbound)) ? state.call : null;
+  // The agent's own call being placed or ringing: the contact and its page stay in front of it.
+  const calling = !call && state.outbound && state.outbound.state !== 'ended' ? state.outbound : null;
+  const page = call ?? offerPage(state.offer) ?? (calling ? callingPage(calling) : null);
 
   return (
     <div class="desk" data-testid="agent-desktop">
@@ -118,7 +122,7 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
             <StatusPanel state={state} serverNow={serverNow} act={act} />
             <PhonePanel key={state.desk.agentCode} callId={call && call.endedAt === null ? call.callId : null} />
             {state.coaching && <CoachingNotice coaching={state.coaching} />}
-            {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} />}
+            {state.agent?.state === 'wrap-up' && state.agent.wrapUpEndsAt != null && <WrapUpCountdown since={state.agent.since} endsAt={state.agent.wrapUpEndsAt} serverNow={serverNow} pauseAfter={state.agent.pauseAfterCall ?? null} />}
             {!call && state.offer && <PreviewPanel key={`${state.offer.campaignId}/${state.offer.contactId}`} offer={state.offer} serverNow={serverNow} timeZone={props.timeZone} act={act} />}
             {!call && state.outbound && <OutboundPanel outbound={state.outbound} onHangup={() => act('/ui/agent/outbound/hangup')} />}
             {call && <CallPanel call={call} serverNow={serverNow} onHangup={() => act('/ui/agent/hangup')} timeZone={props.timeZone} act={act} />}
@@ -139,7 +143,10 @@ export function AgentDesktop(props: { user: DeskUser; timeZone: string }) {
             <p class="muted">{t('desk.serviceLostHint')}</p>
           </div>
         ) : (
-          <CrmPane call={call ?? offerPage(state.offer)} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />
+          <>
+            {calling && <DeskCalling outbound={calling} alone={!page} onCancel={() => void act('/ui/agent/outbound/hangup')} />}
+            {(page || !calling) && <CrmPane call={page} agentState={state.agent?.state ?? null} signedIn={state.desk !== null} />}
+          </>
         )}
       </section>
     </div>
@@ -158,6 +165,27 @@ function offerPage(offer: DeskState['offer']): DeskState['call'] {
     linkedit: offer.linkedit,
     framing: offer.framing,
     connectedAt: offer.offeredAt,
+    endedAt: null,
+    status: null,
+    note: null,
+  };
+}
+
+/**
+ * The called contact's page while its leg rings: the same key as its offer's, so the frame (and
+ * whatever the agent did in it) is kept, and a page the CRM refuses to frame is not opened again.
+ */
+function callingPage(outbound: DeskOutbound): DeskState['call'] {
+  if (outbound.campaignId === null || outbound.contactId === null) return null;
+  return {
+    callId: `offer-${outbound.campaignId}-${outbound.contactId}`,
+    campaignId: outbound.campaignId,
+    contactId: outbound.contactId,
+    attemptNo: null,
+    phoneNumber: outbound.phoneNumber,
+    linkedit: outbound.linkedit,
+    framing: outbound.framing,
+    connectedAt: outbound.startedAt,
     endedAt: null,
     status: null,
     note: null,

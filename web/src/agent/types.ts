@@ -92,6 +92,9 @@ export interface DeskOutbound {
   startedAt: number;
   state: 'dialing' | 'ringing' | 'answered' | 'ended';
   status: string | null;
+  /** The called contact's CRM page, kept from its preview offer (null for a manual call). */
+  linkedit: string | null;
+  framing: 'allowed' | 'denied' | 'unknown' | 'checking';
 }
 
 /** One earlier attempt of a contact (GET /ui/agent/contact-history). */

@@ -36,9 +36,9 @@ export function AgentGroupSelect(props: { agentCode: string; group: string; onCh
       <select
         value={props.group}
         disabled={busy}
-        class="small"
-        // Narrow: the agents table must fit its card (the option names are long in Vietnamese).
-        style={{ maxWidth: '8rem', fontSize: '0.8em' }}
+        // Small type so the agents table fits its card, but never narrower than its longest
+        // name: a width cap cut "nhóm mặc định" off.
+        class="small group-select"
         aria-label={fill(t('ctl.agentGroup'), { agent: props.agentCode })}
         onChange={(e) => void move((e.target as HTMLSelectElement).value)}
         data-testid={`agent-group-${props.agentCode}`}

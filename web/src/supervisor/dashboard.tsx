@@ -5,7 +5,7 @@ import { LiveBadge } from '../agent/agent-desktop.tsx';
 import { api } from '../api.ts';
 import { percent } from '../format.ts';
 import { useI18n } from '../i18n.ts';
-import { useLiveEvents, useThrottled, type LiveEvent } from '../live.ts';
+import { useLiveStream, useThrottled, type LiveEvent } from '../live.ts';
 import { navigate } from '../router.ts';
 import { errorText } from '../value-texts.ts';
 import { answerRate } from './answer-rate.ts';
@@ -14,6 +14,7 @@ import { CallCharts } from './charts.tsx';
 import { CrmHealth } from './crm-health.tsx';
 import { AgentsPanel, LiveCallsPanel, shownState } from './floor-panels.tsx';
 import { CallbacksList } from './callbacks-list.tsx';
+import { StaleBanner } from './stale-banner.tsx';
 import type { AgentView, CallbackView, CampaignView, LiveCallView, MinuteCounts, OutboxStats } from './types.ts';
 
 export interface FloorData {
@@ -70,7 +71,8 @@ export function Dashboard(props: { timeZone: string }) {
   const crmSoon = useThrottled(() => void loadCrm().catch(() => undefined), 2000);
   const ratesSoon = useThrottled(() => void loadRates().catch(() => undefined), 3000);
 
-  const connected = useLiveEvents((event: LiveEvent) => {
+  // `lost`: CCS does not answer at all (not only the live stream): the figures are stale.
+  const { connected, lost } = useLiveStream((event: LiveEvent) => {
     if (event.type === 'driver:state') setTelephonyDown(event.state === 'down');
     if (event.type === 'callback:queued') crmSoon();
     if (event.type === 'call:ended') ratesSoon();
@@ -132,7 +134,7 @@ export function Dashboard(props: { timeZone: string }) {
           <LiveBadge connected={connected} />
         </div>
       </div>
-      {failed}
+      {lost ? <StaleBanner since={floor.loadedAt} timeZone={props.timeZone} /> : failed}
       <div class="kpis">
         <Kpi label={t('sup.liveCalls')} value={String(floor.calls.length)} testid="kpi-live-calls" />
         <Kpi

@@ -1,0 +1,141 @@
+/**
+ * What the desk shows while something is about to happen, in a real browser against the real
+ * service on the simulated floor (preview profile, customers ring 12 s then answer, wrap-up limit
+ * 20 s): a call the agent dialled by hand says "Calling <number>…" where the CRM page goes, with
+ * a way to cancel it, instead of "Waiting for a call…"; a previewed contact's CRM page stays on
+ * screen (the same frame, not reloaded) while its phone rings, under a "Calling <number>…" bar
+ * with a cancel button; and the wrap-up countdown of an agent who pressed Pause during the call
+ * says the agent will be paused, with the reason, not "back to ready". In Vietnamese and English.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
+import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
+import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
+import { screenshot, signedInPage } from './support/pages.ts';
+import { eventually, startUiService, type UiService } from './support/ui-service.ts';
+
+const CAMPAIGN = 5101;
+
+/**
+ * Records in the page whether "Waiting for a call…" (the empty CRM area) shows from now on, or
+ * (`fromCalling`) from the moment the desk first says it is calling.
+ */
+async function watchForEmptyCrm(page: Page, fromCalling = false): Promise<void> {
+  await page.evaluate((fromCalling) => {
+    const w = window as unknown as { __sawEmptyCrm: boolean; __emptyWatch?: MutationObserver };
+    let armed = !fromCalling;
+    const look = () => {
+      armed ||= document.querySelector('[data-testid=desk-calling]') !== null;
+      if (armed && document.querySelector('[data-testid=crm-empty]')) w.__sawEmptyCrm = true;
+    };
+    w.__sawEmptyCrm = false;
+    w.__emptyWatch?.disconnect();
+    w.__emptyWatch = new MutationObserver(look);
+    w.__emptyWatch.observe(document.body, { childList: true, subtree: true });
+    look();
+  }, fromCalling);
+}
+const sawEmptyCrm = (page: Page) => page.evaluate(() => (window as unknown as { __sawEmptyCrm: boolean }).__sawEmptyCrm);
+
+describe.runIf(chromiumAvailable())('the desk while a call is being placed or a pause is pending', () => {
+  let crm: FakeCrm;
+  let ccs: UiService;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    crm = await startFakeCrm();
+    dir = mkdtempSync(join(tmpdir(), 'ccs-desk-pending-'));
+    const config = join(dir, 'ccs.config.json');
+    writeFileSync(config, JSON.stringify({ defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } } }));
+    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_SIM_RING_SECONDS: '12', CCS_MAX_WRAPUP_SECONDS: '20' } });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ccs?.close();
+    await crm?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the contact and its CRM page on screen while the phone rings, says whom it calls, and says a pending pause in the wrap-up countdown', async () => {
+    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
+    const a11y = async () => {
+      const found: string[] = [];
+      for (const lang of ['en', 'vi'] as const) {
+        await agent.click(`[data-testid=lang-${lang}]`);
+        found.push(...(await seriousA11yViolations(agent)).map((v) => `${lang}: ${v}`));
+      }
+      return found;
+    };
+    await agent.waitForSelector('[data-testid=desk-sign-in]');
+    await agent.click('[data-testid=desk-sign-in-submit]');
+    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+
+    // By hand: while the number rings, the main area says whom the agent is calling and offers to cancel.
+    await watchForEmptyCrm(agent, true);
+    await agent.fill('[data-testid=manual-number]', '0987111333');
+    await agent.click('[data-testid=manual-call]');
+    const calling = await agent.waitForSelector('[data-testid=desk-calling]');
+    expect(await calling.textContent()).toContain('Đang gọi 0987111333…');
+    await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
+    expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Đang đổ chuông…');
+    await screenshot(agent, 'desk-calling-manual');
+    expect(await sawEmptyCrm(agent)).toBe(false);
+    expect(await a11y()).toEqual([]);
+    await agent.click('[data-testid=lang-en]');
+    expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Calling 0987111333…');
+    await agent.click('[data-testid=lang-vi]');
+    await agent.click('[data-testid=desk-calling-cancel]');
+    await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
+    await eventually('the manual leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+
+    // Preview: the offered contact's page is framed; Call keeps that very frame through the ringing.
+    await ccs.sendCampaign(CAMPAIGN, [{ id: 1, phonenumber: '0987000001', linkedit: `${crm.url}/contact/1` }]);
+    await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
+    const frame = await agent.waitForSelector('[data-testid=crm-frame]');
+    expect(await frame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    await frame.evaluate((el) => ((el as unknown as { __kept: boolean }).__kept = true));
+    await watchForEmptyCrm(agent);
+    await agent.click('[data-testid=preview-call]');
+    await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
+    expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Đang gọi 0987000001…');
+    expect(await agent.locator('[data-testid=desk-calling-cancel]').count()).toBe(1);
+    const ringingFrame = await agent.waitForSelector('[data-testid=crm-frame]');
+    expect(await ringingFrame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await ringingFrame.evaluate((el) => (el as unknown as { __kept?: boolean }).__kept === true)).toBe(true);
+    await screenshot(agent, 'desk-calling-preview');
+    expect(await a11y()).toEqual([]);
+    await agent.click('[data-testid=lang-en]');
+    expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Calling 0987000001…');
+    await agent.click('[data-testid=lang-vi]');
+    await agent.waitForSelector('[data-testid=call-panel]', { timeout: 30_000 });
+    expect(await agent.textContent('[data-testid=call-phone]')).toBe('0987000001');
+    expect(await sawEmptyCrm(agent)).toBe(false);
+    expect(await agent.locator('[data-testid=desk-calling]').count()).toBe(0);
+
+    // Pause pressed during the call: the wrap-up countdown says the pause comes, with its reason.
+    await agent.selectOption('[data-testid=pause-reason]', 'meeting');
+    await agent.click('[data-testid=pause]');
+    await agent.waitForSelector('[data-testid=pause-after-call]');
+    await agent.click('[data-testid=hangup]');
+    const countdown = await agent.waitForSelector('[data-testid=wrap-up-countdown]');
+    expect(await countdown.textContent()).toMatch(/^Tạm nghỉ \(Họp\) sau 00:\d\d$/);
+    await screenshot(agent, 'desk-wrap-up-then-pause');
+    expect(await agent.getAttribute('[data-testid=wrap-up-countdown] [role=progressbar]', 'aria-label')).toMatch(/^Tạm nghỉ \(Họp\) sau/);
+    expect(await a11y()).toEqual([]);
+    await agent.click('[data-testid=lang-en]');
+    expect(await agent.textContent('[data-testid=wrap-up-countdown]')).toMatch(/^Paused \(Meeting\) in 00:\d\d$/);
+    // And so it is: wrap-up ends by its limit into the pause, with that reason.
+    await agent.waitForSelector('[data-testid=agent-state][data-state=paused]', { timeout: 30_000 });
+    expect(await agent.textContent('[data-testid=agent-state]')).toContain('Meeting');
+    await agent.context().close();
+  }, 120_000);
+});
