@@ -60,6 +60,7 @@ import { dispositionSettingsRepository } from './store/disposition-settings-repo
 import { sessionRepository } from './store/session-repository.ts';
 import { reportRepository } from './store/report-repository.ts';
 import { createTelephonyDriver } from './telephony/create-driver.ts';
+import { connectWhileDialing } from './telephony/connect-while-dialing.ts';
 import { createWebUi } from './web/web-ui.ts';
 import { createBrowserPhones, createSupervisorPhones } from './telephony/create-browser-phones.ts';
 import { createWallboard } from './web/wallboard.ts';
@@ -178,7 +179,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   // With port 0 (tests) the default public URL names the port chosen when listening.
   let recordingBase = config.recordings.baseUrl;
   const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: () => recordingBase, ttlSeconds: config.recordings.linkTtlSeconds });
-  const telephony = overrides.telephony ?? (await createTelephonyDriver(config, { clock, logger, recordings }));
+  // In a cluster on Asterisk only the dialing node may hold the Stasis application's events.
+  const pbxLink =
+    !overrides.telephony && coordination.clustered && config.telephony === 'asterisk'
+      ? connectWhileDialing(await createTelephonyDriver(config, { clock, logger, recordings }), () => createTelephonyDriver(config, { clock, logger, recordings }), { clock, logger })
+      : null;
+  const telephony = overrides.telephony ?? pbxLink?.driver ?? (await createTelephonyDriver(config, { clock, logger, recordings }));
 
   const deliveryConfig = resolveDeliveryConfig({
     updateUrl: config.crm.updateUrl,
@@ -374,10 +380,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       starting = (async () => {
         // The groups this node holds are known before the engine loads their campaigns.
         await coordination.start(agentGroups, {
-          acquired: (group) => engine.takeGroup(group),
-          lost: (group) => engine.dropGroup(group),
+          acquired: async (group) => {
+            await pbxLink?.connect();
+            await engine.takeGroup(group);
+          },
+          lost: (group) => {
+            engine.dropGroup(group);
+            if (pbxLink && coordination.held().length === 0) void pbxLink.disconnect().catch((error: unknown) => logger.warn({ err: String(error) }, 'PBX disconnect failed'));
+          },
           campaignsChanged: () => void engine.syncCampaigns().catch((error: unknown) => logger.warn({ err: String((error as Error)?.message ?? error) }, 'campaign sync failed')),
         });
+        // Groups held from the first round: connected before the engine adopts their open attempts.
+        if (coordination.held().length > 0) await pbxLink?.connect();
         await engine.start();
         await monitoring.attach();
         outbox!.start();

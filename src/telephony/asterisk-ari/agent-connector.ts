@@ -40,6 +40,11 @@ export class CallBridge {
     return this.id;
   }
 
+  /** The bridge found in Asterisk for a call another process connected (see CustomerLeg.recover). */
+  adopt(id: string): void {
+    this.id ??= id;
+  }
+
   ensure(): Promise<string> {
     if (this.id) return Promise.resolve(this.id);
     this.creating ??= (async () => {

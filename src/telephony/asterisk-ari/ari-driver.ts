@@ -125,6 +125,7 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     const at = lostSince ?? clock.now();
     if (restarted) holding.forget();
     const lost: Promise<void>[] = [];
+    const recovering: Promise<void>[] = [];
     for (const leg of [...legs.values()]) {
       const channel = present.get(leg.callId);
       if (channel) leg.catchUp(channel);
@@ -137,8 +138,11 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     for (const channel of channels) {
       if (legs.has(channel.id) || !isOwnCustomerLeg(channel)) continue;
       logger.info({ callId: channel.id, state: channel.state }, 'following a call placed before this process started');
-      newLeg(channel.id, trunkOf(config.dialTemplate)).adopt(channel);
+      const leg = newLeg(channel.id, trunkOf(config.dialTemplate));
+      leg.adopt(channel);
+      recovering.push(leg.recover());
     }
+    await Promise.all(recovering);
     // Their `ended` goes out before `driver up`, so the engine's reconciliation agrees.
     await Promise.all(lost);
   };

@@ -56,6 +56,8 @@ export class CustomerLeg implements ConnectionHost, ControlHost {
   /** A recording the store is still trying to write: `ended` goes out without waiting for it. */
   private recordingLater: Promise<RecordingOutcome> | undefined;
   private connection: AgentConnection | null = null;
+  /** Agent legs found in an adopted call's bridge (agents called on answer): hung up at its end. */
+  private adoptedAgentLegs: string[] = [];
   private connectAttempts = 0;
   /** The first agent left after a completed transfer (the call goes on with the target). */
   private handedOver = false;
@@ -91,6 +93,34 @@ export class CustomerLeg implements ConnectionHost, ControlHost {
     this.inStasis.resolve(true);
     this.ringing = channel.state === 'Ringing' || channel.state === 'Ring' || channel.state === 'Up';
     if (channel.state === 'Up') this.answeredAt = this.ctx.clock.now();
+  }
+
+  /**
+   * An adopted leg that is up may be a conversation another CCS process connected (it died, or
+   * this one took its agent group over): its bridge, its recording and, with agents called on
+   * answer, its agent's leg are taken over too, so the end tears them down, hangs the agent's
+   * phone up and reports the recording as for a call of this process. Never throws.
+   */
+  async recover(): Promise<void> {
+    if (!this.answered) return;
+    try {
+      const bridgeId = `${this.callId}-bridge`;
+      const bridge = await this.ctx.http.get<{ channels: string[] }>(`/bridges/${encodeURIComponent(bridgeId)}`).catch((error) => {
+        if (isAriError(error, 'not-found')) return null;
+        throw error;
+      });
+      if (!bridge) return;
+      this.bridge.adopt(bridgeId);
+      if (this.ctx.config.agentMode === 'on-answer') this.adoptedAgentLegs = bridge.channels.filter((id) => id.startsWith(`${this.callId}-agent`));
+      const live = await this.ctx.http.get(`/recordings/live/${encodeURIComponent(this.recording.name)}`).then(
+        () => true,
+        (error) => (isAriError(error, 'not-found') ? false : Promise.reject(error)),
+      );
+      if (live) this.recording.adoptLive();
+      this.log.info({ bridge: bridgeId, agentLegs: this.adoptedAgentLegs, recording: live }, 'followed a conversation connected by another process');
+    } catch (error) {
+      this.log.warn({ err: errorText(error) }, 'conversation of an adopted call not recovered; its end is still reported');
+    }
   }
 
   get answered(): boolean {
@@ -325,6 +355,11 @@ export class CustomerLeg implements ConnectionHost, ControlHost {
       await this.recording.stop();
       await this.controls.release();
       if (!this.handedOver) await this.connection?.release();
+      for (const id of this.adoptedAgentLegs) {
+        await this.ctx.http.delete(`/channels/${encodeURIComponent(id)}`).catch((error) => {
+          if (!isAriError(error, 'not-found')) this.log.warn({ agentLeg: id, err: errorText(error) }, 'agent leg of an adopted call not hung up');
+        });
+      }
       await this.bridge.destroy();
       if (this.recording.requested) {
         // A refused write is retried by the store (bounded): the call is reported ended at once

@@ -39,6 +39,13 @@ export class BridgeRecording {
     return this.state !== 'idle';
   }
 
+  /** A recording another process started and Asterisk still makes: stopped and fetched at the end as usual. */
+  adoptLive(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'recording';
+    this.ctx.route(`recording:${this.name}`, this.listener);
+  }
+
   async start(bridgeId: string): Promise<void> {
     if (this.state !== 'idle') return;
     this.state = 'starting';

@@ -93,6 +93,36 @@ describe('ARI driver resilience (scripted Asterisk)', () => {
     }
   });
 
+  it('after another CCS process connected and recorded a call and went away, the next one follows the conversation: at its end the agent leg is hung up, the bridge dropped and the recording saved', async () => {
+    rig = await createScriptedRig();
+    const r = rig;
+    const callId = 'ccs-2-6-1';
+    await r.driver.placeCall(callRequest(callId, '0987654320'));
+    await r.until(() => r.callEvents(callId).some((e) => e.type === 'answered'), 'the answer');
+    await r.driver.connectAgent(callId, agent9001, { record: true });
+    await r.until(() => r.callEvents(callId).some((e) => e.type === 'connected'), 'the bridge');
+    await r.driver.stop(); // the process that connected the call is gone (killed, or its agent group taken over)
+
+    const events: TelephonyEvent[] = [];
+    const second = createAriDriver({ url: r.ari.url, user: r.ari.user, password: r.ari.password }, { clock: r.clock, recordings: r.recordings, logger: silentLogger });
+    try {
+      await second.start((e) => events.push(e));
+      expect(await second.liveCalls()).toEqual([callId]);
+      await r.advance(3000);
+      r.ari.hangUpFarEnd(callId);
+      await r.until(() => events.some((e) => e.type === 'ended'), 'the end of the call');
+      const ended = events.filter((e) => 'callId' in e);
+      expect(ended).toEqual([expect.objectContaining({ type: 'ended', callId, cause: 'normal' })]);
+      const recording = ended[0]!.type === 'ended' ? ended[0]!.recording : undefined;
+      expect(recording?.status).toBe('saved');
+      expect(await r.recordings.locate(recording?.status === 'saved' ? recording.key : '')).not.toBeNull();
+      expect([...r.ari.channels.values()].filter((ch) => ch.kind === 'agent' && ch.id.startsWith(callId))).toEqual([]);
+      expect(r.ari.bridges.has(`${callId}-bridge`)).toBe(false);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('sets the caller id on the customer leg (CALLERID and the connected line the INVITE From is built from)', async () => {
     rig = await createScriptedRig();
     await rig.driver.placeCall(callRequest('ccs-2-4-1', '0987654321', { callerId: '02873000999' }));

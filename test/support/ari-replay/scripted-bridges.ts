@@ -48,6 +48,10 @@ export class ScriptedBridges {
     }
     if (kind === 'recordings') {
       if (req.method === 'POST' && id === 'live' && extra === 'stop') this.stop(action!, reply);
+      else if (req.method === 'GET' && id === 'live' && action && !extra) {
+        const live = this.live.get(action);
+        reply(live ? { status: 200, json: { name: action, format: live.format, state: 'recording', target_uri: `bridge:${live.bridgeId}` } } : notFound('Recording'));
+      }
       else if (req.method === 'GET' && id === 'stored' && extra === 'file') {
         const file = this.stored.get(action!);
         reply(file ? { status: 200, bytes: file, contentType: 'audio/wav' } : notFound('Recording'));
