@@ -203,8 +203,8 @@ export class Dialer {
   private stopped = false;
   private limiter: RateLimiter;
   private failedPasses = 0;
-  /** Placements whose attempt write failed: committed or not is unknown until read back. */
-  private unconfirmed = new Set<string>();
+  /** Placements whose attempt write failed, by call id: committed or not is unknown until read back. */
+  private unconfirmed = new Map<string, LiveCall>();
   private due = new DueTimes();
   /** Per group: the floor its last pacing saw when that placed nothing, and until when that holds. */
   private settled = new Map<string, { key: string; until: number }>();
@@ -603,11 +603,15 @@ export class Dialer {
 
   /** Reads back the attempts whose write failed: one that was committed after all is ended as not placed. */
   private async settleUnconfirmed(): Promise<void> {
-    for (const callId of [...this.unconfirmed]) {
+    for (const [callId, placed] of [...this.unconfirmed]) {
       const attempt = await this.ctx.deps.store.getAttempt(callId);
       this.unconfirmed.delete(callId);
       const call = this.ctx.live.get(callId);
-      if (!call) continue;
+      if (!call) {
+        // Given up with its agent group meanwhile, and committed after all: not left open unseen.
+        if (attempt && attempt.state !== 'ended' && attempt.state !== 'unplaced') this.landedLate(placed, 'its attempt write reported a failure');
+        continue;
+      }
       if (attempt && attempt.state !== 'ended') {
         this.ctx.log({ callId, campaignId: call.campaignId }).warn('attempt was recorded although its write reported a failure; giving it back as not placed');
         this.onLegFailed(callId, 'its attempt write reported a failure');
@@ -616,6 +620,21 @@ export class Dialer {
         this.onContactFinal(call.campaignId);
       }
     }
+  }
+
+  /**
+   * An attempt written for a call that left the live set when its agent group was given up: it
+   * is open in the store and no leg was placed for it. A node takes a group's open attempts up
+   * when it takes the group, but this one may have landed after this node took the group back;
+   * so while the node holds the group, the call is live again and its attempt given back (the
+   * placement guard). Adopted meanwhile, it is followed as any other; not held, the group's next
+   * holder adopts it when it takes the group (the write landed first).
+   */
+  private landedLate(call: LiveCall, reason: string): void {
+    if (this.ctx.live.get(call.callId) || !(this.ctx.deps.dialsGroup?.(call.group) ?? true)) return;
+    this.ctx.log({ callId: call.callId, campaignId: call.campaignId }).warn({ reason }, 'attempt landed after its agent group was given up: giving it back');
+    this.ctx.live.add(call);
+    this.onLegFailed(call.callId, reason);
   }
 
   /**
@@ -758,11 +777,17 @@ export class Dialer {
     } catch (error) {
       // Not placed. The number stays claimed until the attempt is read back (see settleUnconfirmed),
       // and the pass stops here: the next one comes after a back-off.
-      this.unconfirmed.add(callId);
+      this.unconfirmed.set(callId, call);
       this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId }).warn({ err: String(error) }, 'attempt not started: call not placed');
       throw error;
     }
     if (after) await after;
+    // The node gave the call's agent group up (its lease lapsed) while the attempt was being
+    // written, and the write landed all the same: the leg is not placed (nobody here follows it).
+    if (this.ctx.live.get(callId) !== call) {
+      this.landedLate(call, 'its agent group was given up while its attempt was written');
+      return callId;
+    }
     const log = this.ctx.log({ campaignId: contact.campaignId, contactId: contact.contactId, callId });
     log.info({ attemptNo, number: contact.dialNumber }, 'placing call');
     this.ctx.events.emit('call:placed', { callId, campaignId: contact.campaignId, contactId: contact.contactId, attemptNo, at: now });

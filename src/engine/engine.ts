@@ -10,7 +10,7 @@ import type { CallControlView, ControlAnswer, ControlIntent } from './call-contr
 import { CallHandler } from './call-handler.ts';
 import { CampaignLifecycle, type CloseResult } from './campaign-lifecycle.ts';
 import { Dialer } from './dialer.ts';
-import type { WriteHealth } from './durable-writes.ts';
+import { EngineStoppedError, type WriteHealth } from './durable-writes.ts';
 import { EngineContext, type EngineDeps } from './engine-context.ts';
 import type { EngineEvents } from './engine-events.ts';
 import type { LiveCall } from './live-calls.ts';
@@ -330,9 +330,26 @@ export function createEngine(input: EngineDeps): Engine {
 
     takeGroup: (group) =>
       serially(async () => {
-        if (deps.dialsGroup && !deps.dialsGroup(group)) return;
-        await lifecycle.load(group);
-        const adopted = await reconciler.adoptOpenAttempts((g) => g === group);
+        const holds = () => !deps.dialsGroup || deps.dialsGroup(group);
+        if (!holds()) return;
+        // Retried until the store answers (it may be just back from the outage that cost the
+        // lease) or the group is lost again: a group is never dialled with its open attempts
+        // left unadopted, which nothing would end. Loading and adopting skip what they have.
+        let adopted = 0;
+        try {
+          await ctx.writes.run(
+            'agent group take-up',
+            async () => {
+              if (!holds()) return;
+              await lifecycle.load(group);
+              adopted += await reconciler.adoptOpenAttempts((g) => g === group);
+            },
+            { group },
+          );
+        } catch (error) {
+          if (error instanceof EngineStoppedError) return;
+          throw error;
+        }
         for (const call of ctx.live.all()) givenUp.delete(call.callId);
         if (adopted > 0) {
           deps.logger.info({ group, calls: adopted }, 'agent group taken over: adopting its open calls');

@@ -15,6 +15,7 @@
  */
 import type { HangupCause } from '../domain/disposition.ts';
 import type { Clock } from '../ports/clock.ts';
+import { isLeaseLost } from '../ports/coordination.ts';
 import type { PlaceCallRequest, TelephonyDriver } from '../ports/telephony.ts';
 import type { EngineContext } from './engine-context.ts';
 
@@ -122,6 +123,14 @@ export class PlacementGuard {
         break;
       } catch (error) {
         if (this.stopped) throw error; // the attempt stays open; the next start reconciles it
+        if (isLeaseLost(error)) {
+          // Refused for good: the node now holding the group adopts the open attempt (this one
+          // too, should it take the group back). The call is no longer this node's to follow.
+          log.warn({ reason }, 'agent group lost before the unplaced attempt was written: its holder takes the attempt up');
+          if (this.ctx.live.get(callId) === call) this.ctx.live.remove(callId);
+          this.ctx.events.emit('call:not-placed', { callId, campaignId: call.campaignId, contactId: call.contactId, reason, at: clock.now() });
+          return;
+        }
         log.warn({ err: String(error) }, 'unplaced attempt not written; trying again');
         await new Promise<void>((resolve) => clock.setTimer(WRITE_RETRY_MS, resolve));
       }

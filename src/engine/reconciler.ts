@@ -24,14 +24,21 @@ export class Reconciler {
    */
   async adoptOpenAttempts(ofGroup: (group: string) => boolean = () => true): Promise<number> {
     const open = await this.ctx.deps.store.openAttempts();
-    let adopted = 0;
+    // Everything is read before anything is adopted: a read that fails adopts nothing, so a
+    // retry adopts (and counts) them all.
+    const found: ReturnType<Reconciler['toLive']>[] = [];
     for (const a of open) {
       if (this.ctx.live.get(a.callId)) continue;
       const campaign = this.ctx.campaigns.get(a.campaignId) ?? (await this.ctx.deps.store.getCampaign(a.campaignId));
       const group = campaign ? this.ctx.profileOf({ typeId: campaign.typeId }).agentGroup : 'default';
       if (!ofGroup(group)) continue;
       const contact = await this.ctx.deps.store.getContact(a.campaignId, a.contactId);
-      this.ctx.live.add(this.toLive(a, contact?.phoneNumber ?? a.dialNumber, group));
+      found.push(this.toLive(a, contact?.phoneNumber ?? a.dialNumber, group));
+    }
+    let adopted = 0;
+    for (const call of found) {
+      if (this.ctx.live.get(call.callId)) continue;
+      this.ctx.live.add(call);
       adopted++;
     }
     return adopted;
