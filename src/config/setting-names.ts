@@ -12,7 +12,7 @@ import { loadConfig } from './load-config.ts';
 type Env = Record<string, string | undefined>;
 
 /** Read by the test suite (see README, "Tests") and the benchmarks, not by the service or `ccs`. */
-const TEST_SUITE_SETTINGS = ['CCS_TEST_POSTGRES_URL', 'CCS_ASTERISK_RESTART', 'CCS_LIVE_NUMBER_PREFIX', 'CCS_LIVE_CUSTOMER_DIAL', 'CCS_LIVE_SUPERVISOR', 'CCS_LIVE_WEBRTC_WS_URL', 'CCS_BENCH_POSTGRES_URL', 'CCS_LIVE_ARI_SERVERS', 'CCS_LIVE_KILL_SERVER', 'CCS_LIVE_START_SERVER'];
+const TEST_SUITE_SETTINGS = ['CCS_TEST_POSTGRES_URL', 'CCS_ASTERISK_RESTART', 'CCS_LIVE_NUMBER_PREFIX', 'CCS_LIVE_CUSTOMER_DIAL', 'CCS_LIVE_SUPERVISOR', 'CCS_LIVE_WEBRTC_WS_URL', 'CCS_BENCH_POSTGRES_URL', 'CCS_LIVE_ARI_SERVERS', 'CCS_LIVE_KILL_SERVER', 'CCS_LIVE_START_SERVER', 'CCS_BENCH_ARI_URL', 'CCS_BENCH_ARI_USER', 'CCS_BENCH_ARI_PASSWORD', 'CCS_BENCH_AGENTS', 'CCS_BENCH_ASTERISK_PID', 'CCS_BENCH_DIAL'];
 
 /** A folder with no `ccs.config.json`, so the readers see built-in defaults only. */
 const NO_CONFIG_DIR = '/nonexistent-ccs-config-dir';
