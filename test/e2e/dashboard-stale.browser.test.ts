@@ -14,8 +14,9 @@ import { screenshot, signedInPage } from './support/pages.ts';
 import { startUiService, type UiService } from './support/ui-service.ts';
 
 /**
- * Group drop-downs narrower than their own longest option (measured on an unconstrained copy in
- * the same place), or ending outside the agents card's content box or the screen.
+ * Group drop-downs narrower than their chosen group's name needs (measured on an unconstrained
+ * copy in the same place holding that option only), or ending outside the agents card's content
+ * box or the screen.
  */
 async function clippedGroupSelects(page: Page): Promise<string[]> {
   return page.$eval('[data-testid=agents]', (card) => {
@@ -24,6 +25,7 @@ async function clippedGroupSelects(page: Page): Promise<string[]> {
     for (const select of Array.from(card.querySelectorAll<HTMLSelectElement>('select[data-testid^=agent-group-]'))) {
       const copy = select.cloneNode(true) as HTMLSelectElement;
       Object.assign(copy.style, { maxWidth: 'none', width: 'auto', position: 'absolute', visibility: 'hidden' });
+      for (const option of Array.from(copy.options)) if (option.value !== select.value) option.remove();
       select.parentElement!.appendChild(copy);
       const needed = copy.getBoundingClientRect().width;
       copy.remove();

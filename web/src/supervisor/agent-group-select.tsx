@@ -36,8 +36,8 @@ export function AgentGroupSelect(props: { agentCode: string; group: string; onCh
       <select
         value={props.group}
         disabled={busy}
-        // Small type so the agents table fits its card, but never narrower than its longest
-        // name: a width cap cut "nhóm mặc định" off.
+        // Small type, as wide as the chosen name, so the agents table fits its card; a width cap
+        // cut "nhóm mặc định" off.
         class="small group-select"
         aria-label={fill(t('ctl.agentGroup'), { agent: props.agentCode })}
         onChange={(e) => void move((e.target as HTMLSelectElement).value)}
