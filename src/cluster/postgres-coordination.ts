@@ -1,20 +1,28 @@
 /**
  * Coordination over the shared PostgreSQL database (the port: src/ports/coordination.ts).
  *
- * Every `leaseSeconds / 3` a node writes its heartbeat (`cluster_nodes.last_seen = now()`),
- * renews the leases it holds and tries to take those that are free, one statement each, on
- * two connections of its own (a busy engine pool never delays a renewal):
+ * Every quarter of the lease a node sends ONE statement that writes its heartbeat
+ * (`cluster_nodes.last_seen = now()`) and renews every lease it holds, then, if it misses
+ * groups, tries to take those that are free (src/cluster/lease-statements.ts):
  *
  *   free or run out (expires_at <= now())   → taken, token + 1
  *   held by this node id under another run  → taken at once, token + 1 (the node restarted)
  *   held by this run                        → renewed: expires_at = now() + lease
  *
+ * These statements run on two connections of the cluster's own (src/cluster/cluster-connection.ts),
+ * never behind the store's pool, and a renewal never waits for the store's fenced writes (they
+ * lock the lease row `FOR KEY SHARE`, which an UPDATE of the expiry does not conflict with).
+ *
  * Only the database's clock decides when a lease runs out. This node also keeps its own
- * bound, measured from before each renewal was sent: 80 % of the lease. Past it without a
- * renewal the group is given up here at once (`lost`), before the database could let another
- * node take it. A fenced write (`fence`) checks the lease row with `FOR SHARE` in the write's
- * own transaction, so a takeover waits for it to commit and no write of a stale holder can
- * land after a takeover. `stop` expires this run's leases so another node takes them at once.
+ * bound, measured from before each renewal was sent: 80 % of the lease. A renewal without an
+ * answer after a third of the lease counts as failed and is sent again at once on the other
+ * connection, as long as that bound has not passed; the first one's answer still counts if it
+ * comes later. Meanwhile the node keeps dialing: a failed renewal is a warning, not a loss. Past
+ * the bound without a renewal the group is given up here at once (`lost`), before the database
+ * could let another node take it. A fenced write (`fence`) checks the lease row in the write's
+ * own transaction; a takeover locks the row `FOR UPDATE` first, so it waits for those writes to
+ * commit and no write of a stale holder can land after a takeover. `stop` expires this run's
+ * leases so another node takes them at once.
  *
  * Campaign changes are sent with NOTIFY on `ccs_campaigns`; each node LISTENs on a connection
  * of its own, and also looks again every second while that connection is down and every ten
@@ -28,10 +36,18 @@ import { LeaseLostError, type ClusterNode, type Coordination, type CoordinationH
 import type { Logger } from '../ports/logger.ts';
 import { postgresConnectionConfig } from '../store/postgres-hosts.ts';
 import type { Database } from '../store/schema.ts';
+import { clusterConnection, within, type Sent, type Statement } from './cluster-connection.ts';
+import { GIVE_BACK, HEARTBEAT_AND_RENEW, LOCK_TAKEABLE, TAKE } from './lease-statements.ts';
 
 export const CAMPAIGNS_CHANNEL = 'ccs_campaigns';
 /** Share of the lease this node trusts itself to hold without a renewal. */
 const LOCAL_SHARE = 0.8;
+/** Renewals per lease term. */
+const RENEWALS_PER_TERM = 4;
+/** Share of the lease a renewal may take before it counts as failed and is sent again. */
+const RENEWAL_PATIENCE = 1 / 3;
+/** Renewals sent in one tick at most (the first and its retries). */
+const RENEWAL_TRIES = 3;
 const POLL_LISTENING_MS = 10_000;
 const POLL_NOT_LISTENING_MS = 1_000;
 
@@ -92,61 +108,61 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
     if (h) handing = handing.then(() => h.acquired(group)).catch((error) => log.error({ group, err: String((error as Error)?.stack ?? error) }, 'taking up an agent group failed'));
   }
 
-  /** The coordination's own connections: a busy engine pool never holds up a renewal. Queries bounded to half a lease. */
-  const own = new pg.Pool({ ...postgresConnectionConfig(options.databaseUrl), max: 2, keepAlive: true, connectionTimeoutMillis: Math.max(1000, leaseMs / 2), query_timeout: Math.max(1000, leaseMs / 2) });
-  own.on('error', (error) => log.debug({ err: error.message }, 'cluster connection lost (idle)'));
-  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> => (await own.query<R>(text, values)).rows;
+  const patienceMs = Math.max(200, leaseMs * RENEWAL_PATIENCE);
+  const bounds = { patienceMs, abandonMs: leaseMs };
+  const own = clusterConnection(options.databaseUrl, patienceMs, log);
+  const errorText = (error: unknown) => String((error as Error)?.message ?? error);
+  const one = (text: string, values: unknown[]): Statement[] => [{ text, values: () => values }];
 
-  async function heartbeat(): Promise<void> {
-    await query(
-      `insert into cluster_nodes (id, instance, started_at, last_seen) values ($1, $2, now(), now())
-       on conflict (id) do update set instance = excluded.instance, last_seen = now(),
-         started_at = case when cluster_nodes.instance = excluded.instance then cluster_nodes.started_at else now() end`,
-      [nodeId, instance],
-    );
-  }
-
-  /** Every lease this node holds, renewed in one statement; one not renewed is given up at once. */
-  async function renewAll(): Promise<void> {
-    const mine = [...leases.entries()];
-    if (mine.length === 0) return;
-    const sentAt = performance.now();
-    const rows = await query<{ grp: string; token: string }>(
-      `update dial_leases set expires_at = now() + make_interval(secs => $1)
-       where instance = $2 and grp = any($3::text[]) and expires_at > now() returning grp, token`,
-      [leaseSeconds, instance, mine.map(([group]) => group)],
-    );
-    const renewed = new Map(rows.map((r) => [r.grp, Number(r.token)]));
+  /** A renewal's answer, whenever it comes: each lease renewed counts from `sentAt`; one refused is given up at once. */
+  function renewed(mine: [string, Held][], rows: { grp: string; token: string }[], sentAt: number): void {
+    const tokens = new Map(rows.map((r) => [r.grp, Number(r.token)]));
     for (const [group, held] of mine) {
       if (leases.get(group) !== held) continue;
-      if (renewed.get(group) === held.token) held.validUntil = sentAt + leaseMs * LOCAL_SHARE;
+      if (tokens.get(group) === held.token) held.validUntil = Math.max(held.validUntil, sentAt + leaseMs * LOCAL_SHARE);
       else lose(group, 'renewal refused: the lease ran out or another node holds it');
     }
   }
 
-  /** The groups not held here that are free or have run out, taken in one statement (sorted: one lock order for every node). */
+  /**
+   * The heartbeat and every held lease's renewal, one statement; sent again at once while it
+   * fails, as long as the leases it renews are still this node's by its own bound.
+   */
+  async function heartbeatAndRenew(): Promise<void> {
+    const mine = [...leases.entries()];
+    for (let tries = 1; tries <= RENEWAL_TRIES && !stopped; tries++) {
+      const sentAt = performance.now();
+      const left = mine.length === 0 ? patienceMs : Math.min(...mine.map(([, held]) => held.validUntil)) - sentAt;
+      if (left <= 0) return;
+      const sent: Sent<{ grp: string; token: string }> = own.send(one(HEARTBEAT_AND_RENEW, [nodeId, instance, leaseSeconds, mine.map(([group]) => group)]), bounds);
+      // A late answer still renews from when it was sent.
+      sent.answer.then((rows) => renewed(mine, rows, sentAt)).catch(() => {});
+      const outcome = await within(sent.answer, Math.min(patienceMs, left), 'lease renewal');
+      if (outcome.ok) return;
+      log.warn({ err: errorText(outcome.error), try: tries, groups: mine.length }, 'heartbeat and lease renewal failed; the leases still hold, sending it again');
+    }
+  }
+
+  /** The groups not held here that are free or have run out, taken in one transaction (sorted: one lock order for every node). */
   async function acquireFree(): Promise<void> {
     const wanted = groups.filter((g) => !leases.has(g));
     if (wanted.length === 0) return;
     const sentAt = performance.now();
-    const rows = await query<{ grp: string; token: string }>(
-      `insert into dial_leases (grp, holder, instance, token, acquired_at, expires_at)
-       select g, $1, $2, 1, now(), now() + make_interval(secs => $3) from unnest($4::text[]) as g order by g
-       on conflict (grp) do update set holder = excluded.holder, instance = excluded.instance, token = dial_leases.token + 1,
-         acquired_at = now(), expires_at = excluded.expires_at
-       where dial_leases.expires_at <= now() or (dial_leases.holder = excluded.holder and dial_leases.instance <> excluded.instance)
-       returning grp, token`,
-      [nodeId, instance, leaseSeconds, wanted],
+    const sent: Sent<{ grp: string; token: string }> = own.send(
+      [
+        { text: LOCK_TAKEABLE, values: () => [nodeId, instance, wanted] },
+        { text: TAKE, values: (locked) => [nodeId, instance, leaseSeconds, wanted, locked.map((r) => r.grp as string)] },
+      ],
+      bounds,
     );
-    for (const r of rows.sort((a, b) => a.grp.localeCompare(b.grp))) if (!stopped) gained(r.grp, Number(r.token), sentAt);
+    const outcome = await sent.within;
+    if (!outcome.ok) throw outcome.error;
+    for (const r of outcome.value.sort((a, b) => a.grp.localeCompare(b.grp))) if (!stopped && !leases.has(r.grp)) gained(r.grp, Number(r.token), sentAt);
   }
 
   async function round(): Promise<void> {
-    const attempt = async (what: string, work: () => Promise<void>) =>
-      work().catch((error: unknown) => log.warn({ err: String((error as Error)?.message ?? error) }, `cluster ${what} failed`));
-    await attempt('heartbeat', heartbeat);
-    if (!stopped) await attempt('lease renewal', renewAll);
-    if (!stopped) await attempt('lease acquisition', acquireFree);
+    await heartbeatAndRenew().catch((error: unknown) => log.warn({ err: errorText(error) }, 'cluster heartbeat and lease renewal failed'));
+    if (!stopped) await acquireFree().catch((error: unknown) => log.warn({ err: errorText(error) }, 'cluster lease acquisition failed'));
   }
 
   function tick(): void {
@@ -168,7 +184,7 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
       if (listener !== client) return;
       listener = null;
       listening = false;
-      if (error && !stopped) log.warn({ err: String((error as Error)?.message ?? error) }, 'cluster notification connection lost; looking every second until it is back');
+      if (error && !stopped) log.warn({ err: errorText(error) }, 'cluster notification connection lost; looking every second until it is back');
       client.end().catch(() => {});
     };
     client.on('error', drop);
@@ -214,9 +230,9 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
       groups = [...new Set(all)].sort();
       await round();
       handlers = h;
-      const every = Math.max(200, Math.floor(leaseMs / 3));
-      tickTimer = setInterval(tick, every);
-      watchdog = setInterval(checkLocalBounds, Math.max(50, Math.min(250, Math.floor(leaseMs / 20))));
+      tickTimer = setInterval(tick, Math.max(200, Math.floor(leaseMs / RENEWALS_PER_TERM)));
+      // Checked after the I/O already waiting is read: a renewal answered in time counts first.
+      watchdog = setInterval(() => setImmediate(checkLocalBounds), Math.max(50, Math.min(250, Math.floor(leaseMs / 20))));
       pollTimer = setInterval(poll, 250);
       tickTimer.unref();
       watchdog.unref();
@@ -232,12 +248,9 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
     held: () => [...leases.keys()].sort(),
 
     async signal() {
-      try {
-        await query('select pg_notify($1, $2)', [CAMPAIGNS_CHANNEL, '']);
-      } catch (error) {
-        // The holder's poll picks the change up.
-        log.warn({ err: String((error as Error)?.message ?? error) }, 'cluster notification not sent');
-      }
+      const outcome = await own.send(one('select pg_notify($1, $2)', [CAMPAIGNS_CHANNEL, '']), bounds).within;
+      // The holder's poll picks the change up.
+      if (!outcome.ok) log.warn({ err: errorText(outcome.error) }, 'cluster notification not sent');
     },
 
     async nodes(): Promise<ClusterNode[]> {
@@ -257,9 +270,15 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
 
     async fence(trx, campaignId) {
       const group = await groupOf(trx, campaignId);
-      const held = leases.get(group);
+      let held = leases.get(group);
+      // Past the bound, a renewal's answer may be waiting to be read: read it first.
+      if (held && performance.now() > held.validUntil) {
+        await new Promise((resolve) => setImmediate(resolve));
+        held = leases.get(group);
+      }
       if (!held || performance.now() > held.validUntil) throw new LeaseLostError(group);
-      const r = await sql`select 1 from dial_leases where grp = ${group} and holder = ${nodeId} and token = ${held.token} and expires_at > now() for share`.execute(trx);
+      // KEY SHARE: a renewal does not wait for this write, a takeover (FOR UPDATE) does (src/cluster/lease-statements.ts).
+      const r = await sql`select 1 from dial_leases where grp = ${group} and holder = ${nodeId} and token = ${held.token} and expires_at > now() for key share`.execute(trx);
       if (r.rows.length === 0) {
         lose(group, 'a fenced write found the lease gone');
         throw new LeaseLostError(group);
@@ -278,14 +297,10 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
       listener = null;
       listening = false;
       await client?.end().catch(() => {});
-      try {
-        await query('update dial_leases set expires_at = now() where instance = $1 and expires_at > now()', [instance]);
-        await query('delete from cluster_nodes where id = $1 and instance = $2', [nodeId, instance]);
-      } catch (error) {
-        log.warn({ err: String((error as Error)?.message ?? error) }, 'leases not given back at stop; they run out by themselves');
-      }
+      const outcome = await own.send(one(GIVE_BACK, [nodeId, instance]), { patienceMs, abandonMs: patienceMs }).within;
+      if (!outcome.ok) log.warn({ err: errorText(outcome.error) }, 'leases not given back at stop; they run out by themselves');
       leases.clear();
-      await own.end().catch(() => {});
+      await own.end();
     },
   };
 }

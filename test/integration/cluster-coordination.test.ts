@@ -3,12 +3,14 @@
  * groups, their renewal, expiry and takeover with a higher fencing token, and the store's
  * fenced writes refused for a node whose token is stale.
  */
+import pg from 'pg';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresCoordination, type PostgresCoordination } from '../../src/cluster/postgres-coordination.ts';
 import { singleNodeCoordination } from '../../src/cluster/single-node-coordination.ts';
 import { isLeaseLost, type CoordinationHandlers } from '../../src/ports/coordination.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
+import { DEFAULT_POOL_SIZE } from '../../src/store/connect.ts';
 import type { FenceHolder } from '../../src/store/lease-fence.ts';
 import { openSqlDatabase, type SqlDatabase } from '../../src/store/sql-store.ts';
 import { waitFor } from '../support/crm-receiver.ts';
@@ -16,6 +18,8 @@ import { createPostgresDatabase, type TestDatabase } from '../support/databases.
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 const LEASE_SECONDS = 4;
+/** The store pool's size in these tests (the default). */
+const STORE_POOL = DEFAULT_POOL_SIZE;
 const GROUPS = ['default', 'sales'];
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -54,6 +58,18 @@ const handlers = (n: Node): CoordinationHandlers => ({
   lost: (group) => void n.events.push(`lost ${group}`),
   campaignsChanged: () => void n.events.push('changed'),
 });
+
+/** A lease row's column, read on a connection of its own (the node's store may be held busy). */
+async function leaseColumn(database: TestDatabase, column: 'token' | 'extract(epoch from expires_at) * 1000', group: string): Promise<number> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const r = await client.query<{ v: string }>(`select ${column} as v from dial_leases where grp = $1`, [group]);
+    return Number(r.rows[0]?.v);
+  } finally {
+    await client.end();
+  }
+}
 
 async function tokenOf(n: Node, group: string): Promise<number> {
   const r = await sql<{ token: number }>`select token from dial_leases where grp = ${group}`.execute(n.db.db);
@@ -189,6 +205,81 @@ describe('cluster coordination on PostgreSQL', () => {
     // The new holder writes.
     await b.db.store.progressAttempt('ccs-1-1-1', { state: 'ringing', at: Date.now() });
     expect((await b.db.store.getAttempt('ccs-1-1-1'))?.state).toBe('ringing');
+  });
+
+  it('keeps its leases, with the same token, while every store connection is held busy', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    await a.coordination.start(GROUPS, handlers(a));
+    const token = await leaseColumn(db, 'token', 'default');
+    const first = await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default');
+    // Twice the store pool's connections each sleep for three lease terms: the store cannot answer anything meanwhile.
+    const busy = Array.from({ length: 2 * STORE_POOL }, () => sql`select pg_sleep(${3 * LEASE_SECONDS})`.execute(a.db.db).catch(() => {}));
+    await waitFor(async () => (await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default')) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+    expect(a.coordination.held()).toEqual(GROUPS);
+    expect(a.events.filter((e) => e.startsWith('lost'))).toEqual([]);
+    expect(await leaseColumn(db, 'token', 'default')).toBe(token);
+    await Promise.all(busy);
+  });
+
+  it('keeps its leases while its own fenced writes hold the lease rows without a pause', async () => {
+    const db = await database();
+    const a = await node(db, 'node-a');
+    await a.coordination.start(GROUPS, handlers(a));
+    await campaign(a, 1, null);
+    await campaign(a, 2, 7);
+    const token = await leaseColumn(db, 'token', 'default');
+    const first = await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default');
+    // Every store connection runs fenced transactions that overlap, so some write always holds each lease row.
+    let writing = true;
+    const refused: unknown[] = [];
+    const writers = Array.from({ length: STORE_POOL }, async (_, i) => {
+      const campaignId = (i % 2) + 1;
+      for (let n = 0; writing && n < 1000; n++) {
+        await a.db.db.transaction().execute(async (trx) => {
+          await a.coordination.fence(trx, campaignId);
+          await sql`select pg_sleep(${0.2 + (i % 5) / 10})`.execute(trx);
+        });
+      }
+    }).map((w) => w.catch((error: unknown) => void refused.push(error)));
+    try {
+      await waitFor(async () => (await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default')) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+    } finally {
+      writing = false;
+      await Promise.all(writers);
+    }
+    expect(refused).toEqual([]);
+    expect(a.coordination.held()).toEqual(GROUPS);
+    expect(a.events.filter((e) => e.startsWith('lost'))).toEqual([]);
+    expect(await leaseColumn(db, 'token', 'default')).toBe(token);
+  });
+
+  it("still gives up the leases of a busy node cut off from the database; another node takes them after they run out and the first node's writes are refused", async () => {
+    const db = await database();
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    const a = await node(db, 'node-a', LEASE_SECONDS, viaProxy.toString());
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    await campaign(a, 1, null);
+    const before = await tokenOf(b, 'default');
+    // Its store is saturated when it is cut off: the lease must lapse all the same.
+    const busy = Array.from({ length: STORE_POOL }, () => sql`select pg_sleep(${2 * LEASE_SECONDS})`.execute(a.db.db).catch(() => {}));
+    proxy.cut();
+    await waitFor(() => a.coordination.held().length === 0, LEASE_SECONDS * 2500);
+    const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(b.db.db);
+    expect(Number(r.rows[0]!.n)).toBeGreaterThan(0);
+    await waitFor(() => b.coordination.held().length === GROUPS.length, LEASE_SECONDS * 4000);
+    expect(await tokenOf(b, 'default')).toBe(before + 1);
+    await Promise.all(busy);
+    proxy.restore();
+    const refused = await a.db.store.beginAttempt(attempt(1, 1)).catch((e: unknown) => e);
+    expect(isLeaseLost(refused)).toBe(true);
+    expect((await b.db.store.getContact(1, 1))?.state).toBe('pending');
   });
 
   it('tells every node when campaigns change', async () => {

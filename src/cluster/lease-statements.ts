@@ -1,0 +1,44 @@
+/**
+ * The SQL of the cluster's leases (src/cluster/postgres-coordination.ts), and how it locks.
+ *
+ * A fenced write takes `FOR KEY SHARE` on its group's lease row. That lock conflicts with
+ * `FOR UPDATE` only, so:
+ * - a renewal (an UPDATE of `expires_at`, no key changed) never waits for the store's writes.
+ *   With `FOR SHARE` it did: under a write burst some fenced transaction always held each row,
+ *   new share locks passed the waiting renewal, and every lease ran out together;
+ * - a takeover first locks the rows it takes `FOR UPDATE`, so it waits until every write that
+ *   checked the old token has committed, and any write that checks after it sees the new token.
+ */
+
+/** This node's heartbeat and the renewal of every lease it holds, in one statement. $1 node id, $2 run, $3 lease seconds, $4 groups held. */
+export const HEARTBEAT_AND_RENEW = `
+  with beat as (
+    insert into cluster_nodes (id, instance, started_at, last_seen) values ($1, $2, now(), now())
+    on conflict (id) do update set instance = excluded.instance, last_seen = now(),
+      started_at = case when cluster_nodes.instance = excluded.instance then cluster_nodes.started_at else now() end
+  )
+  update dial_leases set expires_at = now() + make_interval(secs => $3)
+  where instance = $2 and grp = any($4::text[]) and expires_at > now()
+  returning grp, token`;
+
+/** A lease that is free to take: run out, or held by this node id under an earlier run. */
+const TAKEABLE = `(dial_leases.expires_at <= now() or (dial_leases.holder = $1 and dial_leases.instance <> $2))`;
+
+/** Step 1 of a takeover, in its transaction: the existing rows to take, locked against every fenced write (sorted: one lock order for every node). $1 node id, $2 run, $3 groups wanted. */
+export const LOCK_TAKEABLE = `
+  select grp from dial_leases where grp = any($3::text[]) and ${TAKEABLE} order by grp for update`;
+
+/** Step 2: rows new to the table are inserted, the locked ones taken with token + 1. $1 node id, $2 run, $3 lease seconds, $4 groups wanted, $5 groups locked. */
+export const TAKE = `
+  insert into dial_leases (grp, holder, instance, token, acquired_at, expires_at)
+  select g, $1, $2, 1, now(), now() + make_interval(secs => $3) from unnest($4::text[]) as g order by g
+  on conflict (grp) do update set holder = excluded.holder, instance = excluded.instance, token = dial_leases.token + 1,
+    acquired_at = now(), expires_at = excluded.expires_at
+  where dial_leases.grp = any($5::text[]) and ${TAKEABLE}
+  returning grp, token`;
+
+/** At stop: this run's leases run out now, and the node leaves. $1 node id, $2 run. */
+export const GIVE_BACK = `
+  with gone as (delete from cluster_nodes where id = $1 and instance = $2)
+  update dial_leases set expires_at = now() where instance = $2 and expires_at > now()`;
+
