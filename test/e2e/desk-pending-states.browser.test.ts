@@ -1,6 +1,6 @@
 /**
  * What the desk shows while something is about to happen, in a real browser against the real
- * service on the simulated floor (preview profile, customers ring 12 s then answer, wrap-up limit
+ * service on the simulated floor (preview profile, customers ring 25 s then answer, wrap-up limit
  * 20 s): a call the agent dialled by hand says "Calling <number>…" where the CRM page goes, with
  * a way to cancel it, instead of "Waiting for a call…"; a previewed contact's CRM page stays on
  * screen (the same frame, not reloaded) while its phone rings, under a "Calling <number>…" bar
@@ -53,7 +53,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     dir = mkdtempSync(join(tmpdir(), 'ccs-desk-pending-'));
     const config = join(dir, 'ccs.config.json');
     writeFileSync(config, JSON.stringify({ defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } } }));
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_SIM_RING_SECONDS: '12', CCS_MAX_WRAPUP_SECONDS: '20' } });
+    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_SIM_RING_SECONDS: '25', CCS_MAX_WRAPUP_SECONDS: '20' } });
     browser = await launchChromium();
   }, 120_000);
 
@@ -116,7 +116,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     await agent.click('[data-testid=lang-en]');
     expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Calling 0987000001…');
     await agent.click('[data-testid=lang-vi]');
-    await agent.waitForSelector('[data-testid=call-panel]', { timeout: 30_000 });
+    await agent.waitForSelector('[data-testid=call-panel]', { timeout: 45_000 });
     expect(await agent.textContent('[data-testid=call-phone]')).toBe('0987000001');
     expect(await sawEmptyCrm(agent)).toBe(false);
     expect(await agent.locator('[data-testid=desk-calling]').count()).toBe(0);
