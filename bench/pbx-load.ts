@@ -4,7 +4,7 @@
  * configured as docs/asterisk.md says, and says so when the environment is not set.
  *
  *  1. Concurrent bridged, recorded calls, in steps (e.g. 10, 20, 40, 60): each step places that
- *     many calls to numbers ending in 0 (the carrier answers after 2 s and plays speech), bridges
+ *     many calls (`--place-rate` a second, 10 by default) to numbers ending in 0 (the carrier answers after 2 s and plays speech), bridges
  *     each with its own agent (record on), holds them `--hold` seconds, then hangs them up. Per
  *     step: calls bridged at once (counted in Asterisk), calls that failed, recordings saved and
  *     with audio (RMS > 300), and the CPU of this process (CCS's driver: ARI requests and events)
@@ -20,7 +20,7 @@
  * numbers, or a comma list), CCS_BENCH_ASTERISK_PID (Asterisk's process id, for its CPU),
  * CCS_BENCH_DIAL (PJSIP/{number}@trunk).
  *
- *   nice npx tsx bench/pbx-load.ts [--steps 10,20,40,60] [--hold 20] [--rates 5,10,20,40] [--rate-seconds 20]
+ *   nice npx tsx bench/pbx-load.ts [--steps 10,20,40,60] [--place-rate 10] [--hold 20] [--rates 5,10,20,40] [--rate-seconds 20]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -97,6 +97,7 @@ async function main() {
   const holdMs = Number(arg('hold', '20')) * 1000;
   const rates = numbers(arg('rates', '5,10,20,40'));
   const rateMs = Number(arg('rate-seconds', '20')) * 1000;
+  const placeRate = Number(arg('place-rate', '10'));
   const run = Date.now().toString(36);
   const dir = mkdtempSync(join(tmpdir(), 'ccs-pbx-load-'));
   const recordings = createFileRecordingStore(dir);
@@ -126,8 +127,16 @@ async function main() {
   for (const n of steps) {
     const calls = Array.from({ length: n }, () => request(0));
     const whole0 = { ccs: process.cpuUsage(), asterisk: asteriskPid ? cpuSeconds(asteriskPid) : 0 };
-    const placed = await Promise.allSettled(calls.map((c) => driver.placeCall(c)));
-    const notPlaced = placed.filter((p) => p.status === 'rejected').length;
+    // Placed at `--place-rate` a second, as the dialer paces its legs, not in one burst.
+    const placing: Promise<void>[] = [];
+    const refusals: string[] = [];
+    for (const [i, c] of calls.entries()) {
+      placing.push(driver.placeCall(c).catch((e: Error) => void refusals.push(e.message)));
+      if (i % placeRate === placeRate - 1) await pause(1000);
+    }
+    await Promise.all(placing);
+    const notPlaced = refusals.length;
+    if (refusals[0]) console.log(`  ${refusals.length} not placed; first: ${refusals[0]}`);
     await until('the answers', () => calls.every((c) => of(c.callId, 'answered') || of(c.callId, 'ended')), 30_000);
     await Promise.allSettled(calls.map((c, i) => (of(c.callId, 'answered') && !of(c.callId, 'ended') ? driver.connectAgent(c.callId, agents[i]!, { record: true }) : Promise.resolve())));
     await until('the bridges', () => calls.every((c) => of(c.callId, 'connected') || of(c.callId, 'ended')), 30_000);

@@ -107,6 +107,7 @@ async function send(ccs: CcsProcess, body: ReturnType<typeof campaign>) {
 /** Agents on the floor (any state but offline) as a node sees them. */
 const onlineAgents = async (ccs: CcsProcess) => ((await opsGet(ccs, '/ops/agents').catch(() => ({ agents: [] }))).agents as { agentcode: string; state: string }[]).filter((a) => a.state !== 'offline').map((a) => a.agentcode);
 
+if (!live) console.log('test/live/two-servers.test.ts skipped: set CCS_LIVE_ARI_SERVERS (two servers or more), CCS_LIVE_KILL_SERVER and CCS_LIVE_START_SERVER (docs/asterisk.md, "Two servers and a cluster, live")');
 describe.skipIf(!live)('CCS on two live Asterisk servers', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
