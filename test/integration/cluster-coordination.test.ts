@@ -282,6 +282,33 @@ describe('cluster coordination on PostgreSQL', () => {
     expect((await b.db.store.getContact(1, 1))?.state).toBe('pending');
   });
 
+  it("takes a group over only after the old holder's fenced write under way has committed", async () => {
+    const db = await database();
+    const a = await node(db, 'node-a', 60);
+    const b = await node(db, 'node-b');
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    await campaign(a, 1, null);
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let checked!: () => void;
+    const fenced = new Promise<void>((resolve) => (checked = resolve));
+    const write = a.db.db.transaction().execute(async (trx) => {
+      await a.coordination.fence(trx, 1);
+      checked();
+      await committing;
+    });
+    await fenced;
+    // The database lets node a's lease run out while its write is still open.
+    await sql`update dial_leases set expires_at = now() where grp = 'default'`.execute(b.db.db);
+    // Node b tries every second; its takeover waits on the open write.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(b.coordination.holds('default')).toBe(false);
+    commit();
+    await write;
+    await waitFor(() => b.coordination.holds('default'), 10_000);
+  });
+
   it('tells every node when campaigns change', async () => {
     const db = await database();
     const a = await node(db, 'node-a');
