@@ -66,6 +66,9 @@ export function within<T>(work: Promise<T>, ms: number, what: string): Promise<O
 export function clusterConnection(databaseUrl: string, connectTimeoutMs: number, logger: Logger): ClusterConnection {
   const pool = new pg.Pool({ ...postgresConnectionConfig(databaseUrl), max: 2, keepAlive: true, connectionTimeoutMillis: Math.max(1000, Math.round(connectTimeoutMs)) });
   pool.on('error', (error) => logger.debug({ err: error.message }, 'cluster connection lost (idle)'));
+  // A connection dropped under a statement is also emitted as 'error' on its client, which the
+  // pool does not listen to while the client is checked out: unheard, Node would end the process.
+  pool.on('connect', (client) => client.on('error', (error) => logger.debug({ err: error.message }, 'cluster connection lost')));
 
   async function run<R extends pg.QueryResultRow>(statements: readonly Statement[], abandonMs: number): Promise<R[]> {
     const client = await pool.connect();
