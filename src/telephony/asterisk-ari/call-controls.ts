@@ -15,6 +15,12 @@
  *   and target to the call's bridge; `cancelTransfer` hangs up the target (or gives its leg
  *   back) and brings the agent back. The call's recording is of its bridge: it covers every
  *   party that talks to the customer.
+ * - while the customer waits alone in the call's bridge (an attended consult), the bridge also
+ *   plays music on hold (`POST /bridges/{id}/moh`, an announcer channel). Without it, customer
+ *   (muted) and recorder are a two-party bridge where no frame flows, and Asterisk ends a
+ *   recording that gets no audio for 4 s ("No audio available on Recorder/…"): everything
+ *   after the consult was missing from the recording. The customer keeps hearing the
+ *   channel's own music on hold.
  *
  * States: idle → ringing → answered → (conference) → idle, or → transferred (the target has
  * the customer; its hang-up ends the call).
@@ -82,6 +88,8 @@ export class LegControls {
   private handlerListener: RouteListener | null = null;
   /** Whether the consult bridge exists. */
   private consultBridge = false;
+  /** The call's bridge plays music on hold (the customer alone in it, see above). */
+  private bridgeMusic = false;
 
   constructor(
     private readonly ctx: DriverContext,
@@ -207,6 +215,7 @@ export class LegControls {
     consult.phase = 'conference';
     const bridgeId = await this.host.bridge.ensure();
     await this.ctx.http.post(`/bridges/${encodeURIComponent(bridgeId)}/addChannel`, { channel: `${agentLeg},${consult.legId}` });
+    await this.setBridgeMusic(false);
     await this.destroyConsultBridge();
     await this.setHeld(false);
     this.ctx.emit({ type: 'conference', callId: this.host.callId, phase: 'joined', party: consult.party, at: this.ctx.clock.now() });
@@ -221,6 +230,8 @@ export class LegControls {
       await this.dropTarget(consult, true);
     }
     await this.destroyConsultBridge();
+    // The call's bridge is destroyed with the call, its music with it.
+    this.bridgeMusic = false;
     if (this.handlerListener && this.handlerLeg) this.ctx.unroute(this.handlerLeg, this.handlerListener);
     const leg = this.handlerLeg;
     this.handlerLeg = null;
@@ -242,6 +253,19 @@ export class LegControls {
     }
     this.held = held;
     this.emit({ type: held ? 'held' : 'resumed' });
+  }
+
+  private async setBridgeMusic(on: boolean): Promise<void> {
+    const bridgeId = this.host.bridge.current;
+    if (this.bridgeMusic === on || !bridgeId) return;
+    this.bridgeMusic = on;
+    const path = `/bridges/${encodeURIComponent(bridgeId)}/moh`;
+    // Never fails the control itself: without the music only the recording's end is at risk.
+    // On stopping, 404 (bridge gone) and 409 (no music playing) leave nothing to stop.
+    const request = on ? this.ctx.http.post(path, { mohClass: this.ctx.config.mohClass }) : this.ctx.http.delete(path);
+    await request.catch((error) => {
+      if (on || !isAriError(error, 'not-found', 'conflict')) this.controlFailed(error);
+    });
   }
 
   private consultEvent(consult: Consult, phase: 'ringing' | 'answered' | 'failed' | 'ended', reason?: ConsultFailure): void {
@@ -298,6 +322,7 @@ export class LegControls {
     this.consultBridge = true;
     // The agent leaves the call's bridge for the consult bridge; the customer stays, on hold.
     await this.ctx.http.post(`/bridges/${encodeURIComponent(consultBridge)}/addChannel`, { channel: `${agentLeg},${consult.legId}` });
+    await this.setBridgeMusic(true);
   }
 
   private async failed(consult: Consult, reason: ConsultFailure): Promise<void> {
@@ -315,6 +340,7 @@ export class LegControls {
     this.consult = null;
     const bridgeId = await this.host.bridge.ensure();
     await this.ctx.http.post(`/bridges/${encodeURIComponent(bridgeId)}/addChannel`, { channel: consult.legId });
+    await this.setBridgeMusic(false);
     await this.host.handOver();
     await this.destroyConsultBridge();
     this.handlerLeg = consult.legId;
@@ -354,6 +380,7 @@ export class LegControls {
     const agentLeg = this.host.connectedAgentLeg();
     const bridgeId = this.host.bridge.current;
     if (agentLeg && bridgeId && this.consultBridge) await this.ctx.http.post(`/bridges/${encodeURIComponent(bridgeId)}/addChannel`, { channel: agentLeg });
+    await this.setBridgeMusic(false);
     await this.destroyConsultBridge();
     await this.setHeld(false);
   }

@@ -92,6 +92,56 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     expect(r.ended(callId)[0]!.recording).toMatchObject({ status: 'saved' });
   });
 
+  it('a long consult keeps the recording going: the call bridge plays music on hold while the customer waits alone in it, and stops when the target joins', async () => {
+    rig = await createScriptedRig();
+    const r = rig;
+    const callId = 'ccs-1-1-1';
+    await connected(r, callId);
+    await r.driver.signInAgent(agent('9002'));
+    const before = r.ari.requests.length;
+    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await r.until(() => r.ari.bridges.get(`${callId}-consult`)?.channels.length === 2, 'the consult bridge');
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge');
+    // Customer muted and alone with the recorder: without the music Asterisk ends the recording after 4 s.
+    await r.advance(10_000);
+    expect(r.ari.starvedRecordings).toEqual([]);
+    await r.driver.completeTransfer(callId);
+    await r.until(() => has(r, callId, (e) => e.type === 'transferred'), 'the transfer');
+    expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
+    const bridgeMoh = requests(r, before).filter((q) => q.includes(`/bridges/${callId}-bridge/moh`));
+    expect(bridgeMoh).toEqual([`POST /bridges/${callId}-bridge/moh?mohClass=default`, `DELETE /bridges/${callId}-bridge/moh`]);
+    // The music starts once the agent has left the call bridge and stops once the target is in it.
+    const order = requests(r, before);
+    expect(order.indexOf(`POST /bridges/${callId}-bridge/moh?mohClass=default`)).toBeGreaterThan(order.indexOf(`POST /bridges/${callId}-consult/addChannel?channel=${callId}-agent%2C${callId}-consult-1`));
+    expect(order.indexOf(`DELETE /bridges/${callId}-bridge/moh`)).toBeGreaterThan(order.indexOf(`POST /bridges/${callId}-bridge/addChannel?channel=${callId}-consult-1`));
+    await r.advance(10_000);
+    r.ari.hangUpFarEnd(callId);
+    await r.until(() => r.ended(callId).length > 0, 'the end');
+    expect(r.ari.starvedRecordings).toEqual([]);
+    expect(r.ended(callId)[0]!.recording).toMatchObject({ status: 'saved' });
+    expect(r.ari.unexpected).toEqual([]);
+  });
+
+  it('the music in the call bridge stops when the consult is cancelled or turned into a conference', async () => {
+    rig = await createScriptedRig();
+    const r = rig;
+    const callId = 'ccs-1-1-1';
+    await connected(r, callId);
+    await r.driver.signInAgent(agent('9002'));
+    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge');
+    await r.driver.cancelTransfer(callId);
+    expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.channels.length === 2 && !r.ari.bridges.has(`${callId}-consult`), 'the agent back with the customer');
+    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge again');
+    await r.driver.conference(callId);
+    expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.channels.length === 3, 'three in the call');
+    expect(r.ari.starvedRecordings).toEqual([]);
+    expect(r.ari.unexpected).toEqual([]);
+  });
+
   it("agent and consult legs that enter the application after the create's answer (Asterisk 22.9 under load): the dial is asked again, nothing fails", async () => {
     rig = await createScriptedRig({}, { stasisDelayMs: 250 });
     const r = rig;

@@ -85,6 +85,11 @@ export class ScriptedAri implements ScriptedWorld {
     return this.media.bridges;
   }
 
+  /** Bridge recordings that ended by themselves, no audio reaching them for 4 s. */
+  get starvedRecordings(): readonly string[] {
+    return this.media.starved;
+  }
+
   /** Changes how an agent's phone behaves; (un)registering is announced as EndpointStateChange. */
   setAgentPhone(resource: string, phone: AgentPhone): void {
     const before = this.agents[resource];
@@ -356,7 +361,8 @@ export class ScriptedAri implements ScriptedWorld {
     else if (key === 'DELETE channels/:id/moh') ch.moh = null;
     else if (key === 'POST channels/:id/mute') ch.muted = direction;
     else if (key === 'DELETE channels/:id/mute') ch.muted = null;
-    else {
+    if (key.endsWith('/mute')) this.media.watchSilence(ch.bridge);
+    else if (!key.endsWith('/moh')) {
       const digits = q.get('dtmf') ?? '';
       if (!/^[0-9*#A-D]+$/.test(digits)) return reply({ status: 400, json: { message: 'DTMF is required' } });
       ch.dtmf = (ch.dtmf ?? '') + digits;

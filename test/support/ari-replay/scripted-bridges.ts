@@ -1,7 +1,12 @@
 /**
  * Bridges and recordings of the scripted Asterisk: mixing and holding bridges, channels
  * entering and leaving them (a channel added to a second bridge leaves the first by itself,
- * as captured), bridge recordings and their stored files (the captured sample).
+ * as captured), bridge recordings and their stored files (the captured sample), and music
+ * on hold played into a bridge. As Asterisk 22 does, a bridge recording ends by itself when
+ * no audio reaches it for 4 s (`__ast_play_and_record`: "No audio available on Recorder/…"):
+ * in a bridge of one party and the recorder, the bridge is two-party and passes only what that
+ * party sends, nothing when it is muted; with three or more, or music playing, the mixer
+ * feeds the recorder all along.
  */
 import type { Clock } from '../../../src/ports/clock.ts';
 import type { StandInRequest, StandInResponse } from './stand-in-server.ts';
@@ -23,7 +28,9 @@ export const notFound = (what: string): StandInResponse => ({ status: 404, json:
 export class ScriptedBridges {
   readonly bridges = new Map<string, ScriptedBridge>();
   readonly stored = new Map<string, Uint8Array>();
-  private readonly live = new Map<string, { bridgeId: string; startedAt: number; format: string }>();
+  private readonly live = new Map<string, { bridgeId: string; startedAt: number; format: string; silentSince: number | null }>();
+  /** Recordings that ended by themselves for want of audio. */
+  readonly starved: string[] = [];
 
   constructor(
     private readonly world: ScriptedWorld,
@@ -39,6 +46,7 @@ export class ScriptedBridges {
       else if (req.method === 'POST' && action === 'addChannel') this.addChannels(id!, (q.get('channel') ?? '').split(','), reply);
       else if (req.method === 'POST' && action === 'removeChannel') this.removeChannel(id!, q.get('channel') ?? '', reply);
       else if (req.method === 'POST' && action === 'record') this.record(id!, q.get('name') ?? '', q.get('format') ?? '', reply);
+      else if (action === 'moh' && (req.method === 'POST' || req.method === 'DELETE')) this.music(id!, req.method === 'POST' ? (q.get('mohClass') ?? 'default') : null, reply);
       else if (req.method === 'DELETE' && id && !action) this.destroy(id, reply);
       else if (req.method === 'GET' && id && !action) {
         const bridge = this.bridges.get(id);
@@ -70,6 +78,45 @@ export class ScriptedBridges {
     if (!bridge) return;
     bridge.channels = bridge.channels.filter((id) => id !== ch.id);
     this.world.send({ type: 'ChannelLeftBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.world.app) });
+    this.watchSilence(bridge.id);
+  }
+
+  /**
+   * Call after anything that changes what a bridge's recorder gets (channels in or out, a
+   * channel muted, music): a recording left without audio for 4 s finishes.
+   */
+  watchSilence(bridgeId: string | null): void {
+    const bridge = bridgeId ? this.bridges.get(bridgeId) : undefined;
+    const live = bridge?.recording ? this.live.get(bridge.recording) : undefined;
+    if (!bridge || !live) return;
+    if (!this.silent(bridge)) {
+      live.silentSince = null;
+      return;
+    }
+    if (live.silentSince !== null) return;
+    const since = this.world.clock.now();
+    live.silentSince = since;
+    const name = bridge.recording!;
+    this.world.later(null, 4000, () => {
+      if (this.live.get(name)?.silentSince !== since) return;
+      this.starved.push(name);
+      this.finish(name);
+    });
+  }
+
+  private silent(bridge: ScriptedBridge): boolean {
+    if (bridge.moh || bridge.channels.length > 1) return false;
+    const only = bridge.channels[0] ? this.world.channels.get(bridge.channels[0]) : undefined;
+    return !only || only.muted === 'in' || only.muted === 'both';
+  }
+
+  private music(bridgeId: string, mohClass: string | null, reply: Reply): void {
+    const bridge = this.bridges.get(bridgeId);
+    if (!bridge) return reply(notFound('Bridge'));
+    if (mohClass === null && !bridge.moh) return reply({ status: 409, json: { message: "Bridge isn't playing music on hold" } });
+    bridge.moh = mohClass;
+    reply({ status: 204 });
+    this.watchSilence(bridgeId);
   }
 
   /** Asterisk stopped: bridges and live recordings are gone (stored files stay on disk). */
@@ -80,7 +127,7 @@ export class ScriptedBridges {
 
   private create(type: 'mixing' | 'holding', id: string, name: string, reply: Reply): void {
     if (this.bridges.has(id)) return reply({ status: 409, json: { message: 'Bridge with this id already exists' } });
-    const bridge: ScriptedBridge = { id, type, name, channels: [], recording: null, createdAt: this.world.clock.now() };
+    const bridge: ScriptedBridge = { id, type, name, channels: [], recording: null, moh: null, createdAt: this.world.clock.now() };
     this.bridges.set(id, bridge);
     reply({ status: 200, json: bridgeJson(bridge) });
   }
@@ -99,6 +146,7 @@ export class ScriptedBridges {
         bridge.channels.push(ch.id);
         this.world.send({ type: 'ChannelEnteredBridge', bridge: bridgeJson(bridge), channel: channelJson(ch, this.world.app) });
       }
+      this.watchSilence(bridgeId);
     });
   }
 
@@ -130,8 +178,9 @@ export class ScriptedBridges {
     const bridge = this.bridges.get(bridgeId);
     if (!bridge) return reply(notFound('Bridge'));
     if (format !== 'wav') return reply({ status: 422, json: { message: 'specified format is unknown on this system' } });
-    this.live.set(name, { bridgeId, startedAt: this.world.clock.now(), format });
+    this.live.set(name, { bridgeId, startedAt: this.world.clock.now(), format, silentSince: null });
     bridge.recording = name;
+    this.watchSilence(bridgeId);
     const recording = { name, format, target_uri: `bridge:${bridgeId}` };
     reply({ status: 201, json: { ...recording, state: 'queued' } });
     this.world.later(null, 1, () => this.world.send({ type: 'RecordingStarted', recording: { ...recording, state: 'recording' } }));

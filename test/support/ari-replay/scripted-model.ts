@@ -34,6 +34,8 @@ export interface ScriptedBridge {
   name: string;
   channels: string[];
   recording: string | null;
+  /** Music-on-hold class the bridge plays (POST /bridges/{id}/moh, an announcer channel), if any. */
+  moh: string | null;
   createdAt: number;
 }
 
