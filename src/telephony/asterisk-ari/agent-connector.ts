@@ -49,8 +49,18 @@ export class CallBridge {
     if (this.id) return Promise.resolve(this.id);
     this.creating ??= (async () => {
       const id = `${this.callId}-bridge`;
+      const create = () => this.ctx.http.post('/bridges', { type: 'mixing', bridgeId: id, name: `ccs-call-${this.callId}` });
       try {
-        await this.ctx.http.post('/bridges', { type: 'mixing', bridgeId: id, name: `ccs-call-${this.callId}` });
+        await create().catch(async (error) => {
+          // 409: a bridge of this call id outlived an earlier run of CCS (stopped mid-call,
+          // its data reset while Asterisk kept running). Nothing else uses the id: replace it.
+          if (!isAriError(error, 'conflict')) throw error;
+          this.ctx.logger.warn({ callId: this.callId, bridgeId: id }, 'replacing a bridge left over from an earlier run');
+          await this.ctx.http.delete(`/bridges/${encodeURIComponent(id)}`).catch((gone) => {
+            if (!isAriError(gone, 'not-found')) throw gone;
+          });
+          await create();
+        });
         this.id = id;
         return id;
       } finally {

@@ -92,6 +92,22 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     expect(r.ended(callId)[0]!.recording).toMatchObject({ status: 'saved' });
   });
 
+  it('a bridge of the same call id left in Asterisk by an earlier run is replaced, and the call is connected and recorded', async () => {
+    rig = await createScriptedRig();
+    const r = rig;
+    const callId = 'ccs-1-1-1';
+    // As a CCS stopped mid-call leaves it, its database then reset while Asterisk kept running.
+    r.ari.bridges.set(`${callId}-bridge`, { id: `${callId}-bridge`, type: 'mixing', name: `ccs-call-${callId}`, channels: [], recording: null, moh: null, createdAt: 0 });
+    const before = r.ari.requests.length;
+    await connected(r, callId);
+    const bridgeRequests = requests(r, before).filter((q) => q.startsWith('POST /bridges?') || q === `DELETE /bridges/${callId}-bridge`);
+    expect(bridgeRequests.map((q) => q.split('?')[0])).toEqual(['POST /bridges', `DELETE /bridges/${callId}-bridge`, 'POST /bridges']);
+    await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.channels.length === 2, 'customer and agent in the bridge');
+    r.ari.hangUpFarEnd(callId);
+    await r.until(() => r.ended(callId).length > 0, 'the end');
+    expect(r.ended(callId)[0]).toMatchObject({ cause: 'normal', recording: { status: 'saved' } });
+  });
+
   it('a long consult keeps the recording going: the call bridge plays music on hold while the customer waits alone in it, and stops when the target joins', async () => {
     rig = await createScriptedRig();
     const r = rig;
@@ -133,6 +149,7 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     await r.driver.cancelTransfer(callId);
     expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.channels.length === 2 && !r.ari.bridges.has(`${callId}-consult`), 'the agent back with the customer');
+    await r.until(() => !r.ari.channels.has(`${callId}-consult-1`), 'the first target hung up');
     await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge again');
     await r.driver.conference(callId);

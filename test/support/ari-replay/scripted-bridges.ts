@@ -72,8 +72,7 @@ export class ScriptedBridges {
   }
 
   /** The channel leaves its bridge (hang-up, removal, move to another bridge). */
-  leave(ch: ScriptedChannel): void {
-    const bridge = ch.bridge ? this.bridges.get(ch.bridge) : undefined;
+  leave(ch: ScriptedChannel, bridge: ScriptedBridge | undefined = ch.bridge ? this.bridges.get(ch.bridge) : undefined): void {
     ch.bridge = null;
     if (!bridge) return;
     bridge.channels = bridge.channels.filter((id) => id !== ch.id);
@@ -162,14 +161,15 @@ export class ScriptedBridges {
   private destroy(id: string, reply: Reply): void {
     const bridge = this.bridges.get(id);
     if (!bridge) return reply(notFound('Bridge'));
+    // The id is free at once (a new bridge may take it); the channels leave just after.
+    this.bridges.delete(id);
     reply({ status: 204 });
     this.world.later(null, 1, () => {
       for (const chId of [...bridge.channels]) {
         const ch = this.world.channels.get(chId);
-        if (ch) this.leave(ch);
+        if (ch?.bridge === id) this.leave(ch, bridge);
       }
       if (bridge.recording) this.finish(bridge.recording);
-      this.bridges.delete(id);
       this.world.send({ type: 'BridgeDestroyed', bridge: bridgeJson(bridge) });
     });
   }
