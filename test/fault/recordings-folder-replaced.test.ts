@@ -26,7 +26,8 @@ describe.each(DIALECTS)('recordings folder replaced by a file for a few seconds,
     await crm?.stop();
     svc = undefined;
     crm = undefined;
-  });
+    // A stop waits for recordings still being retried (bounded at 60 s), so the hook needs more than that.
+  }, 120_000);
 
   it('every ANSWERED update carries a working recording link once the folder is back; updates precede the finish', async () => {
     crm = new TestCrm();
