@@ -15,7 +15,7 @@
  * (deploy/asterisk/conf). Environment as test/live/asterisk.test.ts, plus
  * CCS_LIVE_WEBRTC_WS_URL (default ws://<ARI host>:<port>/ws).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -24,34 +24,13 @@ import { chromiumAvailable, ensureWebBuild, launchChromium } from '../e2e/suppor
 import { startFakeCrm, type FakeCrm } from '../e2e/support/fake-crm.ts';
 import { VIEWPORT } from '../e2e/support/pages.ts';
 import { eventually, startUiService, type UiService } from '../e2e/support/ui-service.ts';
+import { writeToneWav } from './wav-audio.ts';
 
 const env = process.env;
 const live = Boolean(env.CCS_ARI_URL) && chromiumAvailable();
 const prefix = env.CCS_LIVE_NUMBER_PREFIX ?? '098765432';
 const ari = { url: env.CCS_ARI_URL ?? 'http://127.0.0.1:8088', user: env.CCS_ARI_USER ?? 'ccs', password: env.CCS_ARI_PASSWORD ?? '' };
 const wsUrl = env.CCS_LIVE_WEBRTC_WS_URL ?? `ws://${new URL(ari.url).host}/ws`;
-
-/** 5 s of a 440 Hz tone, 16-bit mono 48 kHz: what the fake microphone says. */
-function toneWav(path: string): void {
-  const rate = 48_000;
-  const samples = rate * 5;
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([header, data]));
-}
 
 /** RMS of a 16-bit PCM WAV, and the share of its energy at `hz` (Goertzel over the whole file). */
 function measure(bytes: Buffer, hz: number): { rms: number; tone: number } {
@@ -90,7 +69,7 @@ for (const [agentMode, campaignId] of [['on-answer', 9101], ['nailed-up', 9102]]
     await ensureWebBuild();
     dir = mkdtempSync(join(tmpdir(), 'ccs-live-phone-'));
     const wav = join(dir, 'tone.wav');
-    toneWav(wav);
+    writeToneWav(wav, 440, 5);
     crm = await startFakeCrm();
     ccs = await startUiService({
       crmUrl: crm.url,
