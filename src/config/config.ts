@@ -144,4 +144,6 @@ export interface WebrtcSettings {
   registerSeconds: number;
   /** STUN/TURN servers handed to the browser (`CCS_WEBRTC_ICE_SERVERS`, `turn:user:pass@host:3478` form allowed). */
   iceServers: string[];
+  /** `all`: ICE may use any path; `relay`: media goes through the TURN servers only (`CCS_WEBRTC_ICE_TRANSPORT_POLICY`). */
+  iceTransportPolicy: 'all' | 'relay';
 }

@@ -241,6 +241,11 @@ function readWebrtc(file: FileConfig, pick: (envName: string, fileValue: unknown
   }
   const iceServers = readList('CCS_WEBRTC_ICE_SERVERS', pick('CCS_WEBRTC_ICE_SERVERS', w.iceServers));
   for (const url of iceServers) if (!/^(stuns?|turns?):/i.test(url)) throw new ConfigError('CCS_WEBRTC_ICE_SERVERS', `not a stun: or turn: URL: ${JSON.stringify(url)}`);
+  const iceTransportPolicy = readEnum('CCS_WEBRTC_ICE_TRANSPORT_POLICY', pick('CCS_WEBRTC_ICE_TRANSPORT_POLICY', w.iceTransportPolicy), ['all', 'relay'] as const, 'all');
+  // Relay-only ICE offers the browser's TURN relays and nothing else: without a TURN server the phone could never get media.
+  if (iceTransportPolicy === 'relay' && !iceServers.some((url) => /^turns?:/i.test(url))) {
+    throw new ConfigError('CCS_WEBRTC_ICE_TRANSPORT_POLICY', 'relay sends every call through TURN, but CCS_WEBRTC_ICE_SERVERS names no turn: or turns: server, so the phone could never get media');
+  }
   return Object.freeze({
     phone,
     wsUrl,
@@ -248,5 +253,6 @@ function readWebrtc(file: FileConfig, pick: (envName: string, fileValue: unknown
     sipDomain: readOptionalString('CCS_WEBRTC_SIP_DOMAIN', pick('CCS_WEBRTC_SIP_DOMAIN', w.sipDomain)),
     registerSeconds: readInt('CCS_WEBRTC_REGISTER_SECONDS', pick('CCS_WEBRTC_REGISTER_SECONDS', w.registerSeconds), 300, 2, 3600),
     iceServers: Object.freeze(iceServers) as string[],
+    iceTransportPolicy,
   });
 }

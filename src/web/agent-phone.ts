@@ -48,6 +48,8 @@ export interface PhoneProvision {
   wsUrl: string | null;
   registerSeconds: number;
   iceServers: string[];
+  /** `relay`: the browser's peer connection uses TURN relays only. */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export type RegisterRefusal = 'not-signed-in' | 'bad-credentials' | 'not-simulated';
@@ -133,6 +135,7 @@ export function createAgentPhones(deps: AgentPhonesDeps) {
         wsUrl: settings.wsUrl,
         registerSeconds: settings.registerSeconds,
         iceServers: [...settings.iceServers],
+        iceTransportPolicy: settings.iceTransportPolicy,
       };
     },
 

@@ -38,7 +38,7 @@ describe.each(DIALECTS)('call monitoring, on %s', (dialect) => {
     const changes: string[] = [];
     // Supervisor `browser` has no monitorEndpoint: its phone in the browser is rung (as src/service.ts chooses).
     const supervisorPhones = createAgentPhones({
-      settings: { phone: 'browser', wsUrl: null, endpointTemplate: 'webrtc-{station}', sipDomain: null, registerSeconds: 30, iceServers: [] },
+      settings: { phone: 'browser', wsUrl: null, endpointTemplate: 'webrtc-{station}', sipDomain: null, registerSeconds: 30, iceServers: [], iceTransportPolicy: 'all' },
       telephony: 'simulator',
       agentMode: 'on-answer',
       auth: memoryPhoneAuth(),

@@ -107,6 +107,7 @@ for (const [agentMode, base] of [['on-answer', 9200], ['nailed-up', 9300]] as co
         CCS_WEBRTC_REGISTER_SECONDS: '60',
         CCS_MAX_WRAPUP_SECONDS: '600',
         ...(env.CCS_WEBRTC_ICE_SERVERS ? { CCS_WEBRTC_ICE_SERVERS: env.CCS_WEBRTC_ICE_SERVERS } : {}),
+        ...(env.CCS_WEBRTC_ICE_TRANSPORT_POLICY ? { CCS_WEBRTC_ICE_TRANSPORT_POLICY: env.CCS_WEBRTC_ICE_TRANSPORT_POLICY } : {}),
       },
     });
     const flags = (wav: string) => [

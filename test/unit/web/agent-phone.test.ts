@@ -4,7 +4,7 @@ import type { WebrtcSettings } from '../../../src/config/config.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
 import { createAgentPhones, memoryPhoneAuth } from '../../../src/web/agent-phone.ts';
 
-const SETTINGS: WebrtcSettings = { phone: 'browser', wsUrl: 'wss://pbx.example.com:8089/ws', endpointTemplate: 'webrtc-{station}', sipDomain: null, registerSeconds: 30, iceServers: ['stun:stun.example.com:3478'] };
+const SETTINGS: WebrtcSettings = { phone: 'browser', wsUrl: 'wss://pbx.example.com:8089/ws', endpointTemplate: 'webrtc-{station}', sipDomain: null, registerSeconds: 30, iceServers: ['stun:stun.example.com:3478'], iceTransportPolicy: 'all' };
 const AGENT = { agentCode: 'Agent/7001', stationId: '7001' };
 
 function harness(telephony: 'simulator' | 'asterisk' = 'simulator') {

@@ -15,6 +15,8 @@ export interface PhoneProvision {
   wsUrl: string | null;
   registerSeconds: number;
   iceServers: string[];
+  /** `relay`: the peer connection gathers TURN relay candidates only (CCS_WEBRTC_ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export interface PhoneAdapterDeps {

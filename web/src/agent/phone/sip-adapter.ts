@@ -7,7 +7,7 @@
 // shift's line into the holding bridge in nailed-up mode, a transfer) is answered by itself
 // after a short tone, with the chosen microphone; the other party plays on the chosen output.
 // ICE and media failures become a problem the desk words for a person.
-import { retryDelayMs, type PhoneAdapter, type PhoneAdapterDeps } from './phone-adapter.ts';
+import { retryDelayMs, type PhoneAdapter, type PhoneAdapterDeps, type PhoneProvision } from './phone-adapter.ts';
 
 type JsSipModule = typeof import('jssip');
 type UA = InstanceType<JsSipModule['UA']>;
@@ -34,7 +34,7 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
   let session: Session | null = null;
   const nailedUp = provision.agentMode === 'nailed-up';
 
-  const pcConfig = (): RTCConfiguration => ({ iceServers: provision.iceServers.map(iceServer) });
+  const pcConfig = () => peerConnectionConfig(provision);
 
   const lost = () => {
     deps.dispatch({ type: 'connection-lost', retryAt: Date.now() + retryDelayMs(lostCount++) * 2 });
@@ -198,6 +198,11 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
       for (const sender of pc.getSenders()) if (sender.track?.kind === 'audio') void sender.replaceTrack(track).catch(() => {});
     },
   };
+}
+
+/** The call's RTCPeerConnection configuration: the ICE servers, and relay-only ICE when the operator forces TURN. */
+export function peerConnectionConfig(provision: Pick<PhoneProvision, 'iceServers' | 'iceTransportPolicy'>): RTCConfiguration {
+  return { iceServers: provision.iceServers.map(iceServer), iceTransportPolicy: provision.iceTransportPolicy === 'relay' ? 'relay' : 'all' };
 }
 
 /** `turn:user:pass@host:3478` → an RTCIceServer with its credentials; `stun:host` as is. */
