@@ -1,6 +1,7 @@
 /**
  * Call monitoring on Asterisk, over ARI snoop channels, as a Stasis application of its own
- * (`<CCS_ARI_APP>-monitor`, its own events WebSocket) so it never touches the driver's calls.
+ * (`<CCS_ARI_APP>-monitor`, in a cluster `<CCS_ARI_APP>-monitor-<node id>`: monitorAppName; its
+ * own events WebSocket) so it never touches the driver's calls.
  *
  * A call's customer channel is its call id and its mixing bridge `<callId>-bridge`
  * (agent-connector.ts); the agent's channel is the other channel in that bridge, read with
@@ -65,6 +66,17 @@ interface Session {
   watching: string | null;
   /** Moving to the call's new agent (one move at a time: the agent leaving the bridge and its snoop going both ask for it). */
   following: boolean;
+}
+
+/**
+ * The monitoring application's name. Asterisk gives an application's events to the last
+ * WebSocket connected for it, so nodes of a cluster sharing one name would take each other's
+ * events. A session's snoops and supervisor leg are created by the node serving it and only that
+ * node needs their events: each node has a name of its own, the node id with what ARI does not
+ * take in a name (anything but letters, digits, `_`, `.`, `-`) turned into `-`.
+ */
+export function monitorAppName(app: string, clusterNodeId: string | null): string {
+  return clusterNodeId === null ? `${app}-monitor` : `${app}-monitor-${clusterNodeId.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
 }
 
 const enc = encodeURIComponent;

@@ -6,9 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock/system-clock.ts';
+import { loadConfig } from '../../../src/config/load-config.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { CallMonitor, MonitorEvent } from '../../../src/ports/call-monitor.ts';
-import { createAriCallMonitor } from '../../../src/telephony/asterisk-ari/ari-call-monitor.ts';
+import { createAriCallMonitor, monitorAppName } from '../../../src/telephony/asterisk-ari/ari-call-monitor.ts';
+import { createCallMonitor } from '../../../src/telephony/create-call-monitor.ts';
 import { ScriptedMonitorAri } from '../../support/ari-replay/scripted-monitor-ari.ts';
 
 /** Polls `predicate` until it holds (bounded), naming what was awaited when it does not. */
@@ -171,5 +173,58 @@ describe('ARI call monitor (snoop channels)', () => {
     await expect(monitor.begin({ sessionId: 'monitor-5', callId: CALL, agentCode: 'Agent/9001', endpoint: 'PJSIP/nobody', mode: 'listen' })).rejects.toThrow(/Allocation failed/);
     expect(ari.bridges.has('monitor-5-bridge')).toBe(false);
     expect([...ari.channels.values()].filter((c) => c.kind === 'snoop')).toEqual([]);
+  });
+});
+
+describe('ARI call monitor in a cluster (several nodes on one Asterisk)', () => {
+  let ari: ScriptedMonitorAri | undefined;
+  const monitors: CallMonitor[] = [];
+  afterEach(async () => {
+    await Promise.all(monitors.splice(0).map((m) => m.stop()));
+    await ari?.close();
+    ari = undefined;
+  });
+
+  /** A node's monitor as the service makes it: from the node's settings. */
+  async function node(url: string, env: Record<string, string>) {
+    const config = loadConfig({ CCS_TELEPHONY: 'asterisk', CCS_ARI_URL: url, CCS_ARI_USER: 'dialer', CCS_ARI_PASSWORD: 'dialer-ari-secret', ...env }, '/nonexistent-ccs-config-dir');
+    const monitor = createCallMonitor(config, { clock: systemClock, logger: createLogger('silent'), events: { on: () => () => {} } });
+    monitors.push(monitor);
+    const events: MonitorEvent[] = [];
+    await monitor.start((e) => events.push(e));
+    return { monitor, events };
+  }
+
+  it('each node gets the events of the sessions it started, whichever node connected last', async () => {
+    const a = (ari = await ScriptedMonitorAri.startAccepting((app) => app.startsWith('ccs-monitor')));
+    a.phones.add('PJSIP/sup2');
+    const cluster = { CCS_DATABASE_URL: 'postgres://ccs@db.example:5432/ccs' };
+    const first = await node(a.url, { ...cluster, CCS_NODE_ID: 'node a:8080' });
+    await waitFor(() => a.connections === 1, 'the first node to connect', 10_000);
+    const second = await node(a.url, { ...cluster, CCS_NODE_ID: 'node-b' });
+    await waitFor(() => a.connections === 2, 'the second node to connect', 10_000);
+    a.connectedCall('ccs-7-1-1', 'ccs-agent-9001-1');
+    a.connectedCall('ccs-7-2-1', 'ccs-agent-9002-1');
+
+    // The node that connected first monitors too: its supervisor's phone and snoop reach its room.
+    await first.monitor.begin({ sessionId: 'monitor-1', callId: 'ccs-7-1-1', agentCode: 'Agent/9001', endpoint: 'PJSIP/sup1', mode: 'listen' });
+    await second.monitor.begin({ sessionId: 'monitor-2', callId: 'ccs-7-2-1', agentCode: 'Agent/9002', endpoint: 'PJSIP/sup2', mode: 'listen' });
+    await waitFor(() => a.hearersOf('ccs-7-1-1', 'customer').includes('supervisor'), "the first node's supervisor listening", 10_000);
+    await waitFor(() => a.hearersOf('ccs-7-2-1', 'customer').includes('supervisor'), "the second node's supervisor listening", 10_000);
+    expect(a.requests).toContain('POST /ari/applications/ccs-monitor-node-a-8080/subscription?eventSource=channel%3Accs-7-1-1%2Cbridge%3Accs-7-1-1-bridge');
+    expect(a.requests).toContain('POST /ari/applications/ccs-monitor-node-b/subscription?eventSource=channel%3Accs-7-2-1%2Cbridge%3Accs-7-2-1-bridge');
+
+    // A call's end reaches the node monitoring it, and only that one.
+    a.endCall('ccs-7-1-1');
+    await waitFor(() => first.events.length > 0, "the first node's session to end", 10_000);
+    expect(first.events).toEqual([expect.objectContaining({ sessionId: 'monitor-1', reason: 'call-ended' })]);
+    expect(second.events).toEqual([]);
+    expect(a.hearersOf('ccs-7-2-1', 'customer')).toContain('supervisor');
+  });
+
+  it('one node alone keeps the plain name; names from node ids keep only what ARI takes', () => {
+    expect(monitorAppName('ccs', null)).toBe('ccs-monitor');
+    expect(monitorAppName('ccs', 'pbx host:8080/1')).toBe('ccs-monitor-pbx-host-8080-1');
+    expect(monitorAppName('outbound', 'node_2.dc-1')).toBe('outbound-monitor-node_2.dc-1');
   });
 });

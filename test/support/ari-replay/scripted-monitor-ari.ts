@@ -8,6 +8,11 @@
  * application subscribed to (`POST /applications/{app}/subscription`) get their events as on
  * Asterisk 22: ChannelDestroyed of a subscribed channel of another application, and
  * ChannelEnteredBridge / ChannelLeftBridge of a subscribed bridge.
+ *
+ * Several applications may be connected (`startAccepting`, e.g. a cluster's nodes each with its
+ * own): as on Asterisk, a channel's events go to the application it is in and a subscription's
+ * to the applications that subscribed, each to the last WebSocket connected for that
+ * application.
  */
 import { StandInServer, type StandInRequest, type StandInResponse } from './stand-in-server.ts';
 
@@ -31,19 +36,37 @@ export class ScriptedMonitorAri {
   readonly bridges = new Map<string, { id: string; channels: Set<string> }>();
   /** Supervisor endpoints that answer; any other endpoint fails to allocate. */
   readonly phones = new Set(['PJSIP/sup1']);
-  /** Event sources the application subscribed to (`channel:<id>`, `bridge:<id>`). */
-  readonly subscriptions = new Set<string>();
+  /** Application → the event sources it subscribed to (`channel:<id>`, `bridge:<id>`). */
+  private readonly subscribed = new Map<string, Set<string>>();
   private readonly server: StandInServer;
   private sequence = 0;
 
-  private constructor(readonly app: string) {
-    this.server = new StandInServer({ user: 'dialer', password: 'dialer-ari-secret', app, handle: (req, reply) => this.route(req, reply) });
+  private constructor(
+    readonly app: string,
+    private readonly accepts: (app: string) => boolean,
+  ) {
+    this.server = new StandInServer({ user: 'dialer', password: 'dialer-ari-secret', app, acceptsApp: accepts, handle: (req, reply) => this.route(req, reply) });
   }
 
   static async start(app = 'ccs-monitor'): Promise<ScriptedMonitorAri> {
-    const ari = new ScriptedMonitorAri(app);
+    return ScriptedMonitorAri.startAccepting((name) => name === app, app);
+  }
+
+  /** One Asterisk for every application `accepts` takes (several nodes' monitoring applications). */
+  static async startAccepting(accepts: (app: string) => boolean, app = 'ccs-monitor'): Promise<ScriptedMonitorAri> {
+    const ari = new ScriptedMonitorAri(app, (name) => name === app || accepts(name));
     await ari.server.listen();
     return ari;
+  }
+
+  /** Event sources subscribed to, by any application. */
+  get subscriptions(): Set<string> {
+    return new Set([...this.subscribed.values()].flatMap((sources) => [...sources]));
+  }
+
+  /** Events WebSocket connections accepted so far. */
+  get connections(): number {
+    return this.server.connections;
   }
 
   get url(): string {
@@ -134,12 +157,17 @@ export class ScriptedMonitorAri {
     return (this.sequence++).toString(16).padStart(8, '0');
   }
 
-  private send(event: Record<string, unknown>): void {
-    this.server.send({ ...event, timestamp: new Date().toISOString().replace('Z', '+0000'), asterisk_id: '02:fc:00:00:00:01', application: this.app });
+  private send(app: string, event: Record<string, unknown>): void {
+    this.server.sendTo(app, { ...event, timestamp: new Date().toISOString().replace('Z', '+0000'), asterisk_id: '02:fc:00:00:00:01', application: app });
+  }
+
+  /** Applications subscribed to `source`. */
+  private subscribersOf(source: string): string[] {
+    return [...this.subscribed].filter(([, sources]) => sources.has(source)).map(([app]) => app);
   }
 
   private json(ch: Channel) {
-    return { id: ch.id, name: ch.name, state: 'Up', caller: { name: '', number: '' }, connected: { name: '', number: '' }, accountcode: '', dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: this.app }, creationtime: '', language: 'en' };
+    return { id: ch.id, name: ch.name, state: 'Up', caller: { name: '', number: '' }, connected: { name: '', number: '' }, accountcode: '', dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: ch.app ?? this.app }, creationtime: '', language: 'en' };
   }
 
   private bridgeJson(id: string) {
@@ -152,7 +180,7 @@ export class ScriptedMonitorAri {
     if (ch.bridge) this.leave(channelId);
     ch.bridge = bridgeId;
     this.bridges.get(bridgeId)!.channels.add(channelId);
-    if (this.subscriptions.has(`bridge:${bridgeId}`)) this.send({ type: 'ChannelEnteredBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
+    for (const app of this.subscribersOf(`bridge:${bridgeId}`)) this.send(app, { type: 'ChannelEnteredBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
   }
 
   /** The channel leaves its bridge (for a bridge outside this model, e.g. the agents' holding bridge). */
@@ -162,7 +190,7 @@ export class ScriptedMonitorAri {
     const bridgeId = ch.bridge;
     this.bridges.get(bridgeId)?.channels.delete(channelId);
     ch.bridge = null;
-    if (this.subscriptions.has(`bridge:${bridgeId}`) && this.bridges.has(bridgeId)) this.send({ type: 'ChannelLeftBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
+    if (this.bridges.has(bridgeId)) for (const app of this.subscribersOf(`bridge:${bridgeId}`)) this.send(app, { type: 'ChannelLeftBridge', channel: this.json(ch), bridge: this.bridgeJson(bridgeId) });
   }
 
   private destroy(id: string): void {
@@ -170,12 +198,13 @@ export class ScriptedMonitorAri {
     if (!ch) return;
     this.leave(id);
     this.channels.delete(id);
-    if (ch.app === this.app) {
-      this.send({ type: 'StasisEnd', channel: this.json(ch) });
-      this.send({ type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
-    } else if (this.subscriptions.has(`channel:${id}`)) {
-      this.send({ type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
+    // The channel's own application (a monitoring one: the driver's is not connected here), then those subscribed to it.
+    const inApp = ch.app !== null && this.accepts(ch.app) ? ch.app : null;
+    if (inApp) {
+      this.send(inApp, { type: 'StasisEnd', channel: this.json(ch) });
+      this.send(inApp, { type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
     }
+    for (const app of this.subscribersOf(`channel:${id}`)) if (app !== inApp) this.send(app, { type: 'ChannelDestroyed', channel: this.json(ch), cause: 16, cause_txt: 'Normal Clearing' });
     // A snoop goes with the channel it spies on.
     for (const snoop of [...this.channels.values()]) if (snoop.kind === 'snoop' && snoop.of === id) this.destroy(snoop.id);
   }
@@ -184,11 +213,13 @@ export class ScriptedMonitorAri {
     const parts = req.url.pathname.split('/').slice(2).map(decodeURIComponent);
     const q = req.url.searchParams;
     const [resource, id, action] = parts;
-    if (resource === 'applications' && id === this.app && action === 'subscription') {
+    if (resource === 'applications' && id && this.accepts(id) && action === 'subscription') {
       const sources = (q.get('eventSource') ?? '').split(',');
-      if (req.method === 'POST') for (const source of sources) this.subscriptions.add(source);
-      else if (req.method === 'DELETE') for (const source of sources) this.subscriptions.delete(source);
-      return reply({ status: 200, json: { name: this.app, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] } });
+      let mine = this.subscribed.get(id);
+      if (!mine) this.subscribed.set(id, (mine = new Set()));
+      if (req.method === 'POST') for (const source of sources) mine.add(source);
+      else if (req.method === 'DELETE') for (const source of sources) mine.delete(source);
+      return reply({ status: 200, json: { name: id, channel_ids: [], bridge_ids: [], endpoint_ids: [], device_names: [], events_allowed: [], events_disallowed: [] } });
     }
     if (resource === 'bridges') {
       if (req.method === 'POST' && !id) {
@@ -225,7 +256,7 @@ export class ScriptedMonitorAri {
         setTimeout(() => {
           if (!this.channels.has(channelId)) return;
           ch.app = q.get('app');
-          this.send({ type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
+          this.send(ch.app ?? this.app, { type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
         }, 50);
         return;
       }
@@ -236,7 +267,7 @@ export class ScriptedMonitorAri {
         const ch: Channel = { id: snoopId, name: `Snoop/${id}-${this.seq()}`, kind: 'snoop', of: id, spy: q.get('spy') ?? 'none', whisper: q.get('whisper') ?? 'none', bridge: null, app: q.get('app') };
         this.channels.set(snoopId, ch);
         // As Asterisk does: the snoop channel is in the application before the response.
-        this.send({ type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
+        this.send(ch.app ?? this.app, { type: 'StasisStart', channel: this.json(ch), args: (q.get('appArgs') ?? '').split(',') });
         return reply({ status: 200, json: this.json(ch) });
       }
       if (req.method === 'DELETE' && id && !action) {

@@ -1,6 +1,6 @@
 /**
  * An ARI-shaped server on 127.0.0.1 for tests: REST under `/ari` and the events WebSocket at
- * `/ari/events?app=<app>`, both behind Basic auth answered as Asterisk does (401
+ * `/ari/events?app=<app>` (other applications too when `acceptsApp` takes them), both behind Basic auth answered as Asterisk does (401
  * `{"message":"Authentication required"}`, also for the WebSocket handshake). What the REST
  * calls answer and which events go out is decided by its owner (the transcript replay or the
  * scripted Asterisk) through `handle`. `goDown()` mimics a stopping Asterisk: WebSocket
@@ -36,6 +36,8 @@ export interface StandInOptions {
   user: string;
   password: string;
   app: string;
+  /** Further applications the events WebSocket takes (besides `app`). */
+  acceptsApp?: (app: string) => boolean;
   handle: StandInHandler;
   /** A client opened the events WebSocket (the n-th time, from 1). */
   onConnect?: (count: number) => void;
@@ -46,6 +48,8 @@ export class StandInServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<WebSocketConnection>();
+  /** Each application's last events WebSocket: as Asterisk does, only it gets the application's events. */
+  private readonly latest = new Map<string, WebSocketConnection>();
   private port = 0;
   private connects = 0;
   private listening = false;
@@ -91,6 +95,12 @@ export class StandInServer {
     for (const client of this.clients) client.sendText(text);
   }
 
+  /** Sends one event to the application's last connected WebSocket (none, if that one closed). */
+  sendTo(app: string, event: unknown): void {
+    const client = this.latest.get(app);
+    if (client?.isOpen) client.sendText(JSON.stringify(event));
+  }
+
   /** Asterisk stops: no close frame, connections cut, the port refuses new ones. */
   async goDown(): Promise<void> {
     for (const client of this.clients) client.destroy();
@@ -120,7 +130,8 @@ export class StandInServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/ari/events' || url.searchParams.get('app') !== this.options.app) {
+    const app = url.searchParams.get('app') ?? '';
+    if (url.pathname !== '/ari/events' || (app !== this.options.app && !this.options.acceptsApp?.(app))) {
       refuseUpgrade(socket, 404, 'Not Found', JSON.stringify({ message: 'Not found' }));
       return;
     }
@@ -130,6 +141,7 @@ export class StandInServer {
     }
     const client = acceptWebSocket(req, socket, head);
     this.clients.add(client);
+    this.latest.set(app, client);
     client.onClose = () => this.clients.delete(client);
     this.connects++;
     this.options.onConnect?.(this.connects);
