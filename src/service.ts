@@ -293,6 +293,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       const account = config.accounts.list.find((a) => a.username.toLowerCase() === supervisor.toLowerCase());
       if (account?.monitorEndpoint) return account.monitorEndpoint;
       if (supervisorPhones) {
+        // No station set: the dashboard has no phone to register, so there is nowhere to send the audio.
+        if (!account?.stationId) return null;
         const phone = await supervisorPhones.registration(supervisor);
         return phone?.registered ? phone.endpoint : { unregistered: true as const };
       }

@@ -233,7 +233,7 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
         .then(() => deps.endpointOf(supervisor))
         .catch(() => null)
         .finally(() => lookingUp.delete(supervisor));
-      if (!endpoint) return refusal('no-endpoint', 'No phone is set for your account (monitorEndpoint): monitoring has nowhere to send the audio.');
+      if (!endpoint) return refusal('no-endpoint', 'No phone is set for your account (monitorEndpoint, or stationId for the phone in the browser): monitoring has nowhere to send the audio.');
       if (typeof endpoint !== 'string') return refusal('phone-unregistered', 'Your phone in the browser is not connected: open the dashboard, allow the microphone and wait until the phone shows it is registered, then start again.');
       const monitoredMeanwhile = entryOfCall(callId);
       if (monitoredMeanwhile) return refusal('call-monitored', `${monitoredMeanwhile.supervisor} is already monitoring this call.`);

@@ -4,7 +4,7 @@
  * The service logs a warning while they are in use.
  *
  *   admin / admin            admin
- *   supervisor / supervisor  supervisor
+ *   supervisor / supervisor  supervisor, browser phone station `supervisor`
  *   agent1 / agent1          agent Agent/1001, station 1001 (agent2, agent3 likewise: 1002, 1003)
  */
 import { randomBytes, scryptSync } from 'node:crypto';
@@ -23,7 +23,8 @@ export const DEMO_AGENT_CODES = ['Agent/1001', 'Agent/1002', 'Agent/1003'] as co
 export function demoAccounts(): Account[] {
   const staff: Account[] = [
     { username: 'admin', passwordHash: cheapHash('admin'), role: 'admin', agentCode: null, stationId: null },
-    { username: 'supervisor', passwordHash: cheapHash('supervisor'), role: 'supervisor', agentCode: null, stationId: null },
+    // The supervisor's phone in the browser is station `supervisor` (webrtc-supervisor in deploy/asterisk/conf); admin has none.
+    { username: 'supervisor', passwordHash: cheapHash('supervisor'), role: 'supervisor', agentCode: null, stationId: 'supervisor' },
   ];
   const agents = DEMO_AGENT_CODES.map((code, i): Account => ({
     username: `agent${i + 1}`,

@@ -52,14 +52,20 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: { auth: SessionA
   });
 }
 
+/** Where a supervisor's monitoring audio goes, from the account: a phone the PBX knows, a browser phone's station, or nothing set. */
+export type SupervisorPhone = { deskPhone: string } | { station: string } | null;
+
 /**
  * A supervisor's phone in the browser (/ui/supervisor/phone…), for supervisor and admin
- * sessions: the same provisioning as a desk's, the station being the account's `stationId` or
- * else its name; monitoring rings it (src/service.ts). The credentials end with the session.
+ * sessions: the same provisioning as a desk's, the station being the account's `stationId`;
+ * monitoring rings it (src/service.ts). The credentials end with the session. An account with a
+ * `monitorEndpoint` has no browser phone (`{ "kind": "off" }`); one with neither gets
+ * `{ "kind": "no-station" }` and registers nothing: the PBX has no endpoint for a station nobody
+ * configured, so the phone could only be refused.
  */
 export function registerSupervisorPhoneRoutes(
   app: FastifyInstance,
-  deps: { auth: SessionAuth; phones: AgentPhones | null; stationOf(username: string): string },
+  deps: { auth: SessionAuth; phones: AgentPhones | null; phoneOf(username: string): SupervisorPhone },
 ): void {
   const { auth, phones } = deps;
   app.register(async (ui) => {
@@ -68,8 +74,11 @@ export function registerSupervisorPhoneRoutes(
       reply.header('Cache-Control', 'no-store');
       if (!phones) return { kind: 'off' };
       const { username } = auth.sessionOf(request)!;
+      const phone = deps.phoneOf(username);
+      if (phone && 'deskPhone' in phone) return { kind: 'off' };
+      if (!phone) return { kind: 'no-station' };
       try {
-        return await phones.provision({ agentCode: username, stationId: deps.stationOf(username) }, username);
+        return await phones.provision({ agentCode: username, stationId: phone.station }, username);
       } catch (error) {
         request.log.warn({ err: String((error as Error)?.message ?? error) }, 'browser phone credentials could not be issued');
         return reply.code(502).send({ error: { code: 'telephony', message: 'the PBX did not take the phone credentials' } });

@@ -37,7 +37,7 @@ export function createBrowserPhones(config: Config, telephony: TelephonyDriver, 
 
 /**
  * Supervisors' phones in the browser (`CCS_WEBRTC_PHONE=browser`): provisioned like a desk's
- * (the endpoint template, station = the account's `stationId` or else its name), rung by
+ * (the endpoint template, station = the account's `stationId`; an account without one gets no phone), rung by
  * monitoring. Never on the floor (no agent's presence follows them) and always one call at a
  * time (`on-answer`). Null without a browser phone.
  */

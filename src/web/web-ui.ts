@@ -226,7 +226,11 @@ export function createWebUi(deps: WebUiDeps): WebUi {
       registerSupervisorPhoneRoutes(app, {
         auth,
         phones: deps.supervisorPhones ?? null,
-        stationOf: (username) => deps.accounts.list.find((a) => a.username.toLowerCase() === username.toLowerCase())?.stationId ?? username,
+        phoneOf: (username) => {
+          const account = deps.accounts.list.find((a) => a.username.toLowerCase() === username.toLowerCase());
+          if (account?.monitorEndpoint) return { deskPhone: account.monitorEndpoint };
+          return account?.stationId ? { station: account.stationId } : null;
+        },
       });
       registerAgentDialRoutes(app, { auth, desktop, dialing, dispositions: deps.engine.dispositions });
       registerUiEventsRoute(app, { auth, hub, agentCodeOf: (id) => desktop.agentCodeOf({ id }), connected: (session) => desktop.resume(session) });

@@ -3,7 +3,8 @@
  * headless Chromium with a fake microphone: the supervisor (no monitorEndpoint) gets a phone on
  * the dashboard; a monitoring start while it is not registered is refused in words; once the
  * microphone is allowed it registers, and listen → whisper → stop goes through it (it answers
- * the monitoring leg by itself); sign-out removes its credentials.
+ * the monitoring leg by itself); sign-out removes its credentials. An account without a phone
+ * station (the demo admin) gets no phone: nothing registers and the controls say one is needed.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +105,31 @@ describe.runIf(chromiumAvailable())("the supervisor's phone in the browser (simu
     const again = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor');
     // 409: no phone issued to the new session yet; 401: its dashboard was issued new credentials.
     expect([401, 409]).toContain(await post(again, '/ui/supervisor/phone/register', { username: issued.username, password: issued.password }));
+  }, 120_000);
+
+  it('gives an account without a phone station no phone: nothing registers, and the monitoring controls say a phone is needed', async () => {
+    await ccs.sendCampaign(CAMPAIGN + 1, [{ id: 2, phonenumber: '0987520002' }]);
+    const call = await eventually('a connected call', () => ccs.service.engine.liveCalls().find((c) => c.state === 'connected' && c.agentCode === 'Agent/1001'));
+    // The demo admin has neither stationId nor monitorEndpoint.
+    const admin = await signedInPage(browser, ccs.url, 'admin', 'admin', { permissions: ['microphone'] });
+    const asked: string[] = [];
+    admin.on('request', (r) => void (r.url().includes('/ui/supervisor/phone') && asked.push(`${r.method()} ${new URL(r.url()).pathname}`)));
+    await admin.goto('/supervisor');
+    const row = `[data-testid=monitor-${call.callId}]`;
+    await admin.waitForSelector('[data-testid=monitor-phone-needed]');
+    expect(await admin.textContent('[data-testid=monitor-phone-needed]')).toContain('stationId');
+    await admin.waitForSelector(row);
+    expect(await admin.locator(`${row} [data-testid=monitor-listen]`).isDisabled()).toBe(true);
+    expect(await admin.locator('[data-testid=live-calls] [data-testid=phone]').count()).toBe(0);
+    expect(await admin.evaluate(async () => (await fetch('/ui/supervisor/phone')).json())).toEqual({ kind: 'no-station' });
+    // A start sent anyway is refused as having no phone, and nothing is dialled.
+    const refused = await admin.evaluate(async (callId) => {
+      const csrf = ((await (await fetch('/ui/session')).json()) as { csrfToken: string }).csrfToken;
+      const r = await fetch('/ops/monitoring', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ callId, mode: 'listen' }) });
+      return { status: r.status, body: await r.json() };
+    }, call.callId);
+    expect(refused.body.error.code).toBe('no-endpoint');
+    expect(asked.filter((a) => a.startsWith('POST'))).toEqual([]);
+    await admin.context().close();
   }, 120_000);
 });

@@ -158,8 +158,8 @@ for (const [agentMode, campaignId] of [['on-answer', 9101], ['nailed-up', 9102]]
     await context.close();
   }, 120_000);
 
-  // The supervisor's phone in the browser (endpoint webrtc-supervisor: the demo account's name as
-  // station): it registers, a monitoring start rings it and it answers by itself, listen →
+  // The supervisor's phone in the browser (endpoint webrtc-supervisor: the demo account's
+  // stationId): it registers, a monitoring start rings it and it answers by itself, listen →
   // whisper → stop keeps the one leg, and its auth object goes at sign-out.
   if (agentMode === 'on-answer')
     it("a supervisor's browser phone registers and takes the monitoring leg by itself (listen, whisper, stop)", async () => {

@@ -36,17 +36,24 @@ const jssip = vi.hoisted(() => {
   class UA extends Emitter {
     static last: UA | null = null;
     registerAt: number[] = [];
+    password: unknown;
+    /** Set: every REGISTER is refused with this cause (as Asterisk refuses an endpoint it does not have). */
+    refuse: string | null = null;
     constructor(readonly options: Record<string, unknown>) {
       super();
       UA.last = this;
+      this.password = options.password;
     }
     start() {}
     stop() {}
     register() {
       this.registerAt.push(Date.now());
+      const cause = this.refuse;
+      if (cause) queueMicrotask(() => this.emit('registrationFailed', { cause }));
     }
     unregister() {}
-    set() {
+    set(name: string, value: unknown) {
+      if (name === 'password') this.password = value;
       return true;
     }
     isConnected() {
@@ -92,6 +99,8 @@ function phone(provision: PhoneProvision = PROVISION, reprovision: () => Promise
   return { adapter, events };
 }
 
+const { registrationRetryMs } = await import('../../../web/src/agent/phone/phone-adapter.ts');
+
 /** Lets the adapter's dynamic import of JsSIP finish. */
 async function started() {
   for (let i = 0; i < 10 && !jssip.UA.last; i++) await vi.advanceTimersByTimeAsync(0);
@@ -132,6 +141,51 @@ describe('the SIP phone', () => {
     ua.emit('newRTCSession', { originator: 'remote', session });
     await vi.advanceTimersByTimeAsync(1000);
     expect(session.answered[0]!.pcConfig).toEqual({ iceServers: [{ urls: 'stun:stun.example.com:3478' }], iceTransportPolicy: 'all' });
+    await adapter.stop();
+  });
+
+  it('backs off a registration the PBX keeps refusing (2 s doubling to 5 min), with fresh credentials each time, and registers once it is taken', async () => {
+    let issued = 0;
+    const { adapter, events } = phone(PROVISION, async () => ({ ...PROVISION, password: `fresh-${++issued}` }));
+    adapter.start();
+    const ua = await started();
+    ua.refuse = jssip.C.causes.AUTHENTICATION_ERROR;
+    const first = Date.now();
+    ua.emit('registrationFailed', { cause: ua.refuse });
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    const gaps = ua.registerAt.map((at, i) => at - (i === 0 ? first : ua.registerAt[i - 1]!));
+    expect(gaps).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300, 300].map((s) => s * 1000));
+    expect([0, 1, 7, 8, 20].map(registrationRetryMs)).toEqual([2000, 4000, 256_000, 300_000, 300_000]);
+    // Each try asks CCS for fresh credentials; fresh ones refused too is said as a credentials problem.
+    expect(issued).toBe(ua.registerAt.length);
+    expect(ua.password).toBe(`fresh-${issued}`);
+    expect(events).toContainEqual({ type: 'problem', problem: 'credentials' });
+    expect(events.at(-1)).toMatchObject({ type: 'connection-lost' });
+
+    // The endpoint now exists: the next try registers, and a later refusal starts again at 2 s.
+    ua.refuse = null;
+    await vi.advanceTimersByTimeAsync(300_000);
+    ua.emit('registered');
+    expect(events.at(-1)).toEqual({ type: 'registered' });
+    const tries = ua.registerAt.length;
+    ua.refuse = jssip.C.causes.AUTHENTICATION_ERROR;
+    ua.emit('registrationFailed', { cause: ua.refuse });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(ua.registerAt).toHaveLength(tries + 1);
+    await adapter.stop();
+  });
+
+  it('retries a registration that failed for another reason (a timeout) without new credentials, backing off the same way', async () => {
+    let issued = 0;
+    const { adapter } = phone(PROVISION, async () => ({ ...PROVISION, password: `fresh-${++issued}` }));
+    adapter.start();
+    const ua = await started();
+    ua.refuse = jssip.C.causes.REQUEST_TIMEOUT;
+    const first = Date.now();
+    ua.emit('registrationFailed', { cause: ua.refuse });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ua.registerAt.map((at) => at - first)).toEqual([2000, 6000, 14_000, 30_000]);
+    expect(issued).toBe(0);
     await adapter.stop();
   });
 });

@@ -24,7 +24,7 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
       </h3>
       <MonitorMessage monitoring={monitoring} />
       {/* The supervisor's phone in the browser (CCS_WEBRTC_PHONE=browser): monitoring rings it and it answers by itself. */}
-      <PhonePanel base="/ui/supervisor/phone" callId={monitoring.mine?.callId ?? null} hint={t('phone.supervisorHint')} />
+      <PhonePanel base="/ui/supervisor/phone" callId={monitoring.mine?.callId ?? null} hint={t('phone.supervisorHint')} onAvailability={monitoring.phoneAvailability} />
       {props.calls.length === 0 ? (
         <p class="muted">{t('sup.noLiveCalls')}</p>
       ) : (

@@ -2,7 +2,8 @@
 // The server's session (/ops/monitoring/mine) is the only truth: the buttons send intents and
 // show its state (the mode in force, "switching…" while a change is made); a refusal is said in
 // words. The audio goes to the supervisor's phone (the account's monitorEndpoint, else the
-// supervisor's phone in the browser, shown on this panel).
+// supervisor's phone in the browser, shown on this panel). An account with neither (no phone
+// station for the browser phone) cannot monitor: the controls say a phone is needed.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { useI18n, type Translate } from '../i18n.ts';
@@ -29,9 +30,14 @@ export interface Monitoring {
   active: MonitoringSessionView[];
   busy: boolean;
   message: string | null;
+  /** The supervisor's phone in the browser, as its panel reports it ('no-station': the account has no phone to monitor with). */
+  phone: SupervisorPhoneAvailability;
+  phoneAvailability(availability: SupervisorPhoneAvailability): void;
   start(callId: string, mode: MonitorMode): void;
   stop(): void;
 }
+
+export type SupervisorPhoneAvailability = 'off' | 'loading' | 'on' | 'no-station';
 
 const MODES: MonitorMode[] = ['listen', 'whisper', 'barge'];
 const POLL_MS = 1500;
@@ -50,6 +56,7 @@ export function useMonitoring(): Monitoring {
   const [active, setActive] = useState<MonitoringSessionView[]>([]);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [phone, phoneAvailability] = useState<SupervisorPhoneAvailability>('loading');
   const last = useRef<MonitoringSessionView | null>(null);
   /** Bumped by every intent: a poll that began before it may answer with the state before it, and is dropped. */
   const epoch = useRef(0);
@@ -100,6 +107,8 @@ export function useMonitoring(): Monitoring {
     active,
     busy,
     message,
+    phone,
+    phoneAvailability,
     start: (callId, mode) =>
       void send(() =>
         mine && mine.callId === callId
@@ -118,6 +127,7 @@ export function MonitorButtons(props: { call: LiveCallView; monitoring: Monitori
   const other = !mine ? monitoring.active.find((s) => s.callId === call.callid && s.state !== 'ended') : undefined;
   if (call.state !== 'connected' && !mine) return <span class="muted">–</span>;
   if (other) return <span class="muted" data-testid={`monitored-by-${call.callid}`}>{fill(t('mon.byOther'), { supervisor: other.supervisor })}</span>;
+  const noPhone = monitoring.phone === 'no-station';
   return (
     <div role="group" aria-label={t('mon.column')} data-testid={`monitor-${call.callid}`}>
       {mine && (
@@ -131,8 +141,8 @@ export function MonitorButtons(props: { call: LiveCallView; monitoring: Monitori
             type="button"
             class={`small ${mine?.mode === mode ? 'primary' : ''}`}
             aria-pressed={mine?.mode === mode}
-            title={t(`mon.${mode}Help`)}
-            disabled={monitoring.busy || mine?.state === 'switching'}
+            title={noPhone ? t('mon.phoneNeeded') : t(`mon.${mode}Help`)}
+            disabled={noPhone || monitoring.busy || mine?.state === 'switching'}
             data-testid={`monitor-${mode}`}
             onClick={() => (mine?.mode === mode ? undefined : monitoring.start(call.callid, mode))}
           >
@@ -152,9 +162,14 @@ export function MonitorButtons(props: { call: LiveCallView; monitoring: Monitori
 /** What went wrong last (or that the monitored call ended), under the live calls. */
 export function MonitorMessage(props: { monitoring: Monitoring }) {
   const { t } = useI18n();
-  const { mine, message } = props.monitoring;
+  const { mine, message, phone } = props.monitoring;
   return (
     <>
+      {phone === 'no-station' && (
+        <p class="notice warn" data-testid="monitor-phone-needed">
+          {t('mon.phoneNeeded')}
+        </p>
+      )}
       {message && (
         <p class="error" role="alert" data-testid="monitor-message">
           {message}

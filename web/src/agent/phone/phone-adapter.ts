@@ -52,3 +52,12 @@ export interface PhoneAdapter {
 export function retryDelayMs(attempt: number): number {
   return Math.min(8000, 1000 * 2 ** Math.max(0, attempt));
 }
+
+/**
+ * Delays after a registration the PBX refused or failed (attempt 0 the first): 2 s doubling up
+ * to 5 min. A phone whose endpoint the PBX does not have is refused every time; it must not ask
+ * every few seconds all shift long, and it still registers by itself once the endpoint exists.
+ */
+export function registrationRetryMs(attempt: number): number {
+  return Math.min(300_000, 2000 * 2 ** Math.max(0, attempt));
+}

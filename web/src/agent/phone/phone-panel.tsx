@@ -2,15 +2,22 @@
 // microphone asked for with the reason why, a refused microphone as a blocking message that
 // says how to allow it, a lost connection being restored, a call being answered, failures a
 // person understands, and the headset's microphone and speaker pickers.
+import { useEffect } from 'preact/hooks';
 import { useI18n } from '../../i18n.ts';
 import { canChooseOutput } from './microphone.ts';
-import { usePhone } from './use-phone.ts';
+import { usePhone, type Phone } from './use-phone.ts';
 
-/** `base`/`hint`: a supervisor's phone (its routes, and a line saying what rings it). */
-export function PhonePanel(props: { callId: string | null; base?: string; hint?: string }) {
+/**
+ * `base`/`hint`: a supervisor's phone (its routes, and a line saying what rings it);
+ * `onAvailability`: told whether there is a phone at all (monitoring says when one is needed).
+ */
+export function PhonePanel(props: { callId: string | null; base?: string; hint?: string; onAvailability?: (availability: Phone['availability']) => void }) {
   const { t } = useI18n();
   const phone = usePhone(props.callId, props.base);
-  if (phone.availability === 'off') return null;
+  const { onAvailability } = props;
+  useEffect(() => onAvailability?.(phone.availability), [phone.availability, onAvailability]);
+  // No phone in the browser, or none for this account (the monitoring controls say a phone is needed).
+  if (phone.availability === 'off' || phone.availability === 'no-station') return null;
   const { registration, microphone, call, problem, tones } = phone.state;
   const blocked = microphone === 'denied';
 

@@ -2,12 +2,13 @@
 // credentials CCS issued, renewed by JsSIP before they expire. A lost WebSocket or network is
 // retried by JsSIP's connection recovery (2 s doubling to 30 s) and the phone registers again
 // once the socket is back; meanwhile the agent sees "reconnecting" and Asterisk reports the
-// endpoint offline, which takes the agent off the floor. Refused credentials (401/403) are
-// provisioned anew once. Every call Asterisk sends (a dialer call in on-answer mode, the
+// endpoint offline, which takes the agent off the floor. A registration the PBX refuses or
+// fails is tried again after 2 s, doubling to 5 min (registrationRetryMs); refused credentials
+// (401/403) are provisioned anew before each try. Every call Asterisk sends (a dialer call in on-answer mode, the
 // shift's line into the holding bridge in nailed-up mode, a transfer) is answered by itself
 // after a short tone, with the chosen microphone; the other party plays on the chosen output.
 // ICE and media failures become a problem the desk words for a person.
-import { retryDelayMs, type PhoneAdapter, type PhoneAdapterDeps, type PhoneProvision } from './phone-adapter.ts';
+import { registrationRetryMs, retryDelayMs, type PhoneAdapter, type PhoneAdapterDeps, type PhoneProvision } from './phone-adapter.ts';
 
 type JsSipModule = typeof import('jssip');
 type UA = InstanceType<JsSipModule['UA']>;
@@ -31,6 +32,8 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
   let everRegistered = false;
   let refreshedCredentials = false;
   let lostCount = 0;
+  /** Registrations refused or failed in a row (not a lost socket): spaces the next attempt. */
+  let failures = 0;
   let session: Session | null = null;
   const nailedUp = provision.agentMode === 'nailed-up';
 
@@ -128,6 +131,7 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
       everRegistered = true;
       refreshedCredentials = false;
       lostCount = 0;
+      failures = 0;
       deps.dispatch({ type: 'registered' });
     });
     agent.on('unregistered', () => {
@@ -136,23 +140,26 @@ export function createSipAdapter(deps: PhoneAdapterDeps): PhoneAdapter {
     agent.on('registrationFailed', (e: { cause?: string }) => {
       if (!running) return;
       const cause = String(e?.cause ?? '');
-      if ((cause === JsSIP.C.causes.AUTHENTICATION_ERROR || cause === JsSIP.C.causes.REJECTED) && !refreshedCredentials) {
+      const refused = cause === JsSIP.C.causes.AUTHENTICATION_ERROR || cause === JsSIP.C.causes.REJECTED;
+      // Fresh credentials were refused too: the PBX does not know this phone (no such endpoint).
+      if (refused && refreshedCredentials) deps.dispatch({ type: 'problem', problem: 'credentials' });
+      // Not a lost socket (JsSIP would recover it): try again by itself, backing off so that a
+      // phone the PBX keeps refusing does not ask it every few seconds.
+      const delay = registrationRetryMs(failures++);
+      deps.dispatch({ type: 'connection-lost', retryAt: Date.now() + delay });
+      setTimeout(() => {
+        if (!running || ua !== agent || !agent.isConnected()) return;
+        if (!refused) return void agent.register();
+        // Refused credentials (CCS issued new ones, or restarted): provisioned anew first.
         refreshedCredentials = true;
         void deps.reprovision().then((fresh) => {
-          if (!fresh || !running) {
-            if (!fresh) deps.dispatch({ type: 'problem', problem: 'credentials' });
-            return;
-          }
+          if (!running || ua !== agent) return;
+          if (!fresh) return void deps.dispatch({ type: 'problem', problem: 'credentials' });
           provision = fresh;
           agent.set('password', fresh.password);
           agent.register();
         });
-      } else if (cause === JsSIP.C.causes.AUTHENTICATION_ERROR || cause === JsSIP.C.causes.REJECTED) {
-        deps.dispatch({ type: 'problem', problem: 'credentials' });
-      }
-      lost();
-      // Not a lost socket (JsSIP would recover it): try again by itself.
-      setTimeout(() => running && ua === agent && agent.isConnected() && agent.register(), retryDelayMs(lostCount) * 2);
+      }, delay);
     });
     agent.on('newRTCSession', (e: { originator: string; session: unknown }) => {
       if (e.originator !== 'remote') return;

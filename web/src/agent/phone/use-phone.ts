@@ -14,8 +14,8 @@ import { createSipAdapter } from './sip-adapter.ts';
 import { playAnswerTone } from './tone.ts';
 
 export interface Phone {
-  /** 'off': no phone in the browser; 'loading': not provisioned yet. */
-  availability: 'off' | 'loading' | 'on';
+  /** 'off': no phone in the browser; 'loading': not provisioned yet; 'no-station': a supervisor's account has no phone station, so nothing registers. */
+  availability: 'off' | 'loading' | 'on' | 'no-station';
   state: PhoneState;
   agentMode: PhoneProvision['agentMode'] | null;
   devices: AudioDevices;
@@ -26,8 +26,8 @@ export interface Phone {
   chooseOutput(deviceId: string): void;
 }
 
-/** `off`: agents use phones the PBX knows (CCS_WEBRTC_PHONE=off). */
-const provisionPhone = (base: string) => api<PhoneProvision | { kind: 'off' }>(base);
+/** `off`: agents use phones the PBX knows (CCS_WEBRTC_PHONE=off); `no-station`: a supervisor's account names no phone station. */
+const provisionPhone = (base: string) => api<PhoneProvision | { kind: 'off' } | { kind: 'no-station' }>(base);
 
 /**
  * `base`: the desk's phone (`/ui/agent/phone`) or a supervisor's (`/ui/supervisor/phone`, rung
@@ -35,7 +35,7 @@ const provisionPhone = (base: string) => api<PhoneProvision | { kind: 'off' }>(b
  */
 export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): Phone {
   const [state, dispatch] = useReducer(phoneReducer, initialPhoneState);
-  const [provision, setProvision] = useState<PhoneProvision | 'off' | 'loading'>('loading');
+  const [provision, setProvision] = useState<PhoneProvision | 'off' | 'no-station' | 'loading'>('loading');
   const [devices, setDevices] = useState<AudioDevices>({ inputs: [], outputs: [] });
   const [input, setInput] = useState<string | null>(null);
   const [output, setOutput] = useState<string | null>(null);
@@ -47,7 +47,7 @@ export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): P
   useEffect(() => {
     let gone = false;
     provisionPhone(base).then(
-      (p) => !gone && setProvision(p.kind === 'off' ? 'off' : p),
+      (p) => !gone && setProvision(p.kind === 'off' || p.kind === 'no-station' ? p.kind : p),
       () => !gone && dispatch({ type: 'problem', problem: 'provisioning' }),
     );
     return () => {
@@ -73,17 +73,17 @@ export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): P
 
   // A browser that already allows the microphone is not asked again; one that refused it is said so.
   useEffect(() => {
-    if (provision === 'off' || provision === 'loading') return;
+    if (typeof provision !== 'object') return;
     void microphonePermission().then((permission) => {
       if (permission === 'granted') askMicrophone();
       else if (permission === 'denied') dispatch({ type: 'mic-denied' });
     });
-  }, [provision === 'off' || provision === 'loading']);
+  }, [typeof provision === 'object']);
 
   // The adapter runs while the microphone is granted.
   const granted = state.microphone === 'granted';
   useEffect(() => {
-    if (!granted || provision === 'off' || provision === 'loading' || !speaker.current) return;
+    if (!granted || typeof provision !== 'object' || !speaker.current) return;
     const deps = {
       provision,
       base,
@@ -94,7 +94,7 @@ export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): P
       async reprovision() {
         try {
           const p = await provisionPhone(base);
-          return p.kind === 'off' ? null : p;
+          return p.kind === 'off' || p.kind === 'no-station' ? null : p;
         } catch {
           return null;
         }
@@ -122,7 +122,7 @@ export function usePhone(deskCallId: string | null, base = '/ui/agent/phone'): P
   );
 
   return {
-    availability: provision === 'off' ? 'off' : provision === 'loading' ? 'loading' : 'on',
+    availability: typeof provision === 'object' ? 'on' : provision,
     state,
     agentMode: typeof provision === 'object' ? provision.agentMode : null,
     devices,
