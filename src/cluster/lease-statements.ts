@@ -37,6 +37,16 @@ export const TAKE = `
   where dial_leases.grp = any($5::text[]) and ${TAKEABLE}
   returning grp, token`;
 
+/**
+ * A lease this run gave up on its own, run out now if the database still counts it as this
+ * run's under that token (a renewal sent before the give-up landed after it); a newer holding,
+ * even this run's own, has another token and is left alone. $1 group, $2 run, $3 token.
+ */
+export const RELEASE = `
+  update dial_leases set expires_at = now()
+  where grp = $1 and instance = $2 and token = $3 and expires_at > now()
+  returning grp`;
+
 /** At stop: this run's leases run out now, and the node leaves. $1 node id, $2 run. */
 export const GIVE_BACK = `
   with gone as (delete from cluster_nodes where id = $1 and instance = $2)

@@ -19,7 +19,9 @@
  * connection, as long as that bound has not passed; the first one's answer still counts if it
  * comes later. Meanwhile the node keeps dialing: a failed renewal is a warning, not a loss. Past
  * the bound without a renewal the group is given up here at once (`lost`), before the database
- * could let another node take it. A fenced write (`fence`) checks the lease row in the write's
+ * could let another node take it, and its row is run out (`release`): a renewal sent before
+ * the give-up may still land after it, and would leave the group to wait a whole term for a
+ * node that no longer dials it. A fenced write (`fence`) checks the lease row in the write's
  * own transaction; a takeover locks the row `FOR UPDATE` first, so it waits for those writes to
  * commit and no write of a stale holder can land after a takeover. `stop` expires this run's
  * leases so another node takes them at once.
@@ -37,7 +39,7 @@ import type { Logger } from '../ports/logger.ts';
 import { postgresConnectionConfig } from '../store/postgres-hosts.ts';
 import type { Database } from '../store/schema.ts';
 import { clusterConnection, within, type Sent, type Statement } from './cluster-connection.ts';
-import { GIVE_BACK, HEARTBEAT_AND_RENEW, LOCK_TAKEABLE, TAKE } from './lease-statements.ts';
+import { GIVE_BACK, HEARTBEAT_AND_RENEW, LOCK_TAKEABLE, RELEASE, TAKE } from './lease-statements.ts';
 
 export const CAMPAIGNS_CHANNEL = 'ccs_campaigns';
 /** Share of the lease this node trusts itself to hold without a renewal. */
@@ -114,11 +116,37 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
   const errorText = (error: unknown) => String((error as Error)?.message ?? error);
   const one = (text: string, values: unknown[]): Statement[] => [{ text, values: () => values }];
 
+  /**
+   * Runs out, in the database, a lease this node has given up on its own (its bound passed) and
+   * may still hold there. It is not taken back here instead: the engine has dropped the group,
+   * and holding a group again must start as every holding does, through a takeover (token + 1,
+   * after the lease row is locked `FOR UPDATE` behind every fenced write still open), so that
+   * writes checked under the old token are ordered before the next holder, this node or
+   * another, reads the group's open attempts. Sent at the give-up (a renewal whose answer never
+   * comes may have landed) and again on every late answer that shows the old token: a renewal
+   * held up behind a lock can land after a release and renew from its own start time.
+   */
+  function release(group: string, token: number): void {
+    if (stopped) return; // `stop` gives every lease back
+    own
+      .send<{ grp: string }>(one(RELEASE, [group, instance, token]), bounds)
+      .answer.then(
+        (rows) => {
+          if (rows.length > 0) log.info({ group, token }, 'lease given up here run out in the database: the group is free for any node');
+        },
+        (error: unknown) => log.warn({ group, err: errorText(error) }, 'lease given up here not run out in the database; it runs out by itself'),
+      );
+  }
+
   /** A renewal's answer, whenever it comes: each lease renewed counts from `sentAt`; one refused is given up at once. */
   function renewed(mine: [string, Held][], rows: { grp: string; token: string }[], sentAt: number): void {
     const tokens = new Map(rows.map((r) => [r.grp, Number(r.token)]));
     for (const [group, held] of mine) {
-      if (leases.get(group) !== held) continue;
+      if (leases.get(group) !== held) {
+        // Given up here while this renewal was under way, which renewed it all the same.
+        if (tokens.get(group) === held.token) release(group, held.token);
+        continue;
+      }
       if (tokens.get(group) === held.token) held.validUntil = Math.max(held.validUntil, sentAt + leaseMs * LOCAL_SHARE);
       else lose(group, 'renewal refused: the lease ran out or another node holds it');
     }
@@ -172,7 +200,11 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
 
   function checkLocalBounds(): void {
     const now = performance.now();
-    for (const [group, held] of leases) if (now > held.validUntil) lose(group, 'not renewed in time');
+    for (const [group, held] of leases) {
+      if (now <= held.validUntil) continue;
+      lose(group, 'not renewed in time');
+      release(group, held.token);
+    }
   }
 
   async function listen(): Promise<void> {

@@ -172,6 +172,50 @@ describe('cluster coordination on PostgreSQL', () => {
     expect(await tokenOf(b, 'default')).toBe(before + 1);
   });
 
+  it('runs out at once a lease it gave up whose renewal landed after the give-up: the group is dialled again before that renewal would have run out', async () => {
+    const db = await database();
+    const lease = 8;
+    const a = await node(db, 'node-a', lease);
+    const b = await node(db, 'node-b', lease);
+    // Every change of a lease row, with the database's time of the change.
+    const observer = new pg.Client({ connectionString: db.url });
+    await observer.connect();
+    cleanups.push(() => observer.end());
+    await observer.query(`
+      create table lease_log (grp text, token bigint, holder text, expires_ms float8, acquired_ms float8, at_ms float8);
+      create function log_lease() returns trigger language plpgsql as $$ begin
+        insert into lease_log values (new.grp, new.token, new.holder, extract(epoch from new.expires_at) * 1000,
+          extract(epoch from new.acquired_at) * 1000, extract(epoch from clock_timestamp()) * 1000);
+        return new;
+      end $$;
+      create trigger lease_log after insert or update on dial_leases for each row execute function log_lease();`);
+    await a.coordination.start(GROUPS, handlers(a));
+    await b.coordination.start(GROUPS, handlers(b));
+    const before = await leaseColumn(db, 'token', 'default');
+    // A lock on the row holds node a's renewals up until it has given the group up by its own bound.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    cleanups.push(() => locker.end());
+    await locker.query('begin');
+    await locker.query(`select 1 from dial_leases where grp = 'default' for update`);
+    await waitFor(() => a.events.includes('lost default'), lease * 2000);
+    const gaveUpAt = Number((await observer.query<{ at: string }>('select extract(epoch from clock_timestamp()) * 1000 as at')).rows[0]!.at);
+    await locker.query('rollback');
+    // Taken again, by either node, with the next token.
+    const changes = async () =>
+      (await observer.query<{ token: string; holder: string; expires_ms: number; acquired_ms: number; at_ms: number }>(`select * from lease_log where grp = 'default' order by at_ms`)).rows.map((r) => ({ ...r, token: Number(r.token) }));
+    await waitFor(async () => (await changes()).some((c) => c.token === before + 1), lease * 4000, 200);
+    const log = await changes();
+    // The renewals held up landed after the give-up and renewed node a's lease in the database.
+    const late = log.filter((c) => c.token === before && c.holder === 'node-a' && c.at_ms > gaveUpAt && c.expires_ms > c.at_ms);
+    expect(late.length).toBeGreaterThan(0);
+    const stale = Math.max(...late.map((c) => c.expires_ms));
+    // The group did not wait for that lease to run out.
+    const retaken = log.find((c) => c.token === before + 1)!;
+    expect(retaken.acquired_ms).toBeLessThan(stale);
+    await waitFor(() => a.coordination.holds('default') || b.coordination.holds('default'), lease * 2000);
+  });
+
   it('refuses the fenced writes of a node whose lease was taken over, and accepts those of the new holder', async () => {
     const db = await database();
     // A long lease: node a's next renewal is 20 s away, so it still believes it holds the group.
