@@ -3,7 +3,8 @@
  * (two agents of the default group): the agents table's group drop-down shows its names whole
  * ("nhóm mặc định") at 1366×768 and at 390×844 while the table still fits its card; and while
  * CCS is down the dashboard says loudly, in a banner screen readers hear, that its figures are
- * out of date since the last refresh, and takes the banner away when CCS is back.
+ * out of date since the last refresh, stops the agents' times in state (greyed) instead of
+ * ticking them on as if live, and takes the banner away when CCS is back.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,22 +78,31 @@ describe.runIf(chromiumAvailable())('the supervisor dashboard: whole group names
     await page.context().close();
   }, 60_000);
 
-  it('says, in a banner screen readers hear, that the figures are stale since the last refresh while CCS is down, and clears it when CCS is back', async () => {
+  it('says, in a banner screen readers hear, that the figures are stale since the last refresh while CCS is down, freezes the times in state, and clears it when CCS is back', async () => {
     const page = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor', AXE_CONTEXT);
     await page.waitForSelector('[data-testid=supervisor-dashboard]');
     await page.waitForSelector('[data-testid=live-badge].on');
     expect(await page.locator('[data-testid=figures-stale]').count()).toBe(0);
 
-    const stoppedAt = Date.now();
+    const stopping = Date.now();
     await ccs.stop();
+    // A refresh may still be answered while the service stops: the last one ends by then.
+    const stoppedAt = Date.now();
     try {
       const banner = await page.waitForSelector('[data-testid=figures-stale]', { timeout: 10_000 });
       expect(await banner.getAttribute('role')).toBe('alert');
+      // The agents' times in state stop where they are, shown as stale, instead of ticking on as if live.
+      const times = () => page.$$eval('[data-testid^=agent-row-] td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
+      const frozen = await times();
+      expect(frozen).toHaveLength(2);
+      await page.waitForTimeout(2_500);
+      expect(await times()).toEqual(frozen);
+      expect(await page.$$eval('[data-testid=agent-time]', (cells) => cells.map((c) => (c as HTMLElement).dataset.stale))).toEqual(['true', 'true']);
       // Like the desk's connection-lost banner: the same look, pinned in view.
       expect(await banner.evaluate((el) => el.classList.contains('service-lost'))).toBe(true);
       const since = Number(await banner.getAttribute('data-since'));
       expect(since).toBeLessThanOrEqual(stoppedAt);
-      expect(since).toBeGreaterThan(stoppedAt - 30_000);
+      expect(since).toBeGreaterThan(stopping - 30_000);
       const time = await page.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms), since);
       expect(await banner.textContent()).toContain(`Số liệu không còn được cập nhật từ ${time}`);
       expect(await seriousA11yViolations(page)).toEqual([]);
@@ -105,6 +115,8 @@ describe.runIf(chromiumAvailable())('the supervisor dashboard: whole group names
     }
     await page.waitForSelector('[data-testid=figures-stale]', { state: 'detached', timeout: 20_000 });
     await page.waitForSelector('[data-testid=live-badge].on');
+    // Live again: the times tick again.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=agent-time]')).every((c) => (c as HTMLElement).dataset.stale === 'false'));
     await page.context().close();
   }, 90_000);
 });

@@ -94,6 +94,9 @@ export function Dashboard(props: { timeZone: string }) {
   useEffect(() => {
     if (connected) floorSoon();
   }, [connected]);
+  // While CCS does not answer, times in state stop where they are (the banner says the figures are stale).
+  const [frozenAt, setFrozenAt] = useState<number | null>(null);
+  useEffect(() => setFrozenAt(lost ? Date.now() : null), [lost]);
 
   const failed = failure !== null && (
     <div class="notice warn" role="alert" data-testid="load-failed">
@@ -149,8 +152,8 @@ export function Dashboard(props: { timeZone: string }) {
       </div>
       <CampaignsTable campaigns={floor.campaigns} onChanged={floorSoon} />
       <div class="grid3">
-        <LiveCallsPanel calls={floor.calls} loadedAt={floor.loadedAt} />
-        <AgentsPanel agents={floor.agents} loadedAt={floor.loadedAt} />
+        <LiveCallsPanel calls={floor.calls} loadedAt={floor.loadedAt} frozenAt={frozenAt} />
+        <AgentsPanel agents={floor.agents} loadedAt={floor.loadedAt} frozenAt={frozenAt} />
         <CallCharts minutes={rates} timeZone={props.timeZone} />
         {crm && <CrmHealth data={crm} onReplayed={() => void loadCrm()} />}
       </div>

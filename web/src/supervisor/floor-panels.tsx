@@ -1,4 +1,5 @@
-// Live calls and agents by state, with time in state ticking between refreshes.
+// Live calls and agents by state, with time in state ticking between refreshes, and frozen
+// (greyed) while CCS does not answer: the figures are then the last ones fetched, not live.
 import { duration } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useTick } from '../live.ts';
@@ -12,11 +13,20 @@ const AGENT_ORDER = ['talking', 'reserved', 'previewing', 'wrap-up', 'ready', 'p
 /** The state a supervisor reads: an agent reserved for a preview offer is previewing, not connecting a call. */
 export const shownState = (a: AgentView) => (a.preview ? 'previewing' : a.state);
 
-export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number }) {
+/**
+ * Seconds to add to the times fetched at `loadedAt`: counted on the screen's clock, and no longer
+ * once the figures went stale (`frozenAt`), so a stale time stops where it was.
+ */
+function useSecondsSince(loadedAt: number, frozenAt: number | null): number {
+  const now = useTick(1000);
+  return Math.max(0, ((frozenAt ?? now) - loadedAt) / 1000);
+}
+
+export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number; frozenAt: number | null }) {
   const { t } = useI18n();
   const monitoring = useMonitoring();
-  const now = useTick(1000);
-  const extra = Math.max(0, (now - props.loadedAt) / 1000);
+  const extra = useSecondsSince(props.loadedAt, props.frozenAt);
+  const stale = props.frozenAt !== null;
   return (
     <section class="card scroll" data-testid="live-calls">
       <h3>
@@ -48,7 +58,9 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
                   <span class={`pill st-${c.state}`}>{t(`state.${c.state}`, c.state)}</span>
                 </td>
                 <td>{c.agentcode ?? '–'}</td>
-                <td class="num">{duration(c.seconds + extra)}</td>
+                <td class={`num ${stale ? 'muted' : ''}`} data-testid="call-time" data-stale={stale}>
+                  {duration(c.seconds + extra)}
+                </td>
                 <td>
                   <MonitorButtons call={c} monitoring={monitoring} />
                 </td>
@@ -61,10 +73,10 @@ export function LiveCallsPanel(props: { calls: LiveCallView[]; loadedAt: number 
   );
 }
 
-export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
+export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number; frozenAt: number | null }) {
   const { t } = useI18n();
-  const now = useTick(1000);
-  const extra = Math.max(0, (now - props.loadedAt) / 1000);
+  const extra = useSecondsSince(props.loadedAt, props.frozenAt);
+  const stale = props.frozenAt !== null;
   const agents = [...props.agents].sort((a, b) => AGENT_ORDER.indexOf(shownState(a)) - AGENT_ORDER.indexOf(shownState(b)) || a.agentcode.localeCompare(b.agentcode));
   const counts = AGENT_ORDER.map((s) => [s, agents.filter((a) => shownState(a) === s).length] as const).filter(([, n]) => n > 0);
   return (
@@ -113,7 +125,9 @@ export function AgentsPanel(props: { agents: AgentView[]; loadedAt: number }) {
                   )}
                   {a.pauseReason && <span class="sub muted">{t(`pause.${a.pauseReason}`, t('pause.other'))}</span>}
                 </td>
-                <td class="num">{duration(a.secondsInState + extra)}</td>
+                <td class={`num ${stale ? 'muted' : ''}`} data-testid="agent-time" data-stale={stale}>
+                  {duration(a.secondsInState + extra)}
+                </td>
                 <td class="num">{a.callsTaken}</td>
               </tr>
             ))}
