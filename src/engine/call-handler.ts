@@ -42,8 +42,12 @@ export const RECORDING_WAIT_LIMIT_MS = 90_000;
 
 export class CallHandler {
   private wrapTimers = new Map<string, { cancel(): void }>();
-  /** Calls over whose outcome and update wait for their recording: they hold their campaign's finish. */
+  /**
+   * Calls over whose outcome is not written yet (queued behind the store, or waiting for their
+   * recording): they hold their campaign's finish, counted per campaign so that asking costs no scan.
+   */
   private endsPending = new Map<string, { campaignId: number; written: Promise<void> }>();
+  private endsPendingPerCampaign = new Map<number, number>();
   /** Ends the waits for recordings (a stop): each call's outcome is then written without its link. */
   private recordingWaits = new Set<() => void>();
   /** Hold, mute, transfer and conference on connected calls (call-controls.ts). */
@@ -253,18 +257,14 @@ export class CallHandler {
     const handler = controlled ? controlled.handler : call.agentCode;
     const awaiting = connected && handler ? (this.hooks.callEnding?.(call.callId, call.campaignId, handler, endedAt) ?? null) : null;
     const agentCode = connected ? call.agentCode : null;
-    let released = false;
-    let written: () => void = () => {};
-    if (recordingLater) {
-      // The conversation is over: its agent and its campaign's capacity are free now; only
-      // the outcome and its update wait (bounded) for the recording being stored, and the
-      // campaign's finish waits for them.
-      this.endsPending.set(call.callId, { campaignId: call.campaignId, written: new Promise<void>((resolve) => (written = resolve)) });
-      this.leave(call, status, agentCode, endedAt, awaiting, controlled);
-      released = true;
-      this.hooks.capacityChanged(call.group);
-      recording = await this.boundedRecording(call.callId, recordingLater);
-    }
+    // The call is over on the floor: it leaves the live set, its agent goes to wrap-up and its
+    // group's pacing counts it no more, now. Only its outcome and update wait (for the store,
+    // and for the recording while it is being stored); its contact stays `dialing` in the store
+    // until then, so it is not dialled again, and the campaign's finish waits for the write.
+    const written = this.holdEnd(call);
+    this.leave(call, status, agentCode, endedAt, awaiting, controlled);
+    this.hooks.capacityChanged(call.group);
+    if (recordingLater) recording = await this.boundedRecording(call.callId, recordingLater);
     let recordingKey: string | null = null;
     if (recording?.status === 'saved') recordingKey = recording.key;
     else if (connected && settings.record) {
@@ -301,27 +301,34 @@ export class CallHandler {
     };
     // After the call's progress writes; until it lands the call stays live (its agent, its
     // campaign's finish and its contact wait for it), however long the store is down.
+    // Refused for good (LeaseLostError): this node lost the call's agent group while the write
+    // waited, and the node holding it now reports the attempt from the store.
     try {
       await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));
-    } catch (error) {
-      // Refused for good: this node lost the call's agent group while the write waited (the
-      // node holding it now reports the attempt from the store). The call is over here all the
-      // same, so it leaves and its agents are freed: no end event will come again to free them.
-      if (isLeaseLost(error) && !released) this.leave(call, status, agentCode, endedAt, null, controlled);
-      if (isLeaseLost(error)) this.hooks.capacityChanged(call.group);
-      throw error;
     } finally {
-      this.endsPending.delete(call.callId);
       written();
     }
     this.ctx.log({ callId: call.callId, campaignId: call.campaignId, contactId: call.contactId }).info(
       { status, cause, duration: payload.duration, ringtime: payload.ringtime, agentCode: payload.agentcode },
       'call ended',
     );
-    if (!released) this.leave(call, status, agentCode, endedAt, awaiting, controlled);
     this.ctx.deps.onCallbackQueued();
     this.hooks.callEnded(call.campaignId);
-    this.hooks.capacityChanged(call.group);
+  }
+
+  /** Marks a call's outcome as not yet written; the function returned says it is (or never will be). */
+  private holdEnd(call: LiveCall): () => void {
+    let resolve: () => void = () => {};
+    const written = new Promise<void>((r) => (resolve = r));
+    this.endsPending.set(call.callId, { campaignId: call.campaignId, written });
+    this.endsPendingPerCampaign.set(call.campaignId, (this.endsPendingPerCampaign.get(call.campaignId) ?? 0) + 1);
+    return () => {
+      if (!this.endsPending.delete(call.callId)) return;
+      const left = (this.endsPendingPerCampaign.get(call.campaignId) ?? 1) - 1;
+      if (left > 0) this.endsPendingPerCampaign.set(call.campaignId, left);
+      else this.endsPendingPerCampaign.delete(call.campaignId);
+      resolve();
+    };
   }
 
   /** The call leaves the live set and its agent goes to wrap-up (or is freed). */
@@ -381,7 +388,7 @@ export class CallHandler {
     });
   }
 
-  /** Resolves once no call's outcome waits for its recording. */
+  /** Resolves once every ended call's outcome is written (or refused for good). */
   async endsWritten(): Promise<void> {
     for (let i = 0; i < 10_000 && this.endsPending.size > 0; i++) await Promise.all([...this.endsPending.values()].map((p) => p.written));
   }
@@ -391,20 +398,19 @@ export class CallHandler {
     for (const abandon of [...this.recordingWaits]) abandon();
   }
 
-  /** Resolves once the outcome of a call whose recording was pending is written (undefined: none pending). */
+  /** Resolves once the outcome of an ended call is written (undefined: none pending). */
   endWritten(callId: string): Promise<void> | undefined {
     return this.endsPending.get(callId)?.written;
   }
 
-  /** Whether any call's outcome still waits for its recording. */
+  /** Whether any ended call's outcome is not written yet. */
   holdsAnyEnd(): boolean {
     return this.endsPending.size > 0;
   }
 
-  /** Whether a call of this campaign still waits for its recording before its outcome is written. */
+  /** Whether a call of this campaign is over and its outcome not written yet. */
   holdsFinish(campaignId: number): boolean {
-    for (const p of this.endsPending.values()) if (p.campaignId === campaignId) return true;
-    return false;
+    return this.endsPendingPerCampaign.has(campaignId);
   }
 
   /** The agent of an ended call (or the one a preview or manual call was placed for): wrap-up after a conversation, otherwise free again. */
