@@ -18,6 +18,8 @@
  *  - pause while `reserved` or `talking` is "pause after this call": the agent keeps talking
  *    (and is shown talking), and goes to `paused` when the call (and its wrap-up) is over;
  *    ready during the call cancels that pending pause. Pause in `wrap-up` pauses at once.
+ *  - cancel-pause-after-call drops the pending pause and nothing else: in `wrap-up` the agent
+ *    stays in wrap-up (ready when it ends), unlike ready, which ends wrap-up at once.
  *  - sign-out is refused while a call (`reserved`, `talking`) or its wrap-up is open.
  *  - ready is refused while `offline` (no phone to take calls on).
  *  - ready and pause are refused in `wrap-up` while the call still owes a required
@@ -51,7 +53,7 @@ export interface Shift {
 }
 
 /** What the agent asks for. */
-export type ShiftIntent = { type: 'ready' } | { type: 'pause'; reason: string | null } | { type: 'sign-out' };
+export type ShiftIntent = { type: 'ready' } | { type: 'pause'; reason: string | null } | { type: 'cancel-pause-after-call' } | { type: 'sign-out' };
 
 /** What the floor reports. */
 export type ShiftEvent =
@@ -112,6 +114,8 @@ export function stepShift(shift: Shift, input: ShiftInput, at: number): ShiftSte
       if (codeDue(shift)) return refuse('code-required');
       return ok(free(shift, pause, at));
     }
+    case 'cancel-pause-after-call':
+      return ok({ ...shift, pauseAfterCall: null });
     case 'sign-out':
       if (inCall(state)) return refuse('in-call');
       if (state === 'wrap-up') return refuse('in-wrap-up');

@@ -56,6 +56,8 @@ export interface Engine {
   pauseAgent(agentCode: string, reason: string | null): ShiftAnswer;
   /** Ready again: ends wrap-up or a pause; during a call, cancels a pending pause. */
   readyAgent(agentCode: string): ShiftAnswer;
+  /** Drops a pause asked for during the call, and nothing else (wrap-up goes on). */
+  cancelPauseAfterCall(agentCode: string): ShiftAnswer;
   hangupCall(callId: string): Promise<void>;
   /** An agent's call control (hold, mute, DTMF, transfer, conference) on the call it has (call-controls.ts). */
   callControl(agentCode: string, intent: ControlIntent): Promise<ControlAnswer>;
@@ -301,6 +303,7 @@ export function createEngine(input: EngineDeps): Engine {
 
     pauseAgent: (agentCode, reason) => beforePhone(agentCode, { reason }) ?? intent(agentCode, { type: 'pause', reason }),
     readyAgent: (agentCode) => beforePhone(agentCode, null) ?? intent(agentCode, { type: 'ready' }),
+    cancelPauseAfterCall: (agentCode) => intent(agentCode, { type: 'cancel-pause-after-call' }),
 
     async hangupCall(callId) {
       await deps.telephony.hangup(callId);

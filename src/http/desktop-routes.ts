@@ -1,9 +1,9 @@
 /**
  * The agent desktop's API (/ui/agent/…), for agent sessions only: the desk state, signing in
- * to and out of the floor, ready, pause with a reason, hang-up, call controls (hold, mute,
- * keypad, transfer, conference) and the wrap-up note. Every action is about the caller's own
- * agent and call; nothing here reveals another agent's (the transfer picker lists ready agents'
- * codes only, to the agent on a call).
+ * to and out of the floor, ready, pause with a reason (and cancelling one pending after the
+ * call), hang-up, call controls (hold, mute, keypad, transfer, conference) and the wrap-up
+ * note. Every action is about the caller's own agent and call; nothing here reveals another
+ * agent's (the transfer picker lists ready agents' codes only, to the agent on a call).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlIntent, ControlTarget } from '../engine/call-controls.ts';
@@ -84,6 +84,7 @@ export function registerDesktopRoutes(app: FastifyInstance, deps: { auth: Sessio
     ui.post('/ui/agent/sign-out', async (request, reply) => answer(reply, await desktop.signOut(session(request)), request));
     ui.post('/ui/agent/ready', async (request, reply) => answer(reply, desktop.ready(session(request)), request));
     ui.post('/ui/agent/pause', async (request, reply) => answer(reply, desktop.pause(session(request), body(request).reason), request));
+    ui.post('/ui/agent/cancel-pause-after-call', async (request, reply) => answer(reply, desktop.cancelPauseAfterCall(session(request)), request));
     ui.post('/ui/agent/hangup', async (request, reply) => answer(reply, await desktop.hangup(session(request)), request));
     ui.get('/ui/agent/transfer-targets', async (request, reply) => {
       reply.header('Cache-Control', 'no-store');

@@ -100,7 +100,7 @@ export interface DeskTransferTargets {
 export type DeskResult = { ok: true } | { ok: false; error: DeskError; message?: string };
 
 export interface AgentDesktopDeps {
-  engine: Pick<Engine, 'events' | 'agents' | 'liveCall' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'hangupCall'> &
+  engine: Pick<Engine, 'events' | 'agents' | 'liveCall' | 'signInAgent' | 'signOutAgent' | 'pauseAgent' | 'readyAgent' | 'cancelPauseAfterCall' | 'hangupCall'> &
     Partial<Pick<Engine, 'callControl' | 'callControlView' | 'controlledCallOf'>>;
   /** Supervisors a call can be transferred to (accounts with a phone), and a campaign's outside-number prefixes. */
   transfers?: { supervisors(): { username: string; endpoint: string }[]; numberPrefixes(campaignId: number): string[] };
@@ -406,6 +406,17 @@ export function createAgentDesktop(deps: AgentDesktopDeps) {
       if (!answer.ok) return refusedBy(answer.refusal);
       const call = calls.get(holder.agentCode);
       if (call?.endedAt !== null && call !== undefined) calls.delete(holder.agentCode);
+      remember(session, { agentCode: holder.agentCode, stationId: holder.stationId, pause: null });
+      deps.notify(holder.agentCode);
+      return { ok: true };
+    },
+
+    /** Drops the pause pending after the call; unlike ready, a wrap-up goes on to its end. */
+    cancelPauseAfterCall(session: DeskSession): DeskResult {
+      const holder = holderOf(session);
+      if (!holder) return { ok: false, error: 'not-signed-in' };
+      const answer = engine.cancelPauseAfterCall(holder.agentCode);
+      if (!answer.ok) return refusedBy(answer.refusal);
       remember(session, { agentCode: holder.agentCode, stationId: holder.stationId, pause: null });
       deps.notify(holder.agentCode);
       return { ok: true };

@@ -4,8 +4,10 @@
  * 20 s): a call the agent dialled by hand says "Calling <number>…" where the CRM page goes, with
  * a way to cancel it, instead of "Waiting for a call…"; a previewed contact's CRM page stays on
  * screen (the same frame, not reloaded) while its phone rings, under a "Calling <number>…" bar
- * with a cancel button; and the wrap-up countdown of an agent who pressed Pause during the call
- * says the agent will be paused, with the reason, not "back to ready". In Vietnamese and English.
+ * with a cancel button, and still once the customer answers; the wrap-up countdown of an agent
+ * who pressed Pause during the call says the agent will be paused, with the reason, not "back
+ * to ready". In Vietnamese and English. The H key cancels a call being placed as Cancel does,
+ * and cancelling a pending pause in wrap-up leaves the agent in wrap-up until it ends.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +122,12 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     expect(await agent.textContent('[data-testid=call-phone]')).toBe('0987000001');
     expect(await sawEmptyCrm(agent)).toBe(false);
     expect(await agent.locator('[data-testid=desk-calling]').count()).toBe(0);
+    // Answered: a new call (new id) whose page is looked up and checked again, but the same
+    // contact's page: the frame is still the one framed at the offer, not reloaded.
+    await agent.waitForSelector('[data-testid=crm-pane][data-framing=allowed]');
+    const answeredFrame = await agent.waitForSelector('[data-testid=crm-frame]');
+    expect(await answeredFrame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await answeredFrame.evaluate((el) => (el as unknown as { __kept?: boolean }).__kept === true)).toBe(true);
 
     // Pause pressed during the call: the wrap-up countdown says the pause comes, with its reason.
     await agent.selectOption('[data-testid=pause-reason]', 'meeting');
@@ -136,6 +144,57 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     // And so it is: wrap-up ends by its limit into the pause, with that reason.
     await agent.waitForSelector('[data-testid=agent-state][data-state=paused]', { timeout: 30_000 });
     expect(await agent.textContent('[data-testid=agent-state]')).toContain('Meeting');
+    await agent.context().close();
+  }, 120_000);
+
+  it('cancels a call being placed with the H key, and cancelling a pending pause in wrap-up leaves the agent in wrap-up', async () => {
+    // agent1 is paused (above): offers go to agent2 alone.
+    const agent = await signedInPage(browser, ccs.url, 'agent2', 'agent2');
+    await agent.waitForSelector('[data-testid=desk-sign-in]');
+    await agent.click('[data-testid=desk-sign-in-submit]');
+    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+    const pressOutsideFields = async (key: string) => {
+      await agent.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await agent.keyboard.press(key);
+    };
+
+    // H while a number dialled by hand rings: does what Cancel does.
+    await agent.fill('[data-testid=manual-number]', '0987111444');
+    await agent.click('[data-testid=manual-call]');
+    await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
+    await pressOutsideFields('h');
+    await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
+    await eventually('the manual leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+
+    // H while a previewed contact's phone rings: the same.
+    await ccs.sendCampaign(CAMPAIGN + 1, [{ id: 1, phonenumber: '0987000002', linkedit: `${crm.url}/contact/2` }]);
+    await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
+    await agent.click('[data-testid=preview-call]');
+    await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
+    await pressOutsideFields('h');
+    await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
+    await eventually('the preview leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+
+    // Offered again (no retry delay); this time the customer answers.
+    await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]', { timeout: 15_000 });
+    await agent.click('[data-testid=preview-call]');
+    await agent.waitForSelector('[data-testid=call-panel]', { timeout: 45_000 });
+    await agent.selectOption('[data-testid=pause-reason]', 'lunch');
+    await agent.click('[data-testid=pause]');
+    await agent.waitForSelector('[data-testid=pause-after-call]');
+    await agent.click('[data-testid=hangup]');
+    await agent.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
+    expect(await agent.textContent('[data-testid=wrap-up-countdown]')).toMatch(/^Tạm nghỉ \(Ăn trưa\) sau/);
+
+    // Cancelling the pending pause drops the pause only: still in wrap-up, now counting down to ready.
+    await agent.click('[data-testid=cancel-pause-after-call]');
+    await agent.waitForSelector('[data-testid=pause-after-call]', { state: 'detached', timeout: 10_000 });
+    expect(await agent.getAttribute('[data-testid=agent-state]', 'data-state')).toBe('wrap-up');
+    expect(ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1002')?.shift).toMatchObject({ state: 'wrap-up', pauseAfterCall: null });
+    expect(await agent.textContent('[data-testid=wrap-up-countdown]')).toMatch(/^Tự động sẵn sàng sau/);
+    // And wrap-up ends as usual, by its limit, into ready (not paused).
+    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 30_000 });
     await agent.context().close();
   }, 120_000);
 });

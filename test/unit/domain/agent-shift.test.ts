@@ -12,6 +12,7 @@ function shift(state: ShiftState, extra: Partial<Shift> = {}): Shift {
 const meeting = { reason: 'meeting' };
 const lunch = { reason: 'lunch' };
 const ready: ShiftInput = { type: 'ready' };
+const cancelPause: ShiftInput = { type: 'cancel-pause-after-call' };
 const pause = (reason: string): ShiftInput => ({ type: 'pause', reason });
 const signOut: ShiftInput = { type: 'sign-out' };
 
@@ -31,6 +32,11 @@ const ROWS: [string, Shift, ShiftInput, Expect][] = [
   ['ready during a call: cancels the pending pause, keeps talking', shift('talking', { pauseAfterCall: meeting }), ready, { to: 'talking', pauseAfterCall: null }],
   ['ready while reserved: stays reserved', shift('reserved'), ready, { to: 'reserved' }],
   ['ready while offline: refused (no phone to take calls on)', shift('offline'), ready, { refused: 'offline' }],
+  // Intents: cancel the pause pending after the call
+  ['cancel the pending pause during a call: keeps talking', shift('talking', { pauseAfterCall: meeting }), cancelPause, { to: 'talking', pauseAfterCall: null }],
+  ['cancel the pending pause in wrap-up: stays in wrap-up, ready when it ends', shift('wrap-up', { pauseAfterCall: meeting }), cancelPause, { to: 'wrap-up', pauseAfterCall: null }],
+  ['cancel the pending pause in wrap-up while a code is owed: stays in wrap-up, still owed', owing({ pauseAfterCall: meeting }), cancelPause, { to: 'wrap-up', pauseAfterCall: null, codeDueFor: 'c-1' }],
+  ['cancel with no pause pending: nothing changes', shift('paused', { pause: lunch }), cancelPause, { to: 'paused', pause: lunch }],
   // Intents: pause
   ['pause while ready: paused with the reason', shift('ready'), pause('lunch'), { to: 'paused', pause: lunch }],
   ['pause while paused: the reason changes', shift('paused', { pause: lunch }), pause('meeting'), { to: 'paused', pause: meeting }],
@@ -129,7 +135,7 @@ describe('agent shift', () => {
 
   it('answers every input in every state: a next shift or a refusal, never an exception', () => {
     const states: ShiftState[] = ['offline', 'ready', 'reserved', 'talking', 'wrap-up', 'paused'];
-    const inputs: ShiftInput[] = [ready, pause('x'), signOut, { type: 'phone-online' }, { type: 'phone-offline' }, { type: 'reserve' }, { type: 'bridge-failed' }, { type: 'connect' }, { type: 'call-ended' }, { type: 'code-recorded', callId: 'c-1' }, { type: 'wrap-up-timeout' }];
+    const inputs: ShiftInput[] = [ready, pause('x'), cancelPause, signOut, { type: 'phone-online' }, { type: 'phone-offline' }, { type: 'reserve' }, { type: 'bridge-failed' }, { type: 'connect' }, { type: 'call-ended' }, { type: 'code-recorded', callId: 'c-1' }, { type: 'wrap-up-timeout' }];
     for (const state of states) {
       for (const input of inputs) {
         const step = stepShift(shift(state), input, AT);

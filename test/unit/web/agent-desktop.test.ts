@@ -38,6 +38,7 @@ function floor(online: string[] = []) {
       },
       pauseAgent: (code, reason) => answer(pool.apply(code, { type: 'pause', reason }, clock.now())),
       readyAgent: (code) => answer(pool.apply(code, { type: 'ready' }, clock.now())),
+      cancelPauseAfterCall: (code) => answer(pool.apply(code, { type: 'cancel-pause-after-call' }, clock.now())),
       hangupCall: async () => {},
     },
     store: {
@@ -136,6 +137,17 @@ describe('agent desktop', () => {
     expect(desktop.state(lan).agent).toMatchObject({ state: 'wrap-up', pauseAfterCall: { reason: 'meeting' } });
     pool.apply('Agent/1001', { type: 'wrap-up-timeout' }, 40);
     expect(desktop.state(lan).agent).toMatchObject({ state: 'paused', pauseReason: 'meeting', pauseAfterCall: null });
+  });
+
+  it('cancelling a pause pending in wrap-up drops that pause only: the agent stays in wrap-up, then is ready', async () => {
+    const { desktop, pool, lan, remembered } = await onACall();
+    desktop.pause(lan, 'meeting');
+    pool.apply('Agent/1001', { type: 'call-ended' }, 30);
+    expect(desktop.cancelPauseAfterCall(lan)).toEqual({ ok: true });
+    expect(desktop.state(lan).agent).toMatchObject({ state: 'wrap-up', pauseAfterCall: null });
+    expect(remembered.at(-1)).toEqual([lan.id, { agentCode: 'Agent/1001', stationId: '1001', pause: null }]);
+    pool.apply('Agent/1001', { type: 'wrap-up-timeout' }, 40);
+    expect(desktop.state(lan).agent).toMatchObject({ state: 'ready', pauseReason: null });
   });
 
   it('refuses to end the shift during a call and during its wrap-up, with a message, and the agent stays on the floor', async () => {

@@ -20,6 +20,7 @@ function desk(withPhone: boolean) {
       signOutAgent: async (code) => (steps.push(`engine sign-out ${code}`), { ok: true }),
       pauseAgent: () => ({ ok: true }),
       readyAgent: () => ({ ok: true }),
+      cancelPauseAfterCall: () => ({ ok: true }),
       hangupCall: async () => {},
     },
     store: { getContact: async () => undefined, setAttemptNote: async () => true, getAttempt: async () => undefined },

@@ -29,6 +29,7 @@ function floor(answer: ControlAnswer = { ok: true }, prefixes: string[] = []) {
       signOutAgent: async () => ({ ok: true }),
       pauseAgent: (code, reason) => (pool.apply(code, { type: 'pause', reason }, clock.now()), { ok: true }),
       readyAgent: () => ({ ok: true }),
+      cancelPauseAfterCall: () => ({ ok: true }),
       hangupCall: async () => {},
       callControl: async (agentCode, intent) => (asked.push([agentCode, intent]), answer),
       callControlView: () => null,

@@ -5,10 +5,29 @@ import { useI18n } from '../i18n.ts';
 import { webLink } from '../safe-link.ts';
 import type { AgentState, DeskCall } from './types.ts';
 
+/** The contact and its page: a new call to the same page is the same page (not reloaded). */
+const pageKey = (call: DeskCall) => `${call.campaignId}/${call.contactId}/${call.linkedit ?? ''}`;
+
+/**
+ * What to show for `call` given the page already shown. A previewed contact's call, once
+ * answered, is a new call (new id) whose page the server looks up and checks again
+ * (`checking`, the link not known yet for a moment): the page already on screen for that same
+ * contact stays meanwhile, so the frame, and what the agent scrolled or typed in it, is kept.
+ */
+function pageToShow(call: DeskCall | null, shown: DeskCall | null): DeskCall | null {
+  if (!call || !shown || call.framing !== 'checking') return call;
+  const sameContact = call.campaignId === shown.campaignId && call.contactId === shown.contactId;
+  if (!sameContact || (call.linkedit !== null && call.linkedit !== shown.linkedit)) return call;
+  return { ...call, linkedit: shown.linkedit, framing: shown.framing };
+}
+
 export function CrmPane(props: { call: DeskCall | null; agentState: AgentState | null; signedIn: boolean }) {
   const { t } = useI18n();
-  const { call } = props;
+  const shown = useRef<DeskCall | null>(null);
+  const call = pageToShow(props.call, shown.current);
+  if (call && call.framing !== 'checking') shown.current = call;
   const link = webLink(call?.linkedit);
+  const key = call ? pageKey(call) : null;
   const opened = useRef<string | null>(null);
   const [blocked, setBlocked] = useState(false);
 
@@ -20,13 +39,15 @@ export function CrmPane(props: { call: DeskCall | null; agentState: AgentState |
     return w;
   };
 
+  // A page the CRM refuses to frame opens in its tab once per contact's page, not once per call.
   useEffect(() => {
     setBlocked(false);
-    if (call && link && call.framing === 'denied' && opened.current !== call.callId) {
-      opened.current = call.callId;
+    if (!call) opened.current = null;
+    if (call && link && call.framing === 'denied' && opened.current !== key) {
+      opened.current = key;
       openTab();
     }
-  }, [call?.callId, call?.framing]);
+  }, [key, call?.framing]);
 
   if (!call) {
     return (
@@ -66,7 +87,7 @@ export function CrmPane(props: { call: DeskCall | null; agentState: AgentState |
       {call.framing === 'checking' && <div class="crm-empty muted">{t('desk.crmChecking')}</div>}
       {(call.framing === 'allowed' || call.framing === 'unknown') && (
         <iframe
-          key={call.callId}
+          key={link}
           class="crm-frame"
           src={link}
           title={t('desk.crm')}

@@ -1,12 +1,24 @@
 // Keyboard shortcuts of the agent desktop (documented in docs/web-ui.md):
-//   R  Ready        P  Pause (with the reason chosen in the list)        H  Hang up
+//   R  Ready        P  Pause (with the reason chosen in the list)
+//   H  Hang up, or cancel the agent's own call while it is dialled and rings (preview, manual)
 //   M  Mute/unmute  O  Hold/resume   K  Keypad   T  Transfer   C  Conference (during a consult)
 // Each presses the visible button, so a shortcut does exactly what the click does and nothing
 // when the button is disabled or absent. They never fire while the agent types in a field, nor
 // with Ctrl/Alt/Meta held (browser shortcuts). Digits 1–9 are left to the wrap-up panel.
 import { useEffect } from 'preact/hooks';
 
-export const DESK_KEYS: Record<string, string> = { r: 'ready', p: 'pause', h: 'hangup', m: 'mute', o: 'hold', k: 'keypad', t: 'transfer', c: 'conference' };
+/** Each key's buttons (by test id), in order: the first one on screen and enabled is pressed. */
+export const DESK_KEYS: Record<string, readonly string[]> = {
+  r: ['ready'],
+  p: ['pause'],
+  // A call being placed has no Hang up yet, only its Cancel: H ends the call either way.
+  h: ['hangup', 'outbound-hangup'],
+  m: ['mute'],
+  o: ['hold'],
+  k: ['keypad'],
+  t: ['transfer'],
+  c: ['conference'],
+};
 
 export function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -23,10 +35,10 @@ export function useDeskKeys(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.repeat || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
       if (typingIn(e.target)) return;
-      const action = DESK_KEYS[e.key.toLowerCase()];
-      if (!action) return;
-      const button = document.querySelector<HTMLButtonElement>(`[data-testid=${action}]`);
-      if (!button || button.disabled) return;
+      const actions = DESK_KEYS[e.key.toLowerCase()];
+      if (!actions) return;
+      const button = actions.map((action) => document.querySelector<HTMLButtonElement>(`[data-testid=${action}]`)).find((b) => b && !b.disabled);
+      if (!button) return;
       e.preventDefault();
       button.click();
     };

@@ -14,7 +14,8 @@ export function StatusPanel(props: { state: DeskState; serverNow(): number; act(
   const { desk, agent } = props.state;
   const state = agent?.state ?? 'offline';
   const pauseReason = agent?.pauseReason ? t(`pause.${agent.pauseReason}`, agent.pauseReason) : null;
-  // Pause asked for during the call: taken when the call and its wrap-up are over.
+  // Pause asked for during the call: taken when the call and its wrap-up are over. Cancelling it
+  // drops only that pause: an agent in wrap-up stays there (Ready is the button that ends it).
   const after = agent?.pauseAfterCall ?? null;
   const afterReason = after?.reason ? t(`pause.${after.reason}`, after.reason) : null;
 
@@ -41,7 +42,7 @@ export function StatusPanel(props: { state: DeskState; serverNow(): number; act(
             {t('desk.pauseAfterCall')}
             {afterReason && ` · ${afterReason}`}
           </span>
-          <button type="button" class="link" onClick={() => props.act('/ui/agent/ready')} data-testid="cancel-pause-after-call">
+          <button type="button" class="link" onClick={() => props.act('/ui/agent/cancel-pause-after-call')} data-testid="cancel-pause-after-call">
             {t('desk.cancelPauseAfterCall')}
           </button>
         </div>
