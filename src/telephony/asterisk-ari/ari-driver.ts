@@ -120,6 +120,7 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     }
   };
 
+  let leftoversRemoved = false;
   const synchronise = async (channels: AriChannel[], restarted: boolean, lostSince: number | null) => {
     const present = new Map(channels.map((c) => [c.id, c]));
     const at = lostSince ?? clock.now();
@@ -145,6 +146,12 @@ export function createAriDriver(input: AriConfigInput, deps: AriDriverDeps): Tel
     await Promise.all(recovering);
     // Their `ended` goes out before `driver up`, so the engine's reconciliation agrees.
     await Promise.all(lost);
+    // Before any agent is called: holding bridges (and parked lines) an interrupted run left behind.
+    if (!leftoversRemoved) {
+      leftoversRemoved = true;
+      const lines = new Set([...nailed.values()].flatMap((session) => (session.leg ? [session.leg] : [])));
+      await holding.removeLeftovers((channelId) => lines.has(channelId));
+    }
   };
 
   const signIn = async (agent: AgentRef): Promise<void> => {

@@ -14,7 +14,7 @@
  * States: down → dialling → parked ⇄ busy; any → down when the leg is lost; stopped at sign-out.
  */
 import type { TimerHandle } from '../../ports/clock.ts';
-import type { ChannelEvent } from './ari-events.ts';
+import type { AriBridge, ChannelEvent } from './ari-events.ts';
 import { isAriError } from './ari-http.ts';
 import type { AgentEntry, AgentPresence } from './agent-presence.ts';
 import { deferred, errorText, type Deferred, type DriverContext, type RouteListener } from './driver-context.ts';
@@ -26,6 +26,9 @@ export interface LegBorrower {
   /** The leg is gone. */
   agentGone(reason: string): void;
 }
+
+/** How long a start waits for a leftover parked line to be gone after hanging it up. */
+const LEFTOVER_HANGUP_WAIT_MS = 5000;
 
 /** The one holding bridge all parked agents wait in; created on first use. */
 export class HoldingBridge {
@@ -63,6 +66,53 @@ export class HoldingBridge {
     const id = this.id;
     this.id = null;
     if (id) await this.ctx.http.delete(`/bridges/${encodeURIComponent(id)}`).catch(() => {});
+  }
+
+  /**
+   * Holding bridges of this application's naming (`<app>-agents-…`, named `<app>-agents-waiting`)
+   * that an earlier process left in Asterisk (killed before it could destroy its own) are
+   * removed, with the agent lines still parked in them: no process follows those lines any
+   * more, and while one is up the agent's phone is busy and cannot be called for the new shift.
+   * A bridge holding a line `inUse` (one of this driver's agents) is kept. Run once, when the
+   * driver first synchronises, before any agent is called; a failure is logged, never fatal.
+   */
+  async removeLeftovers(inUse: (channelId: string) => boolean): Promise<void> {
+    const { config, http, logger } = this.ctx;
+    const ours = (b: AriBridge) => b.bridge_type === 'holding' && b.name === `${config.app}-agents-waiting` && b.id.startsWith(`${config.app}-agents-`);
+    try {
+      const bridges = (await http.get<AriBridge[]>('/bridges')) ?? [];
+      for (const bridge of bridges) {
+        if (!ours(bridge) || bridge.id === this.id || bridge.channels.some(inUse)) continue;
+        logger.warn({ bridgeId: bridge.id, channels: bridge.channels }, 'removing a holding bridge left by an earlier run, and the agent lines parked in it');
+        await http.delete(`/bridges/${encodeURIComponent(bridge.id)}`).catch((error) => {
+          if (!isAriError(error, 'not-found')) throw error;
+        });
+        await Promise.all(bridge.channels.map((channel) => this.hangUpLeftover(channel)));
+      }
+    } catch (error) {
+      logger.warn({ err: errorText(error) }, 'holding bridges left by an earlier run not removed');
+    }
+  }
+
+  /** Hangs a leftover line up and waits (at most 5 s) until it is gone: till then the agent's phone is still busy with it. */
+  private async hangUpLeftover(channelId: string): Promise<void> {
+    const { http, clock } = this.ctx;
+    const gone = deferred<void>();
+    const listener: RouteListener = (event) => {
+      if (event.type === 'ChannelDestroyed') gone.resolve();
+    };
+    this.ctx.route(channelId, listener);
+    const timer = clock.setTimer(LEFTOVER_HANGUP_WAIT_MS, () => gone.resolve());
+    try {
+      await http.delete(`/channels/${encodeURIComponent(channelId)}`, { reason: 'normal' }).catch((error) => {
+        if (!isAriError(error, 'not-found')) throw error;
+        gone.resolve();
+      });
+      await gone.promise;
+    } finally {
+      timer.cancel();
+      this.ctx.unroute(channelId, listener);
+    }
   }
 }
 

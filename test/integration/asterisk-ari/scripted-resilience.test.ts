@@ -93,6 +93,47 @@ describe('ARI driver resilience (scripted Asterisk)', () => {
     }
   });
 
+  it('after a nailed-up run was killed, the next start removes the holding bridges of its naming left behind, hangs up the lines parked in them, and parks the agent anew', async () => {
+    rig = await createScriptedRig({ agentMode: 'nailed-up', agents: [agent9001] });
+    const r = rig;
+    await r.until(() => presence(r.events).length === 1, 'the agent parked');
+    const [oldBridge] = [...r.ari.bridges.values()].filter((b) => b.type === 'holding');
+    const oldLine = oldBridge!.channels[0]!;
+    await r.driver.stop(); // killed: nothing cleaned up, the line stays parked in Asterisk
+    // An empty one of a run before that, and bridges that are not this application's holding bridges.
+    const leftover = (id: string, type: 'holding' | 'mixing', name: string) => r.ari.bridges.set(id, { id, type, name, channels: [], recording: null, moh: null, createdAt: 0 });
+    leftover('ccs-agents-0f1e2d3c', 'holding', 'ccs-agents-waiting');
+    leftover('ccs-agents-agents-5a6b', 'holding', 'ccs-agents-agents-waiting'); // the application `ccs-agents`
+    leftover('ccs-9-9-9-bridge', 'mixing', 'ccs-call-ccs-9-9-9');
+    const before = r.ari.requests.length;
+
+    const events: TelephonyEvent[] = [];
+    const second = createAriDriver(
+      { url: r.ari.url, user: r.ari.user, password: r.ari.password, agentMode: 'nailed-up', agents: [agent9001] },
+      { clock: r.clock, recordings: r.recordings, logger: silentLogger },
+    );
+    try {
+      const started = second.start((e) => events.push(e)); // waits for the leftover line to go, in virtual time
+      await r.until(() => second.health().ready, 'the second driver up');
+      await started;
+      await r.until(() => presence(events).includes('online'), 'the agent parked anew');
+      const holding = [...r.ari.bridges.values()].filter((b) => b.type === 'holding');
+      expect(holding.map((b) => b.id)).toEqual(['ccs-agents-agents-5a6b', expect.stringMatching(/^ccs-agents-/)]);
+      expect(holding[1]!.channels).toHaveLength(1);
+      expect(holding[1]!.channels[0]).not.toBe(oldLine);
+      expect(r.ari.channels.has(oldLine)).toBe(false);
+      expect(r.ari.bridges.has('ccs-9-9-9-bridge')).toBe(true);
+      // Removed before the agent's phone was called again.
+      const requests = r.ari.requests.slice(before).map((q) => `${q.method} ${q.url.pathname}`);
+      const removals = [`DELETE /ari/bridges/${oldBridge!.id}`, `DELETE /ari/channels/${oldLine}`, 'DELETE /ari/bridges/ccs-agents-0f1e2d3c'];
+      for (const removal of removals) expect(requests).toContain(removal);
+      const firstCall = requests.findIndex((q) => q === 'POST /ari/channels/create');
+      expect(Math.max(...removals.map((q) => requests.indexOf(q)))).toBeLessThan(firstCall);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('after another CCS process connected and recorded a call and went away, the next one follows the conversation: at its end the agent leg is hung up, the bridge dropped and the recording saved', async () => {
     rig = await createScriptedRig();
     const r = rig;

@@ -48,6 +48,7 @@ export class ScriptedBridges {
       else if (req.method === 'POST' && action === 'record') this.record(id!, q.get('name') ?? '', q.get('format') ?? '', reply);
       else if (action === 'moh' && (req.method === 'POST' || req.method === 'DELETE')) this.music(id!, req.method === 'POST' ? (q.get('mohClass') ?? 'default') : null, reply);
       else if (req.method === 'DELETE' && id && !action) this.destroy(id, reply);
+      else if (req.method === 'GET' && !id) reply({ status: 200, json: [...this.bridges.values()].map(bridgeJson) });
       else if (req.method === 'GET' && id && !action) {
         const bridge = this.bridges.get(id);
         reply(bridge ? { status: 200, json: bridgeJson(bridge) } : notFound('Bridge'));

@@ -15,7 +15,7 @@
  * ones the driver chose, learned from `channelId`, `bridgeId`, `name`, `playbackId` and
  * `appArgs` when a create request is matched, and rewritten everywhere (paths, bodies, events).
  * Requests the transcript lacks are answered by `routes`, then by a few synthesized defaults
- * (asterisk/info, empty channel list, subscriptions, endpoints online, channel variables);
+ * (asterisk/info, empty channel and bridge lists, subscriptions, endpoints online, channel variables);
  * anything else gets
  * 404 and is listed in `unexpected`.
  */
@@ -282,6 +282,8 @@ function defaultRoutes(): ReplayRoute[] {
   return [
     { method: 'GET', path: /^\/ari\/asterisk\/info$/, answer: () => ({ status: 200, json: info }) },
     { method: 'GET', path: /^\/ari\/channels$/, answer: () => ({ status: 200, json: [] }) },
+    // The captures began on an Asterisk with no bridges (the driver's start looks for leftovers).
+    { method: 'GET', path: /^\/ari\/bridges$/, answer: () => ({ status: 200, json: [] }) },
     { method: 'POST', path: /^\/ari\/applications\/[^/]+\/subscription$/, answer: () => ({ status: 200, json: application }) },
     { method: 'DELETE', path: /^\/ari\/applications\/[^/]+\/subscription$/, answer: () => ({ status: 200, json: application }) },
     {
