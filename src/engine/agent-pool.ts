@@ -36,6 +36,8 @@ export interface AgentStatus {
 
 export class AgentPool {
   private agents = new Map<string, AgentStatus>();
+  /** The same agents by group: the dialer reads one group's floor on every turn, and a floor has thousands of agents. */
+  private byGroup = new Map<string, Set<AgentStatus>>();
   private startPauses = new Map<string, Pause>();
 
   constructor(private groupOf: (agentCode: string) => string) {}
@@ -59,6 +61,7 @@ export class AgentPool {
         callsTaken: 0,
       };
       this.agents.set(ref.agentCode, a);
+      this.joinGroup(a);
     } else {
       this.apply(ref.agentCode, { type: online ? 'phone-online' : 'phone-offline' }, at);
       if (autoWrapUpSeconds !== null) a.autoWrapUpSeconds = autoWrapUpSeconds;
@@ -94,8 +97,36 @@ export class AgentPool {
   }
 
   remove(agentCode: string): void {
+    const a = this.agents.get(agentCode);
+    if (a) this.leaveGroup(a);
     this.agents.delete(agentCode);
     this.startPauses.delete(agentCode);
+  }
+
+  /** Moves the agent to another group (a supervisor's move). */
+  setGroup(agentCode: string, group: string): void {
+    const a = this.agents.get(agentCode);
+    if (!a || a.group === group) return;
+    this.leaveGroup(a);
+    a.group = group;
+    this.joinGroup(a);
+  }
+
+  /** The agents of one group, online or not. */
+  inGroup(group: string): Iterable<AgentStatus> {
+    return this.byGroup.get(group) ?? [];
+  }
+
+  private joinGroup(a: AgentStatus): void {
+    const members = this.byGroup.get(a.group);
+    if (members) members.add(a);
+    else this.byGroup.set(a.group, new Set([a]));
+  }
+
+  private leaveGroup(a: AgentStatus): void {
+    const members = this.byGroup.get(a.group);
+    members?.delete(a);
+    if (members?.size === 0) this.byGroup.delete(a.group);
   }
 
   get(agentCode: string): AgentStatus | undefined {
@@ -111,14 +142,14 @@ export class AgentPool {
   }
 
   available(group: string): AgentStatus[] {
-    return this.all().filter((a) => a.group === group && this.isAvailable(a));
+    return [...this.inGroup(group)].filter((a) => this.isAvailable(a));
   }
 
   /** The available agent of `group` idle longest (among those `eligible` accepts, when given), or undefined. */
   pick(group: string, eligible?: (agent: AgentStatus) => boolean): AgentStatus | undefined {
     let best: AgentStatus | undefined;
-    for (const a of this.agents.values()) {
-      if (a.group !== group || !this.isAvailable(a)) continue;
+    for (const a of this.inGroup(group)) {
+      if (!this.isAvailable(a)) continue;
       if (eligible && !eligible(a)) continue;
       if (!best || a.since < best.since) best = a;
     }
@@ -126,13 +157,13 @@ export class AgentPool {
   }
 
   groups(): string[] {
-    return [...new Set(this.all().map((a) => a.group))];
+    return [...this.byGroup.keys()];
   }
 
   countBy(group: string): { loggedIn: number; available: number; reserved: number; talking: number; wrapUp: number; paused: number } {
     const c = { loggedIn: 0, available: 0, reserved: 0, talking: 0, wrapUp: 0, paused: 0 };
-    for (const a of this.agents.values()) {
-      if (a.group !== group || !a.online) continue;
+    for (const a of this.inGroup(group)) {
+      if (!a.online) continue;
       c.loggedIn++;
       const state = a.shift.state;
       if (state === 'paused') c.paused++;

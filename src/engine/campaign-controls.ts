@@ -139,8 +139,7 @@ export class CampaignControls {
 
   private moveInMemory(agentCode: string, group: string): void {
     this.ctx.moveAgentGroup(agentCode, group);
-    const agent = this.ctx.agents.get(agentCode);
-    if (agent) agent.group = group;
+    this.ctx.agents.setGroup(agentCode, group);
   }
 
   private remember(audit: NewControlAudit): void {

@@ -17,8 +17,11 @@
  * alternating with the groups of a full pass in progress (`GroupTurns`); a free agent does not
  * wait for a pass over every group. In a group paced predictively, whose legs go out ahead of
  * its agents, an agent becoming free counts as any other change, so that it does not queue
- * before a progressive group's free agent, who has no leg until one is placed for it. While the floor is at the concurrent-call or a trunk's channel
- * limit, any change asks for a full pass instead, since a call ending anywhere frees room for all.
+ * before a progressive group's free agent, who has no leg until one is placed for it; and a
+ * predictive group's long turn (the first pass of a large floor, a wave of legs ending together)
+ * stops at its next slice when such an agent is waiting, and goes on after that group's turn.
+ * While the floor is at the concurrent-call or a trunk's channel limit, any change asks for a
+ * full pass instead, since a call ending anywhere frees room for all.
  *
  * A large pass yields to the event loop between slices of placements (`SLICE_CALLS` calls or
  * `SLICE_MS` of clock time), through the clock's `yieldNow` where it has one (the system clock;
@@ -313,7 +316,7 @@ export class Dialer {
   /** The group's calls in flight and its online agents. */
   private floorOf(group: string): GroupFloor {
     const agents: AgentStatus[] = [];
-    for (const agent of this.ctx.agents.all()) if (agent.online && agent.group === group) agents.push(agent);
+    for (const agent of this.ctx.agents.inGroup(group)) if (agent.online) agents.push(agent);
     return { calls: this.ctx.live.ofGroup(group), agents };
   }
 
@@ -516,6 +519,12 @@ export class Dialer {
           sliceStart = now;
           sinceYield = 0;
           liveByProfile = null;
+          // A group paced ahead of its agents gives its turn up to a group whose free agent
+          // has no leg yet, and takes it again after that one: its remaining legs can wait a slice.
+          if (want > 0 && this.pacedAhead.has(group) && this.turns.freedWaiting) {
+            this.turns.nudge(group);
+            break;
+          }
         }
       }
       await placing.all();
@@ -644,7 +653,7 @@ export class Dialer {
   private routeOf(group: string, reservedFor: string | undefined): CallRoute {
     if (reservedFor !== undefined) return { group, agents: [{ agentCode: reservedFor, ready: true }] };
     const agents: AgentCandidate[] = [];
-    for (const agent of this.ctx.agents.all()) if (agent.group === group && agent.online) agents.push({ agentCode: agent.agentCode, ready: agent.shift.state === 'ready' });
+    for (const agent of this.ctx.agents.inGroup(group)) if (agent.online) agents.push({ agentCode: agent.agentCode, ready: agent.shift.state === 'ready' });
     return { group, agents };
   }
 

@@ -28,6 +28,11 @@ export class GroupTurns {
     for (const group of groups) this.sweep.add(group);
   }
 
+  /** A group with a free agent is waiting for its turn. */
+  get freedWaiting(): boolean {
+    return this.freed.size > 0;
+  }
+
   get pending(): boolean {
     return this.freed.size > 0 || this.changed.size > 0 || this.sweep.size > 0;
   }

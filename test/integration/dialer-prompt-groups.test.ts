@@ -14,8 +14,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const BUSY_GROUPS = 8;
-const AGENTS_PER_GROUP = 5;
 /** Virtual time each attempt write takes: a pass over the busy groups takes seconds. */
 const WRITE_MS = 200;
 
@@ -24,7 +22,11 @@ const WRITE_MS = 200;
  * their agents are freed all the time), and a progressive group of one agent whose customers
  * talk ten seconds. Returns how long that agent waited for its next call each time it was freed.
  */
-async function promptGroupWaits(busyMode: Profile['dialMode'], busyCustomers: 'refuse' | 'talk'): Promise<{ waits: number[]; busyPlaced: number[] }> {
+async function promptGroupWaits(
+  busyMode: Profile['dialMode'],
+  busyCustomers: 'refuse' | 'talk',
+  { BUSY_GROUPS, AGENTS_PER_GROUP } = { BUSY_GROUPS: 8, AGENTS_PER_GROUP: 5 },
+): Promise<{ waits: number[]; busyPlaced: number[] }> {
   // The floor's agents are Agent/9001 onwards: the prompt group has the last one.
   const promptAgent = `Agent/${9001 + BUSY_GROUPS * AGENTS_PER_GROUP}`;
   const groups = Array.from({ length: BUSY_GROUPS }, (_, i) => `busy${i}`);
@@ -83,5 +85,41 @@ describe('a group that just got a free agent', () => {
     const { waits, busyPlaced } = await promptGroupWaits('predictive', 'talk');
     for (const wait of waits) expect(wait).toBeLessThanOrEqual(3 * WRITE_MS);
     for (const n of busyPlaced) expect(n).toBeGreaterThan(20);
+  });
+
+  it('does not wait for the rest of a long turn of a predictive group placing hundreds of legs', async () => {
+    // A predictive group of 300 agents all free at the start: its first turn places a leg per
+    // agent, 4 writes at a time, for about 15 s. The prompt group's one agent, dialled first,
+    // talks a second and is free again 3 s in, in the middle of that turn.
+    const wide = Array.from({ length: 300 }, (_, i) => ({ agentCode: `Agent/${9001 + i}`, stationId: String(9001 + i), group: 'wide' }));
+    const promptAgent = 'Agent/9301';
+    const talkers = phoneNumbers(3, 100);
+    const others = phoneNumbers(600, 1000);
+    h = await startEngineHarness({
+      dialect: 'memory',
+      sim: { agents: wide.length + 1, wrapUpSeconds: 1 },
+      numbers: Object.fromEntries([...talkers.map((n) => [n, answers(0.5, 1)] as const), ...others.map((n) => [n, busy(30)] as const)]),
+      settings: { agents: [...wide, { agentCode: promptAgent, stationId: '9301', group: 'prompt' }], maxCallsPerSecond: 1000 },
+      defaultProfile: { retry: { maxAttempts: 1, delaySeconds: 1800 } },
+      profiles: [
+        { name: 'prompt', typeIds: [99], agentGroup: 'prompt', dialMode: 'progressive' },
+        { name: 'wide', typeIds: [10], agentGroup: 'wide', dialMode: 'predictive' },
+      ],
+      storeDelay: (method) => (method === 'beginAttempt' ? new Promise<void>((resolve) => h!.clock.setTimer(WRITE_MS, resolve)) : null),
+    });
+    await h.sendCampaign({ id: 99, typeId: 99, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(talkers) });
+    await h.sendCampaign({ id: 10, typeId: 10, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(others) });
+    const freedAt: number[] = [];
+    h.engine.events.on('agent:state', ({ agentCode, activity, at }) => {
+      if (agentCode === promptAgent && activity === 'idle') freedAt.push(at);
+    });
+    await h.clock.advanceBy(12 * SECOND);
+
+    const placed = h.placedFor(99).map((p) => p.at);
+    expect(placed.length).toBe(3);
+    const waits = placed.slice(1).map((at, i) => at - freedAt.find((f) => f > placed[i]!)!);
+    for (const wait of waits) expect(wait).toBeLessThanOrEqual(2 * WRITE_MS);
+    // The wide group's turn went on around them.
+    expect(h.placedFor(10).length).toBeGreaterThan(150);
   });
 });
