@@ -6,61 +6,31 @@
  * CCS with the desk open, or a network gone silent, is noticed within 5 s, said loudly, and
  * healed without a new sign-in, the agent back on the floor and the supervisor still signed in.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
-import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
-import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from './support/axe.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { startFreezableProxy } from './support/freezable-proxy.ts';
-import { markPage, signedInPage, stillSamePage, VIEWPORT } from './support/pages.ts';
-import { eventually, startUiService, type UiService } from './support/ui-service.ts';
+import { markPage, signedInPage, stillSamePage } from './support/pages.ts';
+import { useUiFloor } from './support/ui-floor.ts';
+import { eventually } from './support/ui-service.ts';
 
 const state = (page: Page) => page.getAttribute('[data-testid=agent-state]', 'data-state');
-
-/** An agent's desk, signed in and ready (its page can be scanned by axe-core). */
-async function deskReady(browser: Browser, url: string, user = 'agent1'): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT, baseURL: url, locale: 'vi-VN', ...AXE_CONTEXT });
-  const agent = await context.newPage();
-  await agent.goto('/login');
-  await agent.fill('input[name=username]', user);
-  await agent.fill('input[name=password]', user);
-  await agent.click('[data-testid=login-submit]');
-  await agent.waitForSelector('[data-testid=desk-sign-in]');
-  await agent.click('[data-testid=desk-sign-in-submit]');
-  await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
-  await agent.waitForSelector('[data-testid=live-badge].on');
-  return agent;
-}
 
 const contacts = (campaign: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1, phonenumber: `09870${campaign}${i}`.slice(0, 10) }));
 
 describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
+  const floor = useUiFloor({ env: { CCS_MAX_WRAPUP_SECONDS: '6' } });
 
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_MAX_WRAPUP_SECONDS: '6' } });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-  });
-
-  const noteOf = async (campaignId: number, contactId: number) => (await ccs.service.store.listAttempts({ campaignId, contactId, limit: 1 }))[0]?.note ?? null;
+  const noteOf = async (campaignId: number, contactId: number) => (await floor.ccs.service.store.listAttempts({ campaignId, contactId, limit: 1 }))[0]?.note ?? null;
   const callOf = async (page: Page, phone: string) => {
     await eventually(`the call to ${phone}`, async () => (await page.textContent('[data-testid=call-phone]').catch(() => null)) === phone && (await state(page)) === 'talking');
   };
 
   it('keeps the wrap-up note when wrap-up times out, when the state panel’s Ready is pressed at once, and across a reload', async () => {
-    const agent = await deskReady(browser, ccs.url);
+    const agent = await floor.openDesk('agent1');
     const campaign = 4701;
-    await ccs.sendCampaign(campaign, contacts(campaign, 3));
+    await floor.ccs.sendCampaign(campaign, contacts(campaign, 3));
 
     // Call 1: a note typed in wrap-up, then nothing: the wrap-up timer returns the agent to ready.
     await callOf(agent, '0987047010');
@@ -94,11 +64,11 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
   }, 120_000);
 
   it('pauses after the call when Pause is pressed during it, and refuses to end the shift during the call or its wrap-up', async () => {
-    const supervisor = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor');
+    const supervisor = await signedInPage(floor.browser, floor.ccs.url, 'supervisor', 'supervisor');
     await supervisor.waitForSelector('[data-testid=supervisor-dashboard]');
-    const agent = await deskReady(browser, ccs.url);
+    const agent = await floor.openDesk('agent1');
     const campaign = 4702;
-    await ccs.sendCampaign(campaign, contacts(campaign, 2));
+    await floor.ccs.sendCampaign(campaign, contacts(campaign, 2));
     await callOf(agent, '0987047020');
 
     await agent.selectOption('[data-testid=pause-reason]', 'meeting');
@@ -108,7 +78,7 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
     expect(await state(agent)).toBe('talking');
     expect(await agent.textContent('[data-testid=agent-state]')).not.toContain('Họp');
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=talking]');
-    expect(ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001')?.paused).toBe(false);
+    expect(floor.ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001')?.paused).toBe(false);
     expect(await seriousA11yViolations(agent)).toEqual([]);
 
     // Ending the shift, at the desk or with the top bar's sign-out, is refused during the call.
@@ -132,7 +102,7 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
     expect(await agent.textContent('[data-testid=agent-state]')).toContain('Meeting');
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=paused]');
     // Paused: contact 2 is not called.
-    expect(ccs.service.engine.liveCalls().filter((c) => c.campaignId === campaign)).toHaveLength(0);
+    expect(floor.ccs.service.engine.liveCalls().filter((c) => c.campaignId === campaign)).toHaveLength(0);
 
     // Now the shift may end.
     await agent.click('[data-testid=desk-sign-out]');
@@ -143,46 +113,31 @@ describe.runIf(chromiumAvailable())('a desk that never loses work', () => {
 });
 
 describe.runIf(chromiumAvailable())('a restart of CCS with the desk open', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    ccs = await startUiService({ crmUrl: crm.url });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-  });
+  const floor = useUiFloor();
 
   it('is noticed within 5 s and said loudly; the desk rejoins by itself and the supervisor stays signed in', async () => {
-    const supervisor = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor');
+    const supervisor = await signedInPage(floor.browser, floor.ccs.url, 'supervisor', 'supervisor');
     await supervisor.waitForSelector('[data-testid=supervisor-dashboard]');
-    const agent = await deskReady(browser, ccs.url);
+    const agent = await floor.openDesk('agent1');
     await markPage(agent);
     await markPage(supervisor);
     await supervisor.waitForSelector('[data-testid="agent-row-Agent/1001"][data-state=ready]');
 
-    await ccs.stop();
+    await floor.ccs.stop();
     const banner = await agent.waitForSelector('[data-testid=service-lost]', { timeout: 5000 });
     expect(await banner.getAttribute('role')).toBe('alert');
     expect(await banner.textContent()).toContain('Mất kết nối tới CCS: không cuộc gọi nào đến được với bạn.');
     expect(await agent.locator('[data-testid=crm-lost]').count()).toBe(1);
     expect(await seriousA11yViolations(agent)).toEqual([]);
 
-    await ccs.start();
+    await floor.ccs.start();
     await agent.waitForSelector('[data-testid=service-lost]', { state: 'detached', timeout: 15_000 });
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
     expect(await stillSamePage(agent)).toBe(true);
-    await eventually('Agent/1001 back on the floor', () => ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001')?.shift.state === 'ready');
+    await eventually('Agent/1001 back on the floor', () => floor.ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1001')?.shift.state === 'ready');
 
     // On the floor for real: a customer reaches the desk.
-    await ccs.sendCampaign(4703, [{ id: 1, phonenumber: '0987047030' }]);
+    await floor.ccs.sendCampaign(4703, [{ id: 1, phonenumber: '0987047030' }]);
     await eventually('the call after the restart', async () => (await agent.textContent('[data-testid=call-phone]').catch(() => null)) === '0987047030');
 
     // The supervisor was not sent to the sign-in page, and a reload keeps the session.
@@ -198,9 +153,9 @@ describe.runIf(chromiumAvailable())('a restart of CCS with the desk open', () =>
   }, 120_000);
 
   it('notices within 5 s a network that goes silent (no error, nothing closed), and comes back when it returns', async () => {
-    const proxy = await startFreezableProxy(ccs.url);
+    const proxy = await startFreezableProxy(floor.ccs.url);
     try {
-      const agent = await deskReady(browser, proxy.url, 'agent2');
+      const agent = await floor.openDesk('agent2', { url: proxy.url });
       proxy.freeze();
       await agent.waitForSelector('[data-testid=service-lost]', { timeout: 5000 });
       proxy.thaw();

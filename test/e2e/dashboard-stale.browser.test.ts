@@ -6,13 +6,12 @@
  * out of date since the last refresh, stops the agents' times in state (greyed) instead of
  * ticking them on as if live, and takes the banner away when CCS is back.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
-import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
-import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
+import { chromiumAvailable } from './support/browser.ts';
 import { screenshot, signedInPage } from './support/pages.ts';
-import { startUiService, type UiService } from './support/ui-service.ts';
+import { useUiFloor } from './support/ui-floor.ts';
 
 /**
  * Group drop-downs narrower than their chosen group's name needs (measured on an unconstrained
@@ -41,25 +40,10 @@ async function clippedGroupSelects(page: Page): Promise<string[]> {
 }
 
 describe.runIf(chromiumAvailable())('the supervisor dashboard: whole group names, and figures said to be stale while CCS is down', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_SIM_AGENTS: '2' } });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-  });
+  const floor = useUiFloor({ env: { CCS_SIM_AGENTS: '2' } });
 
   it('shows the group drop-down whole in Vietnamese at 1366×768 and 390×844', async () => {
-    const page = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor');
+    const page = await signedInPage(floor.browser, floor.ccs.url, 'supervisor', 'supervisor');
     await page.waitForSelector('[data-testid=agents] select[data-testid^=agent-group-]');
     expect(await page.$eval('[data-testid=agents] select[data-testid^=agent-group-]', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('nhóm mặc định');
     expect(await clippedGroupSelects(page)).toEqual([]);
@@ -79,13 +63,13 @@ describe.runIf(chromiumAvailable())('the supervisor dashboard: whole group names
   }, 60_000);
 
   it('says, in a banner screen readers hear, that the figures are stale since the last refresh while CCS is down, freezes the times in state, and clears it when CCS is back', async () => {
-    const page = await signedInPage(browser, ccs.url, 'supervisor', 'supervisor', AXE_CONTEXT);
+    const page = await signedInPage(floor.browser, floor.ccs.url, 'supervisor', 'supervisor', AXE_CONTEXT);
     await page.waitForSelector('[data-testid=supervisor-dashboard]');
     await page.waitForSelector('[data-testid=live-badge].on');
     expect(await page.locator('[data-testid=figures-stale]').count()).toBe(0);
 
     const stopping = Date.now();
-    await ccs.stop();
+    await floor.ccs.stop();
     // A refresh may still be answered while the service stops: the last one ends by then.
     const stoppedAt = Date.now();
     try {
@@ -111,7 +95,7 @@ describe.runIf(chromiumAvailable())('the supervisor dashboard: whole group names
       expect(await page.textContent('[data-testid=figures-stale]')).toContain(`Figures out of date since ${time}`);
       expect(await seriousA11yViolations(page)).toEqual([]);
     } finally {
-      await ccs.start();
+      await floor.ccs.start();
     }
     await page.waitForSelector('[data-testid=figures-stale]', { state: 'detached', timeout: 20_000 });
     await page.waitForSelector('[data-testid=live-badge].on');

@@ -9,16 +9,13 @@
  * to ready". In Vietnamese and English. The H key cancels a call being placed as Cancel does,
  * and cancelling a pending pause in wrap-up leaves the agent in wrap-up until it ends.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
-import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
-import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
-import { screenshot, signedInPage } from './support/pages.ts';
-import { eventually, startUiService, type UiService } from './support/ui-service.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from './support/axe.ts';
+import { chromiumAvailable } from './support/browser.ts';
+import { screenshot } from './support/pages.ts';
+import { useUiFloor } from './support/ui-floor.ts';
+import { eventually } from './support/ui-service.ts';
 
 const CAMPAIGN = 5101;
 
@@ -44,30 +41,13 @@ async function watchForEmptyCrm(page: Page, fromCalling = false): Promise<void> 
 const sawEmptyCrm = (page: Page) => page.evaluate(() => (window as unknown as { __sawEmptyCrm: boolean }).__sawEmptyCrm);
 
 describe.runIf(chromiumAvailable())('the desk while a call is being placed or a pause is pending', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    dir = mkdtempSync(join(tmpdir(), 'ccs-desk-pending-'));
-    const config = join(dir, 'ccs.config.json');
-    writeFileSync(config, JSON.stringify({ defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } } }));
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_SIM_RING_SECONDS: '25', CCS_MAX_WRAPUP_SECONDS: '20' } });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const floor = useUiFloor({
+    defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } },
+    env: { CCS_SIM_RING_SECONDS: '25', CCS_MAX_WRAPUP_SECONDS: '20' },
   });
 
   it('keeps the contact and its CRM page on screen while the phone rings, says whom it calls, and says a pending pause in the wrap-up countdown', async () => {
-    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
+    const agent = await floor.openDesk('agent1');
     const a11y = async () => {
       const found: string[] = [];
       for (const lang of ['en', 'vi'] as const) {
@@ -76,9 +56,6 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
       }
       return found;
     };
-    await agent.waitForSelector('[data-testid=desk-sign-in]');
-    await agent.click('[data-testid=desk-sign-in-submit]');
-    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     // By hand: while the number rings, the main area says whom the agent is calling and offers to cancel.
     await watchForEmptyCrm(agent, true);
@@ -96,14 +73,14 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     await agent.click('[data-testid=lang-vi]');
     await agent.click('[data-testid=desk-calling-cancel]');
     await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
-    await eventually('the manual leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+    await eventually('the manual leg hung up', () => floor.ccs.service.engine.liveCalls().length === 0);
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     // Preview: the offered contact's page is framed; Call keeps that very frame through the ringing.
-    await ccs.sendCampaign(CAMPAIGN, [{ id: 1, phonenumber: '0987000001', linkedit: `${crm.url}/contact/1` }]);
+    await floor.ccs.sendCampaign(CAMPAIGN, [{ id: 1, phonenumber: '0987000001', linkedit: `${floor.crm.url}/contact/1` }]);
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
     const frame = await agent.waitForSelector('[data-testid=crm-frame]');
-    expect(await frame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await frame.getAttribute('src')).toBe(`${floor.crm.url}/contact/1`);
     await frame.evaluate((el) => ((el as unknown as { __kept: boolean }).__kept = true));
     await watchForEmptyCrm(agent);
     await agent.click('[data-testid=preview-call]');
@@ -111,7 +88,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     expect(await agent.textContent('[data-testid=desk-calling]')).toContain('Đang gọi 0987000001…');
     expect(await agent.locator('[data-testid=desk-calling-cancel]').count()).toBe(1);
     const ringingFrame = await agent.waitForSelector('[data-testid=crm-frame]');
-    expect(await ringingFrame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await ringingFrame.getAttribute('src')).toBe(`${floor.crm.url}/contact/1`);
     expect(await ringingFrame.evaluate((el) => (el as unknown as { __kept?: boolean }).__kept === true)).toBe(true);
     await screenshot(agent, 'desk-calling-preview');
     expect(await a11y()).toEqual([]);
@@ -126,7 +103,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     // contact's page: the frame is still the one framed at the offer, not reloaded.
     await agent.waitForSelector('[data-testid=crm-pane][data-framing=allowed]');
     const answeredFrame = await agent.waitForSelector('[data-testid=crm-frame]');
-    expect(await answeredFrame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await answeredFrame.getAttribute('src')).toBe(`${floor.crm.url}/contact/1`);
     expect(await answeredFrame.evaluate((el) => (el as unknown as { __kept?: boolean }).__kept === true)).toBe(true);
 
     // Pause pressed during the call: the wrap-up countdown says the pause comes, with its reason.
@@ -149,10 +126,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
 
   it('cancels a call being placed with the H key, and cancelling a pending pause in wrap-up leaves the agent in wrap-up', async () => {
     // agent1 is paused (above): offers go to agent2 alone.
-    const agent = await signedInPage(browser, ccs.url, 'agent2', 'agent2');
-    await agent.waitForSelector('[data-testid=desk-sign-in]');
-    await agent.click('[data-testid=desk-sign-in-submit]');
-    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
+    const agent = await floor.openDesk('agent2');
     const pressOutsideFields = async (key: string) => {
       await agent.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await agent.keyboard.press(key);
@@ -164,17 +138,17 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
     await pressOutsideFields('h');
     await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
-    await eventually('the manual leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+    await eventually('the manual leg hung up', () => floor.ccs.service.engine.liveCalls().length === 0);
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     // H while a previewed contact's phone rings: the same.
-    await ccs.sendCampaign(CAMPAIGN + 1, [{ id: 1, phonenumber: '0987000002', linkedit: `${crm.url}/contact/2` }]);
+    await floor.ccs.sendCampaign(CAMPAIGN + 1, [{ id: 1, phonenumber: '0987000002', linkedit: `${floor.crm.url}/contact/2` }]);
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
     await agent.click('[data-testid=preview-call]');
     await agent.waitForSelector('[data-testid=outbound-panel][data-state=ringing]');
     await pressOutsideFields('h');
     await agent.waitForSelector('[data-testid=desk-calling]', { state: 'detached', timeout: 10_000 });
-    await eventually('the preview leg hung up', () => ccs.service.engine.liveCalls().length === 0);
+    await eventually('the preview leg hung up', () => floor.ccs.service.engine.liveCalls().length === 0);
 
     // Offered again (no retry delay); this time the customer answers.
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]', { timeout: 15_000 });
@@ -191,7 +165,7 @@ describe.runIf(chromiumAvailable())('the desk while a call is being placed or a 
     await agent.click('[data-testid=cancel-pause-after-call]');
     await agent.waitForSelector('[data-testid=pause-after-call]', { state: 'detached', timeout: 10_000 });
     expect(await agent.getAttribute('[data-testid=agent-state]', 'data-state')).toBe('wrap-up');
-    expect(ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1002')?.shift).toMatchObject({ state: 'wrap-up', pauseAfterCall: null });
+    expect(floor.ccs.service.engine.agents().find((a) => a.agentCode === 'Agent/1002')?.shift).toMatchObject({ state: 'wrap-up', pauseAfterCall: null });
     expect(await agent.textContent('[data-testid=wrap-up-countdown]')).toMatch(/^Tự động sẵn sàng sau/);
     // And wrap-up ends as usual, by its limit, into ready (not paused).
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]', { timeout: 30_000 });

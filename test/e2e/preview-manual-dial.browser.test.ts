@@ -7,44 +7,23 @@
  * By hand, a number on the do-not-call list is refused with the reason and another is dialled;
  * both requests are in the auditor's CSV of manual calls, and no manual call reaches the CRM.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
-import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
-import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
-import { screenshot, signedInPage } from './support/pages.ts';
-import { eventually, startUiService, type UiService } from './support/ui-service.ts';
+import { describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from './support/axe.ts';
+import { chromiumAvailable } from './support/browser.ts';
+import { screenshot } from './support/pages.ts';
+import { useUiFloor } from './support/ui-floor.ts';
+import { eventually } from './support/ui-service.ts';
 
 const CAMPAIGN = 4401;
 
 describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    dir = mkdtempSync(join(tmpdir(), 'ccs-preview-'));
-    const config = join(dir, 'ccs.config.json');
-    writeFileSync(config, JSON.stringify({ defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } } }));
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_SIM_RING_SECONDS: '3' } });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const floor = useUiFloor({
+    defaultProfile: { dialMode: 'preview', ruleSet: 'dnc-only', retry: { maxAttempts: 3, delaySeconds: 0 } },
+    env: { CCS_SIM_RING_SECONDS: '3' },
   });
 
   it('an agent previews, skips, cancels and calls contacts, and dials by hand under the do-not-call list', async () => {
-    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
+    const agent = await floor.openDesk('agent1');
     const a11y = async () => {
       const found: string[] = [];
       for (const lang of ['en', 'vi'] as const) {
@@ -53,19 +32,16 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
       }
       return found;
     };
-    await agent.waitForSelector('[data-testid=desk-sign-in]');
-    await agent.click('[data-testid=desk-sign-in-submit]');
-    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     // Manual dial: a listed number is refused with the reason; nothing is dialled.
-    const listed = await fetch(`${ccs.url}/ops/dnc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '0987111222', source: 'customer request' }) });
+    const listed = await fetch(`${floor.ccs.url}/ops/dnc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number: '0987111222', source: 'customer request' }) });
     expect(listed.status).toBe(201);
     expect(await a11y()).toEqual([]);
     await agent.fill('[data-testid=manual-number]', '0987 111 222');
     await agent.click('[data-testid=manual-call]');
     await agent.waitForSelector('[data-testid=desk-error]');
     expect(await agent.textContent('[data-testid=desk-error]')).toBe('Từ chối: số này nằm trong danh sách không gọi (DNC).');
-    expect(ccs.service.engine.liveCalls()).toHaveLength(0);
+    expect(floor.ccs.service.engine.liveCalls()).toHaveLength(0);
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     // Another number is dialled, rings, and the customer is put through to this agent.
@@ -84,7 +60,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
 
     const csv = await eventually('both manual requests in the audit CSV', async () => {
-      const text = await (await fetch(`${ccs.url}/ops/audit/attempts.csv?manual=true`)).text();
+      const text = await (await fetch(`${floor.ccs.url}/ops/audit/attempts.csv?manual=true`)).text();
       return text.includes('0987111333') && text.includes('ANSWERED') ? text : null;
     });
     const rows = csv.trim().split('\r\n');
@@ -95,19 +71,19 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     expect(rows[2]).toMatch(/^,,ccs-manual-/);
 
     // A preview campaign: the first contact is offered with its CRM page, before any call.
-    await ccs.sendCampaign(CAMPAIGN, [
-      { id: 1, phonenumber: '0987000001', linkedit: `${crm.url}/contact/1` },
-      { id: 2, phonenumber: '0987000002', linkedit: `${crm.url}/contact/2` },
+    await floor.ccs.sendCampaign(CAMPAIGN, [
+      { id: 1, phonenumber: '0987000001', linkedit: `${floor.crm.url}/contact/1` },
+      { id: 2, phonenumber: '0987000002', linkedit: `${floor.crm.url}/contact/2` },
     ]);
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
     expect(await agent.textContent('[data-testid=preview-phone]')).toBe('0987000001');
     expect(await agent.textContent('[data-testid=preview-attempts]')).toBe('0');
     const frame = await agent.waitForSelector('[data-testid=crm-frame]');
-    expect(await frame.getAttribute('src')).toBe(`${crm.url}/contact/1`);
+    expect(await frame.getAttribute('src')).toBe(`${floor.crm.url}/contact/1`);
     await agent.waitForSelector('[data-testid=history-empty]');
-    expect(ccs.service.engine.liveCalls()).toHaveLength(0);
+    expect(floor.ccs.service.engine.liveCalls()).toHaveLength(0);
     // Supervisors see what the agent is doing: previewing that contact, not connecting a call.
-    const agents = (await (await fetch(`${ccs.url}/ops/agents`)).json()) as { agents: { agentcode: string; state: string; preview: unknown }[] };
+    const agents = (await (await fetch(`${floor.ccs.url}/ops/agents`)).json()) as { agents: { agentcode: string; state: string; preview: unknown }[] };
     expect(agents.agents.find((a) => a.agentcode === 'Agent/1001')).toMatchObject({ state: 'reserved', preview: { campaignid: CAMPAIGN, contactId: 1 } });
     await screenshot(agent, 'flow-agent-preview');
     expect(await a11y()).toEqual([]);
@@ -121,7 +97,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     // The skipped contact is no longer in front of the agent: its history is not given.
     const foreign = await agent.evaluate(async (id) => (await fetch(`/ui/agent/contact-history?campaignId=${id}&contactId=1`)).status, CAMPAIGN);
     expect(foreign).toBe(403);
-    const skipped = await ccs.service.store.getContact(CAMPAIGN, 1);
+    const skipped = await floor.ccs.service.store.getContact(CAMPAIGN, 1);
     expect(skipped).toMatchObject({ state: 'pending', attempts: 0, waitReason: 'skipped by Agent/1001: wrong-data (số của người khác)' });
 
     // Call, then cancel while it rings: that attempt ends, and the contact comes back with it in its history.
@@ -146,7 +122,7 @@ describe.runIf(chromiumAvailable())('preview and manual dial at the desk', () =>
     await agent.waitForSelector('[data-testid=agent-state][data-state=wrap-up]');
 
     // The CRM heard of the two real attempts only: no skip, no manual call.
-    const updates = await eventually('two updates at the CRM', () => (crm.updates.length >= 2 ? crm.updates : null));
+    const updates = await eventually('two updates at the CRM', () => (floor.crm.updates.length >= 2 ? floor.crm.updates : null));
     expect(updates.map((u) => [u.contact_id, u.callid])).toEqual([
       [2, `ccs-${CAMPAIGN}-2-1`],
       [2, `ccs-${CAMPAIGN}-2-2`],

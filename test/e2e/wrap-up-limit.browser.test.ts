@@ -7,67 +7,38 @@
  * the side panel is scrolled down to the wrap-up, and the top bar's refusal to sign out during a
  * call does not stay on screen for the rest of the shift.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AXE_CONTEXT, seriousA11yViolations } from './support/axe.ts';
-import { chromiumAvailable, ensureWebBuild, launchChromium } from './support/browser.ts';
-import { startFakeCrm, type FakeCrm } from './support/fake-crm.ts';
-import { signedInPage } from './support/pages.ts';
-import { eventually, startUiService, type UiService } from './support/ui-service.ts';
+import { describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from './support/axe.ts';
+import { chromiumAvailable } from './support/browser.ts';
+import { useUiFloor } from './support/ui-floor.ts';
+import { eventually } from './support/ui-service.ts';
 
 const CAMPAIGN = 4901;
 const AGENT = 'Agent/1001';
 
 describe.runIf(chromiumAvailable())('a wrap-up ended by its time limit', () => {
-  let crm: FakeCrm;
-  let ccs: UiService;
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    crm = await startFakeCrm();
-    dir = mkdtempSync(join(tmpdir(), 'ccs-wrapup-limit-'));
-    const config = join(dir, 'ccs.config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        defaultProfile: {
-          dialMode: 'preview',
-          ruleSet: 'dnc-only',
-          dispositions: {
-            required: true,
-            codes: [
-              { code: 'done', label: { vi: 'Hoàn tất', en: 'Done' }, effect: 'final', success: true },
-              { code: 'call-back', label: { vi: 'Hẹn gọi lại', en: 'Call back' }, effect: 'callback' },
-            ],
-          },
-        },
-      }),
-    );
-    ccs = await startUiService({ crmUrl: crm.url, env: { CCS_CONFIG: config, CCS_MAX_WRAPUP_SECONDS: '3' } });
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ccs?.close();
-    await crm?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const floor = useUiFloor({
+    defaultProfile: {
+      dialMode: 'preview',
+      ruleSet: 'dnc-only',
+      dispositions: {
+        required: true,
+        codes: [
+          { code: 'done', label: { vi: 'Hoàn tất', en: 'Done' }, effect: 'final', success: true },
+          { code: 'call-back', label: { vi: 'Hẹn gọi lại', en: 'Call back' }, effect: 'callback' },
+        ],
+      },
+    },
+    env: { CCS_MAX_WRAPUP_SECONDS: '3' },
   });
 
-  const desk = () => ccs.service.engine.agents().find((a) => a.agentCode === AGENT);
+  const desk = () => floor.ccs.service.engine.agents().find((a) => a.agentCode === AGENT);
 
   it('leaves the agent in front of the next offer, with the note kept', async () => {
-    const agent = await signedInPage(browser, ccs.url, 'agent1', 'agent1', AXE_CONTEXT);
-    await agent.click('[data-testid=desk-sign-in-submit]');
-    await agent.waitForSelector('[data-testid=agent-state][data-state=ready]');
-    await ccs.sendCampaign(CAMPAIGN, [
-      { id: 1, phonenumber: '0987049001', linkedit: `${crm.url}/contact/1` },
-      { id: 2, phonenumber: '0987049002', linkedit: `${crm.url}/contact/2` },
+    const agent = await floor.openDesk('agent1');
+    await floor.ccs.sendCampaign(CAMPAIGN, [
+      { id: 1, phonenumber: '0987049001', linkedit: `${floor.crm.url}/contact/1` },
+      { id: 2, phonenumber: '0987049002', linkedit: `${floor.crm.url}/contact/2` },
     ]);
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="1"]');
     await agent.click('[data-testid=preview-call]');
@@ -82,8 +53,8 @@ describe.runIf(chromiumAvailable())('a wrap-up ended by its time limit', () => {
     await agent.waitForSelector('[data-testid=preview-panel][data-contact="2"]', { timeout: 5_000 });
     expect(await agent.textContent('[data-testid=preview-phone]')).toBe('0987049002');
     expect(await agent.locator('[data-testid=wrap-up]').count()).toBe(0);
-    expect(await agent.textContent('[data-testid=crm-pane]')).toContain(`${crm.url}/contact/2`);
-    const attempt = await ccs.service.store.getAttempt(callId);
+    expect(await agent.textContent('[data-testid=crm-pane]')).toContain(`${floor.crm.url}/contact/2`);
+    const attempt = await floor.ccs.service.store.getAttempt(callId);
     expect(attempt?.note).toBe('Khách bận, để lại ghi chú');
     expect(attempt?.disposition ?? null).toBeNull();
     expect(await seriousA11yViolations(agent)).toEqual([]);
@@ -104,7 +75,7 @@ describe.runIf(chromiumAvailable())('a wrap-up ended by its time limit', () => {
     await agent.waitForSelector('[data-testid=wrap-up]');
     await agent.locator('[data-testid=disposition]').scrollIntoViewIfNeeded();
     expect(await agent.evaluate(() => document.querySelector('.desk-side')!.scrollTop)).toBeGreaterThan(0);
-    await ccs.stop();
+    await floor.ccs.stop();
     const banner = await agent.waitForSelector('[data-testid=service-lost]', { timeout: 5_000 });
     const box = (await banner.boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
@@ -112,7 +83,7 @@ describe.runIf(chromiumAvailable())('a wrap-up ended by its time limit', () => {
     // Nothing covers it: the element at its centre is the banner or inside it.
     const onTop = await agent.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.closest('[data-testid=service-lost]'), { x: box.x + box.width / 2, y: box.y + box.height / 2 });
     expect(onTop).toBe(true);
-    await ccs.start();
+    await floor.ccs.start();
     await agent.waitForSelector('[data-testid=service-lost]', { state: 'detached', timeout: 15_000 });
     await agent.context().close();
   }, 120_000);
