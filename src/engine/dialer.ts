@@ -44,6 +44,7 @@ import type { GroupSnapshot } from './pacer.ts';
 import type { PreviewOffers } from './preview-offers.ts';
 import type { CallbackOffers } from './callback-offers.ts';
 import { isStoreUnavailable } from '../ports/store.ts';
+import { isLeaseLost } from '../ports/coordination.ts';
 import type { ContactDecision } from './dial-policy.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { LiveCall } from './live-calls.ts';
@@ -305,6 +306,8 @@ export class Dialer {
       this.failedPasses++;
       const retryInMs = Math.min(PASS_RETRY_MAX_MS, PASS_RETRY_FIRST_MS * 2 ** Math.min(10, this.failedPasses - 1));
       if (isStoreUnavailable(error)) this.ctx.writes.failed('dial pass', error, this.failedPasses);
+      // Another node took the group while this pass dialled it: expected in a cluster, not a fault.
+      else if (isLeaseLost(error)) this.ctx.deps.logger.warn({ group: error.group, retryInMs }, 'agent group lost during a dial pass: the node holding it dials it now');
       else this.ctx.deps.logger.error({ err: String((error as Error)?.stack ?? error), retryInMs }, 'dial pass failed');
       this.turns.clear();
       this.schedule(retryInMs);
