@@ -30,6 +30,7 @@ import { silentLogger } from '../src/ports/logger.ts';
 import type { PlaceCallRequest, TelephonyDriver, TelephonyEvent } from '../src/ports/telephony.ts';
 import { createFileRecordingStore } from '../src/recordings/file-recording-store.ts';
 import { createAriDriver } from '../src/telephony/asterisk-ari/index.ts';
+import { pause, wavRms } from '../test/live/live-support.ts';
 
 const env = process.env;
 const arg = (name: string, fallback: string) => {
@@ -52,24 +53,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
-function wavRms(bytes: Buffer): number {
-  let offset = 12;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    if (id === 'data') {
-      let sum = 0;
-      const end = Math.min(bytes.length, offset + 8 + size);
-      const count = Math.floor((end - offset - 8) / 2);
-      for (let i = 0; i < count; i++) sum += bytes.readInt16LE(offset + 8 + i * 2) ** 2;
-      return count ? Math.sqrt(sum / count) : 0;
-    }
-    offset += 8 + size + (size % 2);
-  }
-  return 0;
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, ok: () => boolean, limitMs: number): Promise<boolean> {
   for (const stop = Date.now() + limitMs; !ok(); ) {
     if (Date.now() > stop) {
