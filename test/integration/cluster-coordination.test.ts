@@ -59,6 +59,25 @@ const handlers = (n: Node): CoordinationHandlers => ({
   campaignsChanged: () => void n.events.push('changed'),
 });
 
+/** Nodes a and b on one database, started in that order: a takes every free group. */
+async function twoNodes(database: TestDatabase, a: { leaseSeconds?: number; url?: string } = {}): Promise<[Node, Node]> {
+  const first = await node(database, 'node-a', a.leaseSeconds, a.url);
+  const second = await node(database, 'node-b');
+  await first.coordination.start(GROUPS, handlers(first));
+  await second.coordination.start(GROUPS, handlers(second));
+  return [first, second];
+}
+
+/** The database's URL through a TCP proxy the test can cut (closed after the test). */
+async function cuttableUrl(database: TestDatabase) {
+  const target = new URL(database.url);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  cleanups.push(() => proxy.close());
+  const url = new URL(database.url);
+  url.port = String(proxy.port);
+  return { proxy, url: url.toString() };
+}
+
 /** A lease row's column, read on a connection of its own (the node's store may be held busy). */
 async function leaseColumn(database: TestDatabase, column: 'token' | 'extract(epoch from expires_at) * 1000', group: string): Promise<number> {
   const client = new pg.Client({ connectionString: database.url });
@@ -71,9 +90,22 @@ async function leaseColumn(database: TestDatabase, column: 'token' | 'extract(ep
   }
 }
 
+/** The expiry of the lease of 'default', in ms by the database's clock. */
+const defaultExpiry = (database: TestDatabase) => leaseColumn(database, 'extract(epoch from expires_at) * 1000', 'default');
+
+/** Waits for renewals to move the lease of 'default' two terms past `first`. */
+const renewedTwoTermsPast = (database: TestDatabase, first: number) =>
+  waitFor(async () => (await defaultExpiry(database)) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+
 async function tokenOf(n: Node, group: string): Promise<number> {
   const r = await sql<{ token: number }>`select token from dial_leases where grp = ${group}`.execute(n.db.db);
   return Number(r.rows[0]?.token);
+}
+
+/** How many leases the database still counts as node a's, asked by `n`. */
+async function unexpiredLeasesOfNodeA(n: Node): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(n.db.db);
+  return Number(r.rows[0]!.n);
 }
 
 async function database(): Promise<TestDatabase> {
@@ -103,10 +135,7 @@ const attempt = (campaignId: number, contactId: number) => ({
 describe('cluster coordination on PostgreSQL', () => {
   it('gives every free group to the first node and none to the second; both are listed as live nodes', async () => {
     const db = await database();
-    const a = await node(db, 'node-a');
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db);
     expect(a.coordination.held()).toEqual(GROUPS);
     expect(b.coordination.held()).toEqual([]);
     expect(GROUPS.every((g) => a.coordination.holds(g) && !b.coordination.holds(g))).toBe(true);
@@ -120,15 +149,10 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it('keeps a lease it renews past its term, with the same token', async () => {
     const db = await database();
-    const a = await node(db, 'node-a');
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db);
     const token = await tokenOf(a, 'default');
     // Renewals move its expiry (by the database's clock) two terms past the first one.
-    const expiry = async () => Number((await sql<{ at: number }>`select extract(epoch from expires_at) * 1000 as at from dial_leases where grp = 'default'`.execute(a.db.db)).rows[0]!.at);
-    const first = await expiry();
-    await waitFor(async () => (await expiry()) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+    await renewedTwoTermsPast(db, await defaultExpiry(db));
     expect(a.coordination.held()).toEqual(GROUPS);
     expect(b.coordination.held()).toEqual([]);
     expect(await tokenOf(a, 'default')).toBe(token);
@@ -137,10 +161,7 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it('hands the groups of a node that stops to another node at once, with a higher token', async () => {
     const db = await database();
-    const a = await node(db, 'node-a');
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db);
     const before = await tokenOf(b, 'sales');
     await a.coordination.stop();
     await waitFor(() => b.coordination.held().length === GROUPS.length, 10_000);
@@ -151,22 +172,14 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it('lets a node that cannot renew give its groups up before they run out, and another node take them after', async () => {
     const db = await database();
-    const target = new URL(db.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanups.push(() => proxy.close());
-    const viaProxy = new URL(db.url);
-    viaProxy.port = String(proxy.port);
-    const a = await node(db, 'node-a', LEASE_SECONDS, viaProxy.toString());
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const { proxy, url } = await cuttableUrl(db);
+    const [a, b] = await twoNodes(db, { url });
     const before = await tokenOf(b, 'default');
     // Node a is cut off from the database: no renewal lands.
     proxy.cut();
     await waitFor(() => a.coordination.held().length === 0, 10_000);
     // It gave them up while the database still counted them as its.
-    const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(b.db.db);
-    expect(Number(r.rows[0]!.n)).toBeGreaterThan(0);
+    expect(await unexpiredLeasesOfNodeA(b)).toBeGreaterThan(0);
     expect(a.events).toEqual(expect.arrayContaining(['lost default', 'lost sales']));
     await waitFor(() => b.coordination.held().length === GROUPS.length, 15_000);
     expect(await tokenOf(b, 'default')).toBe(before + 1);
@@ -219,10 +232,7 @@ describe('cluster coordination on PostgreSQL', () => {
   it('refuses the fenced writes of a node whose lease was taken over, and accepts those of the new holder', async () => {
     const db = await database();
     // A long lease: node a's next renewal is 20 s away, so it still believes it holds the group.
-    const a = await node(db, 'node-a', 60);
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db, { leaseSeconds: 60 });
     await campaign(a, 1, null);
     await campaign(a, 2, 7);
     await a.db.store.beginAttempt(attempt(1, 1));
@@ -256,10 +266,10 @@ describe('cluster coordination on PostgreSQL', () => {
     const a = await node(db, 'node-a');
     await a.coordination.start(GROUPS, handlers(a));
     const token = await leaseColumn(db, 'token', 'default');
-    const first = await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default');
+    const first = await defaultExpiry(db);
     // Twice the store pool's connections each sleep for three lease terms: the store cannot answer anything meanwhile.
     const busy = Array.from({ length: 2 * STORE_POOL }, () => sql`select pg_sleep(${3 * LEASE_SECONDS})`.execute(a.db.db).catch(() => {}));
-    await waitFor(async () => (await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default')) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+    await renewedTwoTermsPast(db, first);
     expect(a.coordination.held()).toEqual(GROUPS);
     expect(a.events.filter((e) => e.startsWith('lost'))).toEqual([]);
     expect(await leaseColumn(db, 'token', 'default')).toBe(token);
@@ -273,7 +283,7 @@ describe('cluster coordination on PostgreSQL', () => {
     await campaign(a, 1, null);
     await campaign(a, 2, 7);
     const token = await leaseColumn(db, 'token', 'default');
-    const first = await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default');
+    const first = await defaultExpiry(db);
     // Every store connection runs fenced transactions that overlap, so some write always holds each lease row.
     let writing = true;
     const refused: unknown[] = [];
@@ -287,7 +297,7 @@ describe('cluster coordination on PostgreSQL', () => {
       }
     }).map((w) => w.catch((error: unknown) => void refused.push(error)));
     try {
-      await waitFor(async () => (await leaseColumn(db, 'extract(epoch from expires_at) * 1000', 'default')) > first + 2 * LEASE_SECONDS * 1000, LEASE_SECONDS * 5000, 200);
+      await renewedTwoTermsPast(db, first);
     } finally {
       writing = false;
       await Promise.all(writers);
@@ -300,23 +310,15 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it("still gives up the leases of a busy node cut off from the database; another node takes them after they run out and the first node's writes are refused", async () => {
     const db = await database();
-    const target = new URL(db.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanups.push(() => proxy.close());
-    const viaProxy = new URL(db.url);
-    viaProxy.port = String(proxy.port);
-    const a = await node(db, 'node-a', LEASE_SECONDS, viaProxy.toString());
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const { proxy, url } = await cuttableUrl(db);
+    const [a, b] = await twoNodes(db, { url });
     await campaign(a, 1, null);
     const before = await tokenOf(b, 'default');
     // Its store is saturated when it is cut off: the lease must lapse all the same.
     const busy = Array.from({ length: STORE_POOL }, () => sql`select pg_sleep(${2 * LEASE_SECONDS})`.execute(a.db.db).catch(() => {}));
     proxy.cut();
     await waitFor(() => a.coordination.held().length === 0, LEASE_SECONDS * 2500);
-    const r = await sql<{ n: number }>`select count(*)::int as n from dial_leases where holder = 'node-a' and expires_at > now()`.execute(b.db.db);
-    expect(Number(r.rows[0]!.n)).toBeGreaterThan(0);
+    expect(await unexpiredLeasesOfNodeA(b)).toBeGreaterThan(0);
     await waitFor(() => b.coordination.held().length === GROUPS.length, LEASE_SECONDS * 4000);
     expect(await tokenOf(b, 'default')).toBe(before + 1);
     await Promise.all(busy);
@@ -328,10 +330,7 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it("takes a group over only after the old holder's fenced write under way has committed", async () => {
     const db = await database();
-    const a = await node(db, 'node-a', 60);
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db, { leaseSeconds: 60 });
     await campaign(a, 1, null);
     let commit!: () => void;
     const committing = new Promise<void>((resolve) => (commit = resolve));
@@ -355,10 +354,7 @@ describe('cluster coordination on PostgreSQL', () => {
 
   it('tells every node when campaigns change', async () => {
     const db = await database();
-    const a = await node(db, 'node-a');
-    const b = await node(db, 'node-b');
-    await a.coordination.start(GROUPS, handlers(a));
-    await b.coordination.start(GROUPS, handlers(b));
+    const [a, b] = await twoNodes(db);
     a.events.length = 0;
     b.events.length = 0;
     await b.coordination.signal();

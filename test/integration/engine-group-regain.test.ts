@@ -7,8 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/ports/coordination.ts';
-import { StoreUnavailableError } from '../../src/ports/store.ts';
-import { answers, HOUR, SECOND, startEngineHarness, T0, type EngineHarness, type HarnessDialect } from '../support/engine-harness.ts';
+import { StoreUnavailableError, type Store } from '../../src/ports/store.ts';
+import { answers, HOUR, SECOND, startEngineHarness, T0, type EngineHarness, type HarnessDialect, type StoreDelay } from '../support/engine-harness.ts';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -18,45 +18,69 @@ afterEach(async () => {
 const contacts = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1, phone: `09123460${String(i).padStart(2, '0')}` }));
 const READS = /^(get|list|count|due|next|open|outbox|ping)/;
 
+/** The store's fence, played: while `held` lacks the group, every write is refused. */
+const fenced = (held: Set<string>, method: string) => (!held.has('default') && !READS.test(method) ? Promise.reject(new LeaseLostError('default')) : null);
+
+/** The store with `onRead` run after each read of the open attempts (what the node does taking its group back). */
+const afterOpenAttemptsRead =
+  (onRead: () => void) =>
+  (store: Store): Store => ({
+    ...store,
+    openAttempts: async () => {
+      const open = await store.openAttempts();
+      onRead();
+      return open;
+    },
+  });
+
+/** The lease lapses: the node gives the group up. */
+function loseGroup(h: EngineHarness, held: Set<string>): void {
+  held.delete('default');
+  h.engine.dropGroup('default');
+}
+
 describe.each(['memory', 'sqlite'] as HarnessDialect[])('an agent group lost and taken back by the same node (%s)', (dialect) => {
-  it('follows or closes an attempt whose write was in flight while the group was lost and landed after the group was taken back', async () => {
-    const held = new Set<string>(['default']);
-    const inFlight: (() => void)[] = [];
-    let holdBegins = false;
-    let regaining = false;
+  /** A node with two agents, every call answered, dialing the group 'default' while `held` has it. */
+  async function startNode(held: Set<string>, storeDelay: StoreDelay, wrapStore?: (store: Store) => Store): Promise<EngineHarness> {
     const h = await startEngineHarness({
       dialect,
       sim: { agents: 2, wrapUpSeconds: 1 },
       fallback: answers(2, 10),
       dialsGroup: (group) => held.has(group),
-      storeDelay: (method) => {
-        // The attempt's write waits for the database; it is checked against the lease when it runs.
-        if (method === 'beginAttempt' && holdBegins) return new Promise<void>((resolve) => inFlight.push(resolve));
-        if (!held.has('default') && !READS.test(method)) return Promise.reject(new LeaseLostError('default'));
-        return null;
-      },
-      // The writes land just after the node, taking the group back, has read its open attempts.
-      wrapStore: (store) => ({
-        ...store,
-        openAttempts: async () => {
-          const open = await store.openAttempts();
-          if (regaining) {
-            holdBegins = false;
-            for (const land of inFlight.splice(0)) land();
-          }
-          return open;
-        },
-      }),
+      storeDelay,
+      ...(wrapStore ? { wrapStore } : {}),
     });
     harnesses.push(h);
+    return h;
+  }
+
+  it('follows or closes an attempt whose write was in flight while the group was lost and landed after the group was taken back', async () => {
+    const held = new Set<string>(['default']);
+    const inFlight: (() => void)[] = [];
+    let holdBegins = false;
+    let regaining = false;
+    const h = await startNode(
+      held,
+      (method) => {
+        // The attempt's write waits for the database; it is checked against the lease when it runs.
+        if (method === 'beginAttempt' && holdBegins) return new Promise<void>((resolve) => inFlight.push(resolve));
+        return fenced(held, method);
+      },
+      // The writes land just after the node, taking the group back, has read its open attempts.
+      afterOpenAttemptsRead(() => {
+        if (regaining) {
+          holdBegins = false;
+          for (const land of inFlight.splice(0)) land();
+        }
+      }),
+    );
     holdBegins = true;
     await h.sendCampaign({ id: 1, startsAt: T0, endsAt: T0 + HOUR, contacts: contacts(3) });
     await h.clock.advanceBy(SECOND);
     expect(inFlight.length).toBeGreaterThan(0);
 
     // The lease lapses while the writes wait; the node gives the group up, then takes it back.
-    held.delete('default');
-    h.engine.dropGroup('default');
+    loseGroup(h, held);
     await h.clock.advanceBy(5 * SECOND);
     held.add('default');
     regaining = true;
@@ -82,37 +106,28 @@ describe.each(['memory', 'sqlite'] as HarnessDialect[])('an agent group lost and
     let regaining = false;
     let unplaceFails = false;
     let unplaces = 0;
-    const h = await startEngineHarness({
-      dialect,
-      sim: { agents: 2, wrapUpSeconds: 1 },
-      fallback: answers(2, 10),
-      dialsGroup: (group) => held.has(group),
-      storeDelay: (method) => {
+    const h = await startNode(
+      held,
+      (method) => {
         if (method === 'unplaceAttempt') unplaces++;
         if (method === 'beginAttempt' && holdBegins) return new Promise<void>((resolve) => inFlight.push(resolve));
-        if (!held.has('default') && !READS.test(method)) return Promise.reject(new LeaseLostError('default'));
+        const refused = fenced(held, method);
+        if (refused) return refused;
         if (method === 'unplaceAttempt' && unplaceFails) return Promise.reject(new StoreUnavailableError('database unavailable: connection refused (injected)'));
         return null;
       },
-      wrapStore: (store) => ({
-        ...store,
-        openAttempts: async () => {
-          const open = await store.openAttempts();
-          if (regaining) {
-            regaining = false;
-            holdBegins = false;
-            for (const land of inFlight.splice(0)) land();
-          }
-          return open;
-        },
+      afterOpenAttemptsRead(() => {
+        if (regaining) {
+          regaining = false;
+          holdBegins = false;
+          for (const land of inFlight.splice(0)) land();
+        }
       }),
-    });
-    harnesses.push(h);
+    );
     holdBegins = true;
     await h.sendCampaign({ id: 1, startsAt: T0, endsAt: T0 + HOUR, contacts: contacts(3) });
     await h.clock.advanceBy(SECOND);
-    held.delete('default');
-    h.engine.dropGroup('default');
+    loseGroup(h, held);
     await h.clock.advanceBy(5 * SECOND);
     // Taken back: the writes land late and their attempts are being given back, but the store fails.
     held.add('default');
@@ -123,8 +138,7 @@ describe.each(['memory', 'sqlite'] as HarnessDialect[])('an agent group lost and
     expect(unplaces).toBeGreaterThan(0);
 
     // Lost again: the give-back is refused for good and not tried any more; nothing is left live.
-    held.delete('default');
-    h.engine.dropGroup('default');
+    loseGroup(h, held);
     await h.clock.advanceBy(10 * SECOND);
     const tried = unplaces;
     await h.clock.advanceBy(30 * SECOND);
@@ -143,24 +157,15 @@ describe.each(['memory', 'sqlite'] as HarnessDialect[])('an agent group lost and
   it('adopts the attempts left open once the store answers when taking the group back first failed on a store read', async () => {
     const held = new Set<string>(['default']);
     let readsFail = false;
-    const h = await startEngineHarness({
-      dialect,
-      sim: { agents: 2, wrapUpSeconds: 1 },
-      fallback: answers(2, 10),
-      dialsGroup: (group) => held.has(group),
-      storeDelay: (method) => {
-        if (readsFail && READS.test(method)) return Promise.reject(new StoreUnavailableError('database unavailable: connection refused (injected)'));
-        if (!held.has('default') && !READS.test(method)) return Promise.reject(new LeaseLostError('default'));
-        return null;
-      },
+    const h = await startNode(held, (method) => {
+      if (readsFail && READS.test(method)) return Promise.reject(new StoreUnavailableError('database unavailable: connection refused (injected)'));
+      return fenced(held, method);
     });
-    harnesses.push(h);
     await h.sendCampaign({ id: 1, startsAt: T0, endsAt: T0 + HOUR, contacts: contacts(4) });
     await h.clock.advanceBy(SECOND);
     expect(h.engine.liveCalls().length).toBeGreaterThan(0);
 
-    held.delete('default');
-    h.engine.dropGroup('default');
+    loseGroup(h, held);
     await h.clock.advanceBy(30 * SECOND);
     expect((await h.store.openAttempts()).length).toBeGreaterThan(0);
 

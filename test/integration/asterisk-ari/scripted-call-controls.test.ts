@@ -26,14 +26,19 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     await r.driver.connectAgent(callId, agent('9001'), { record: true });
     await r.until(() => r.callEvents(callId).some((e) => e.type === 'connected'), 'the bridge');
   }
+  /** A scripted Asterisk (torn down after the test) with the call answered and connected to agent 9001, recorded. */
+  async function connectedRig(callId: string, ...rigOptions: Parameters<typeof createScriptedRig>): Promise<ScriptedRig> {
+    rig = await createScriptedRig(...rigOptions);
+    await connected(rig, callId);
+    return rig;
+  }
+  const transferTo9002 = (r: ScriptedRig, callId: string, mode: 'attended' | 'blind') => r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode });
   const requests = (r: ScriptedRig, from: number) => r.ari.requests.slice(from).map((q) => `${q.method} ${q.url.pathname.replace('/ari', '')}${q.url.search}`);
   const has = (r: ScriptedRig, callId: string, test: (e: CallEvent) => boolean) => r.callEvents(callId).some(test);
 
   it('hold plays music on hold to the customer and mutes what the customer says; resume undoes both', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     const before = r.ari.requests.length;
     await r.driver.hold(callId);
     expect(r.ari.channels.get(callId)).toMatchObject({ moh: 'default', muted: 'in' });
@@ -49,10 +54,8 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it("mute keeps the agent's voice out of the bridge; DTMF goes to the customer's channel", async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.mute(callId);
     expect(r.ari.channels.get(`${callId}-agent`)).toMatchObject({ muted: 'in' });
     await r.driver.unmute(callId);
@@ -64,13 +67,11 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('attended transfer: the consult leg is originated from the call, agent and target talk in the consult bridge, then the target joins the customer', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.signInAgent(agent('9002'));
     const before = r.ari.requests.length;
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await transferTo9002(r, callId, 'attended');
     await r.until(() => has(r, callId, (e) => e.type === 'consult' && e.phase === 'answered'), 'the target');
     await r.until(() => r.ari.bridges.get(`${callId}-consult`)?.channels.length === 2, 'the consult bridge');
     expect(r.ari.bridges.get(`${callId}-consult`)!.channels.sort()).toEqual([`${callId}-agent`, `${callId}-consult-1`]);
@@ -109,13 +110,11 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('a long consult keeps the recording going: the call bridge plays music on hold while the customer waits alone in it, and stops when the target joins', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.signInAgent(agent('9002'));
     const before = r.ari.requests.length;
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await transferTo9002(r, callId, 'attended');
     await r.until(() => r.ari.bridges.get(`${callId}-consult`)?.channels.length === 2, 'the consult bridge');
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge');
     // Customer muted and alone with the recorder: without the music Asterisk ends the recording after 4 s.
@@ -139,18 +138,16 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('the music in the call bridge stops when the consult is cancelled or turned into a conference', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.signInAgent(agent('9002'));
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await transferTo9002(r, callId, 'attended');
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge');
     await r.driver.cancelTransfer(callId);
     expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.channels.length === 2 && !r.ari.bridges.has(`${callId}-consult`), 'the agent back with the customer');
     await r.until(() => !r.ari.channels.has(`${callId}-consult-1`), 'the first target hung up');
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await transferTo9002(r, callId, 'attended');
     await r.until(() => r.ari.bridges.get(`${callId}-bridge`)?.moh === 'default', 'music in the call bridge again');
     await r.driver.conference(callId);
     expect(r.ari.bridges.get(`${callId}-bridge`)!.moh).toBeNull();
@@ -172,7 +169,7 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
     const connecting = r.driver.connectAgent(callId, agent('9001'), { record: false });
     await r.until(() => r.callEvents(callId).some((e) => e.type === 'connected'), 'the bridge');
     await connecting;
-    const transferring = r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    const transferring = transferTo9002(r, callId, 'attended');
     await r.until(() => has(r, callId, (e) => e.type === 'consult' && e.phase === 'answered'), 'the target');
     await transferring;
     const dials = (leg: string) => r.ari.requests.filter((q) => q.method === 'POST' && q.url.pathname === `/ari/channels/${leg}/dial`).length;
@@ -183,12 +180,10 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('after a transfer the target hanging up ends the call', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.signInAgent(agent('9002'));
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'blind' });
+    await transferTo9002(r, callId, 'blind');
     await r.until(() => has(r, callId, (e) => e.type === 'transferred'), 'the transfer');
     r.ari.hangUpFarEnd(`${callId}-consult-1`);
     await r.until(() => r.ended(callId).length > 0, 'the end of the call');
@@ -196,12 +191,10 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('a target hanging up during the consult brings the agent back to the customer, off hold', async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     await r.driver.signInAgent(agent('9002'));
-    await r.driver.transfer(callId, { kind: 'agent', agent: agent('9002') }, { mode: 'attended' });
+    await transferTo9002(r, callId, 'attended');
     await r.until(() => r.ari.bridges.get(`${callId}-consult`)?.channels.length === 2, 'the consult bridge');
     r.ari.hangUpFarEnd(`${callId}-consult-1`);
     await r.until(() => has(r, callId, (e) => e.type === 'resumed'), 'the customer resumed');
@@ -212,20 +205,16 @@ describe('ARI driver call controls (scripted Asterisk)', () => {
   });
 
   it('a target whose phone is not registered fails offline (500 Allocation failed) and the customer is resumed', async () => {
-    rig = await createScriptedRig({}, { agents: { '9003': 'unregistered' } });
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId, {}, { agents: { '9003': 'unregistered' } });
     await r.driver.transfer(callId, { kind: 'agent', agent: agent('9003') }, { mode: 'blind' });
     await r.until(() => has(r, callId, (e) => e.type === 'resumed'), 'the customer resumed');
     expect(r.callEvents(callId).find((e) => e.type === 'consult')).toMatchObject({ phase: 'failed', reason: 'offline' });
   });
 
   it("the agent's phone going away mid-call ends the call", async () => {
-    rig = await createScriptedRig();
-    const r = rig;
     const callId = 'ccs-1-1-1';
-    await connected(r, callId);
+    const r = await connectedRig(callId);
     r.ari.setAgentPhone('9001', 'unregistered');
     r.ari.hangUpFarEnd(`${callId}-agent`);
     await r.until(() => r.ended(callId).length > 0, 'the end of the call');
