@@ -197,6 +197,14 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
     if (state !== 'up') throw new Error(`${what}: simulator is ${state === 'down' ? 'down' : 'not started'}`);
   };
 
+  /** A call control of the driver: refused unless the floor is up, then done on the floor (floor-controls.ts). */
+  const whenUp =
+    <Args extends unknown[]>(what: string, control: (...args: Args) => Promise<void>) =>
+    async (...args: Args): Promise<void> => {
+      requireUp(what);
+      await control(...args);
+    };
+
   const whenIdle = async () => {
     for (let round = 0; saves.size > 0 && round < 1000; round++) await Promise.all(saves);
   };
@@ -269,50 +277,15 @@ export function createSimulatorDriver(config: Partial<SimulatorConfig>, deps: Si
       if (call?.live) call.hangup();
     },
 
-    async hold(callId) {
-      requireUp('hold');
-      await controls.hold(callId);
-    },
-
-    async resume(callId) {
-      requireUp('resume');
-      await controls.resume(callId);
-    },
-
-    async mute(callId) {
-      requireUp('mute');
-      await controls.mute(callId);
-    },
-
-    async unmute(callId) {
-      requireUp('unmute');
-      await controls.unmute(callId);
-    },
-
-    async sendDtmf(callId, digits) {
-      requireUp('sendDtmf');
-      await controls.sendDtmf(callId, digits);
-    },
-
-    async transfer(callId, target, options) {
-      requireUp('transfer');
-      await controls.transfer(callId, target, options.mode);
-    },
-
-    async completeTransfer(callId) {
-      requireUp('completeTransfer');
-      await controls.completeTransfer(callId);
-    },
-
-    async cancelTransfer(callId) {
-      requireUp('cancelTransfer');
-      await controls.cancelTransfer(callId);
-    },
-
-    async conference(callId) {
-      requireUp('conference');
-      await controls.conference(callId);
-    },
+    hold: whenUp('hold', (callId) => controls.hold(callId)),
+    resume: whenUp('resume', (callId) => controls.resume(callId)),
+    mute: whenUp('mute', (callId) => controls.mute(callId)),
+    unmute: whenUp('unmute', (callId) => controls.unmute(callId)),
+    sendDtmf: whenUp('sendDtmf', (callId, digits) => controls.sendDtmf(callId, digits)),
+    transfer: whenUp('transfer', (callId, target, options) => controls.transfer(callId, target, options.mode)),
+    completeTransfer: whenUp('completeTransfer', (callId) => controls.completeTransfer(callId)),
+    cancelTransfer: whenUp('cancelTransfer', (callId) => controls.cancelTransfer(callId)),
+    conference: whenUp('conference', (callId) => controls.conference(callId)),
 
     async liveCalls() {
       const ids: string[] = [];
