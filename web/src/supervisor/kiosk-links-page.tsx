@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { errorText, fill } from '../value-texts.ts';
+import { ListTable } from './list-table.tsx';
 
 interface KioskLinkView {
   id: number;
@@ -99,46 +100,28 @@ export function KioskLinksPage() {
           </div>
         )}
       </section>
-      <section class="card scroll-x">
-        {links === null ? (
-          <p class="muted">{t('app.loading')}</p>
-        ) : links.length === 0 ? (
-          <p class="muted">{t('kiosk.none')}</p>
-        ) : (
-          <table class="table" data-testid="kiosk-links">
-            <thead>
-              <tr>
-                <th scope="col">{t('kiosk.name')}</th>
-                <th scope="col">{t('kiosk.createdBy')}</th>
-                <th scope="col">{t('kiosk.createdAt')}</th>
-                <th scope="col">{t('kiosk.lastSeen')}</th>
-                <th scope="col">{t('kiosk.state')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('kiosk.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {links.map((l) => (
-                <tr data-testid="kiosk-link" data-id={l.id} data-state={l.state}>
-                  <td>{l.name}</td>
-                  <td>{l.createdBy}</td>
-                  <td>{l.createdAt}</td>
-                  <td>{l.lastSeenAt ?? '–'}</td>
-                  <td>{l.state === 'active' ? t('kiosk.active') : fill(t('kiosk.revokedAt'), { at: l.revokedAt ?? '' })}</td>
-                  <td>
-                    {l.state === 'active' && (
-                      <button type="button" class={confirming === l.id ? 'danger' : ''} data-testid="kiosk-revoke" onClick={() => void revoke(l.id)}>
-                        {confirming === l.id ? t('kiosk.confirmRevoke') : t('kiosk.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <ListTable
+        items={links}
+        empty={t('kiosk.none')}
+        testid="kiosk-links"
+        headings={[t('kiosk.name'), t('kiosk.createdBy'), t('kiosk.createdAt'), t('kiosk.lastSeen'), t('kiosk.state'), <span class="sr-only">{t('kiosk.revoke')}</span>]}
+        row={(l) => (
+          <tr data-testid="kiosk-link" data-id={l.id} data-state={l.state}>
+            <td>{l.name}</td>
+            <td>{l.createdBy}</td>
+            <td>{l.createdAt}</td>
+            <td>{l.lastSeenAt ?? '–'}</td>
+            <td>{l.state === 'active' ? t('kiosk.active') : fill(t('kiosk.revokedAt'), { at: l.revokedAt ?? '' })}</td>
+            <td>
+              {l.state === 'active' && (
+                <button type="button" class={confirming === l.id ? 'danger' : ''} data-testid="kiosk-revoke" onClick={() => void revoke(l.id)}>
+                  {confirming === l.id ? t('kiosk.confirmRevoke') : t('kiosk.revoke')}
+                </button>
+              )}
+            </td>
+          </tr>
         )}
-      </section>
+      />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { errorText } from '../value-texts.ts';
+import { ListTable } from './list-table.tsx';
 import type { MonitorMode } from './monitor-controls.tsx';
 
 interface MonitoringRecordView {
@@ -54,64 +55,49 @@ export function MonitoringPage() {
           {failure}
         </p>
       )}
-      <section class="card scroll-x" tabIndex={0} aria-label={t('mon.title')}>
-        {sessions === null ? (
-          <p class="muted">{t('app.loading')}</p>
-        ) : sessions.length === 0 ? (
-          <p class="muted">{t('mon.empty')}</p>
-        ) : (
-          <table class="table" data-testid="monitoring-log">
-            <thead>
-              <tr>
-                <th scope="col">{t('mon.supervisor')}</th>
-                <th scope="col">{t('mon.call')}</th>
-                <th scope="col">{t('sup.agent')}</th>
-                <th scope="col">{t('mon.started')}</th>
-                <th scope="col">{t('mon.modes')}</th>
-                <th scope="col">{t('mon.ended')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr data-testid="monitoring-session" data-id={s.id} data-call={s.callId} data-end={s.endReason ?? ''}>
-                  <td>
-                    {s.supervisor}
-                    <span class="sub muted">{s.endpoint}</span>
-                  </td>
-                  <td>
-                    <span class="nowrap">{s.callId}</span>
-                    <span class="sub muted">{s.campaignId > 0 ? `#${s.campaignId}` : t('sup.manualCall')}</span>
-                  </td>
-                  <td>{s.agentCode}</td>
-                  <td class="nowrap">{s.startedAt}</td>
-                  <td>
-                    <ul class="plain" data-testid="monitoring-modes">
-                      {s.modes.map((m) => (
-                        <li data-mode={m.mode}>
-                          {t(`mon.${m.mode}`)}{' '}
-                          <span class="muted nowrap">
-                            {timeOn(m.from, s.startedAt.slice(0, 10))}–{m.to ? timeOn(m.to, s.startedAt.slice(0, 10)) : '…'}
-                          </span>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    {s.endedAt ? (
-                      <>
-                        <span class="nowrap">{s.endedAt}</span>
-                        {s.endReason && <span class="sub muted">{t(`mon.end.${s.endReason}`)}</span>}
-                      </>
-                    ) : (
-                      <span class="pill st-talking">{t('mon.inProgress')}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <ListTable
+        items={sessions}
+        empty={t('mon.empty')}
+        label={t('mon.title')}
+        testid="monitoring-log"
+        headings={[t('mon.supervisor'), t('mon.call'), t('sup.agent'), t('mon.started'), t('mon.modes'), t('mon.ended')]}
+        row={(s) => (
+          <tr data-testid="monitoring-session" data-id={s.id} data-call={s.callId} data-end={s.endReason ?? ''}>
+            <td>
+              {s.supervisor}
+              <span class="sub muted">{s.endpoint}</span>
+            </td>
+            <td>
+              <span class="nowrap">{s.callId}</span>
+              <span class="sub muted">{s.campaignId > 0 ? `#${s.campaignId}` : t('sup.manualCall')}</span>
+            </td>
+            <td>{s.agentCode}</td>
+            <td class="nowrap">{s.startedAt}</td>
+            <td>
+              <ul class="plain" data-testid="monitoring-modes">
+                {s.modes.map((m) => (
+                  <li data-mode={m.mode}>
+                    {t(`mon.${m.mode}`)}{' '}
+                    <span class="muted nowrap">
+                      {timeOn(m.from, s.startedAt.slice(0, 10))}–{m.to ? timeOn(m.to, s.startedAt.slice(0, 10)) : '…'}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>
+              {s.endedAt ? (
+                <>
+                  <span class="nowrap">{s.endedAt}</span>
+                  {s.endReason && <span class="sub muted">{t(`mon.end.${s.endReason}`)}</span>}
+                </>
+              ) : (
+                <span class="pill st-talking">{t('mon.inProgress')}</span>
+              )}
+            </td>
+          </tr>
         )}
-      </section>
+      />
     </div>
   );
 }
