@@ -73,6 +73,9 @@ import { postgresCoordination } from './cluster/postgres-coordination.ts';
 import { registerClusterRoutes } from './http/cluster-routes.ts';
 import { createCallMonitoring } from './application/call-monitoring.ts';
 import { registerMonitoringRoutes } from './http/monitoring-routes.ts';
+import { createNodeForwarding } from './http/node-forwarding.ts';
+import { monitoringPlacement } from './application/monitoring-placement.ts';
+import { defaultNodeUrl } from './cluster/node-address.ts';
 import { monitoringRepository } from './store/monitoring-repository.ts';
 import { createCallMonitor } from './telephony/create-call-monitor.ts';
 
@@ -106,6 +109,9 @@ export interface Service {
    */
   stop(options?: { graceSeconds?: number }): Promise<void>;
 }
+
+/** How long a node waits for another to answer a request passed on to it (a supervisor waits meanwhile). */
+const FORWARD_TIMEOUT_MS = 5_000;
 
 /** The secret that signs recording links must survive restarts, or links already sent would break. */
 function signingSecret(config: Config): string {
@@ -149,6 +155,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const opened = await openSqlDatabase(config.databaseUrl, { logger, fence, poolSize: config.databasePoolSize });
   const { db } = opened;
   const agentGroups = [...new Set([config.defaultProfile, ...config.profiles].map((p) => p.agentGroup))];
+  // Where the other nodes reach this one; the default names the port chosen when listening.
+  let nodeUrl = config.cluster.nodeUrl;
   const coordination: Coordination =
     opened.dialect === 'postgres'
       ? (() => {
@@ -156,6 +164,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
             db,
             databaseUrl: config.databaseUrl,
             nodeId: config.cluster.nodeId,
+            nodeUrl: () => nodeUrl,
             leaseSeconds: config.cluster.leaseSeconds,
             groupOfType: (typeId) => profileForType(config.profiles, typeId, config.defaultProfile).agentGroup,
             logger,
@@ -178,7 +187,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const recordings = createRetryingRecordingStore(createFileRecordingStore(config.recordings.dir, { clock }), { clock, logger, health: recordingHealth });
   // With port 0 (tests) the default public URL names the port chosen when listening.
   let recordingBase = config.recordings.baseUrl;
-  const signer = createLinkSigner({ secret: signingSecret(config), baseUrl: () => recordingBase, ttlSeconds: config.recordings.linkTtlSeconds });
+  const secret = signingSecret(config);
+  const signer = createLinkSigner({ secret, baseUrl: () => recordingBase, ttlSeconds: config.recordings.linkTtlSeconds });
   // In a cluster on Asterisk only the dialing node may hold the Stasis application's events.
   const pbxLink =
     !overrides.telephony && coordination.clustered && config.telephony === 'asterisk'
@@ -302,6 +312,22 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
   });
 
+  // In a cluster a supervisor reaches any node; monitoring is served by the node dialing the call.
+  const monitoringCluster = coordination.clustered
+    ? {
+        forwarding: createNodeForwarding({ nodeId: config.cluster.nodeId, secret, timeoutMs: FORWARD_TIMEOUT_MS, now: () => Date.now() }),
+        placement: monitoringPlacement({
+          nodeId: config.cluster.nodeId,
+          nodes: () => coordination.nodes(),
+          groupOfCall: async (callId) => {
+            const attempt = await store.getAttempt(callId);
+            const campaign = attempt ? await store.getCampaign(attempt.campaignId) : undefined;
+            return campaign ? profileOf(campaign).agentGroup : null;
+          },
+        }),
+      }
+    : null;
+
   const readiness = async (): Promise<ReadinessReport> => {
     const checks: ReadinessReport['checks'] = {};
     checks.database = await databaseReadiness(store, engine, clock);
@@ -349,7 +375,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       (server) => registerReportRoutes(server, { auth: operatorAuth, reports: reportRepository(db), clock, timeZone: config.timeZone }),
       (server) => registerForecastRoutes(server, { auth: operatorAuth, forecaster, timeZone: config.timeZone }),
       (server) => registerClusterRoutes(server, { auth: operatorAuth, coordination, timeZone: config.timeZone }),
-      (server) => registerMonitoringRoutes(server, { auth: operatorAuth, monitoring, timeZone: config.timeZone }),
+      (server) => registerMonitoringRoutes(server, { auth: operatorAuth, monitoring, timeZone: config.timeZone, ...(monitoringCluster ? { cluster: monitoringCluster } : {}) }),
       (server) => {
         const links = kioskLinkRepository(db);
         const wallboard = createWallboard({ engine, store, views, callbacks, links, clock, logger });
@@ -379,6 +405,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       const address = await app.listen({ port: config.port, host: config.host });
       const port = new URL(address).port;
       if (config.port === 0 && /:0$/.test(recordingBase)) recordingBase = recordingBase.replace(/:0$/, `:${port}`);
+      nodeUrl ??= defaultNodeUrl(config.host, Number(port));
       starting = (async () => {
         // The groups this node holds are known before the engine loads their campaigns.
         await coordination.start(agentGroups, {

@@ -301,6 +301,8 @@ export function createCallMonitoring(deps: CallMonitoringDeps) {
       return { ok: true, session: view(entry) };
     },
 
+    /** Whether this node's floor has the call (in a cluster, another node's may have it). */
+    hasCall: (callId: string): boolean => deps.callOf(callId) !== undefined,
     /** The supervisor's live session, if any. */
     current: (supervisor: string): ActiveMonitoring | null => {
       const entry = bySupervisor.get(supervisor);

@@ -10,11 +10,11 @@
  *   checked the old token has committed, and any write that checks after it sees the new token.
  */
 
-/** This node's heartbeat and the renewal of every lease it holds, in one statement. $1 node id, $2 run, $3 lease seconds, $4 groups held. */
+/** This node's heartbeat (with its address) and the renewal of every lease it holds, in one statement. $1 node id, $2 run, $3 lease seconds, $4 groups held, $5 address. */
 export const HEARTBEAT_AND_RENEW = `
   with beat as (
-    insert into cluster_nodes (id, instance, started_at, last_seen) values ($1, $2, now(), now())
-    on conflict (id) do update set instance = excluded.instance, last_seen = now(),
+    insert into cluster_nodes (id, instance, started_at, last_seen, url) values ($1, $2, now(), now(), $5)
+    on conflict (id) do update set instance = excluded.instance, last_seen = now(), url = excluded.url,
       started_at = case when cluster_nodes.instance = excluded.instance then cluster_nodes.started_at else now() end
   )
   update dial_leases set expires_at = now() + make_interval(secs => $3)

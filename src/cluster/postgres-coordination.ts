@@ -2,7 +2,7 @@
  * Coordination over the shared PostgreSQL database (the port: src/ports/coordination.ts).
  *
  * Every quarter of the lease a node sends ONE statement that writes its heartbeat
- * (`cluster_nodes.last_seen = now()`) and renews every lease it holds, then, if it misses
+ * (`cluster_nodes.last_seen = now()`, with the address other nodes reach it at) and renews every lease it holds, then, if it misses
  * groups, tries to take those that are free (src/cluster/lease-statements.ts):
  *
  *   free or run out (expires_at <= now())   → taken, token + 1
@@ -58,6 +58,8 @@ export interface PostgresCoordinationOptions {
   /** For the LISTEN connection (a connection of its own, outside the pool). */
   databaseUrl: string;
   nodeId: string;
+  /** Where the other nodes reach this one, sent with every heartbeat (known once the node listens). */
+  nodeUrl?(): string | null;
   leaseSeconds: number;
   /** The agent group of a campaign of this type (its profile's). */
   groupOfType(typeId: number | null): string;
@@ -162,7 +164,7 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
       const sentAt = performance.now();
       const left = mine.length === 0 ? patienceMs : Math.min(...mine.map(([, held]) => held.validUntil)) - sentAt;
       if (left <= 0) return;
-      const sent: Sent<{ grp: string; token: string }> = own.send(one(HEARTBEAT_AND_RENEW, [nodeId, instance, leaseSeconds, mine.map(([group]) => group)]), bounds);
+      const sent: Sent<{ grp: string; token: string }> = own.send(one(HEARTBEAT_AND_RENEW, [nodeId, instance, leaseSeconds, mine.map(([group]) => group), options.nodeUrl?.() ?? null]), bounds);
       // A late answer still renews from when it was sent.
       sent.answer.then((rows) => renewed(mine, rows, sentAt)).catch(() => {});
       const outcome = await within(sent.answer, Math.min(patienceMs, left), 'lease renewal');
@@ -286,17 +288,17 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
     },
 
     async nodes(): Promise<ClusterNode[]> {
-      const r = await sql<{ id: string; seen: number; groups: string[] | null }>`
-        select n.id, floor(extract(epoch from n.last_seen) * 1000) as seen,
+      const r = await sql<{ id: string; seen: number; url: string | null; groups: string[] | null }>`
+        select n.id, floor(extract(epoch from n.last_seen) * 1000) as seen, n.url,
           array_remove(array_agg(l.grp order by l.grp), null) as groups
         from cluster_nodes n
         left join dial_leases l on l.holder = n.id and l.instance = n.instance and l.expires_at > now()
         where n.last_seen > now() - ${interval}
-        group by n.id, n.last_seen
+        group by n.id, n.last_seen, n.url
         order by n.id`.execute(db);
       return r.rows.map((row) => {
         const held = row.groups ?? [];
-        return { id: row.id, dialing: held.length > 0, groups: held, lastSeenAt: Number(row.seen) };
+        return { id: row.id, dialing: held.length > 0, groups: held, lastSeenAt: Number(row.seen), url: row.url };
       });
     },
 

@@ -102,6 +102,11 @@ export interface Config {
   cluster: {
     /** This node's name in the cluster: `CCS_NODE_ID`, by default host name and port. */
     nodeId: string;
+    /**
+     * Where the other nodes reach this one (`CCS_NODE_URL`), kept with its heartbeat; null:
+     * `http://<CCS_HOST, or the host name when it binds every address>:<port>`.
+     */
+    nodeUrl: string | null;
     /** How long a dialing node's lease on an agent group lasts without renewal: `CCS_LEASE_SECONDS`. */
     leaseSeconds: number;
   };

@@ -184,6 +184,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     stopGraceSeconds: readInt('CCS_STOP_GRACE_SECONDS', pick('CCS_STOP_GRACE_SECONDS', file.stopGraceSeconds), 20, 0, 3600),
     cluster: {
       nodeId: readString('CCS_NODE_ID', pick('CCS_NODE_ID', file.cluster?.nodeId), `${hostname()}:${port}`),
+      nodeUrl: readHttpUrl('CCS_NODE_URL', pick('CCS_NODE_URL', file.cluster?.nodeUrl)) ?? null,
       leaseSeconds: readInt('CCS_LEASE_SECONDS', pick('CCS_LEASE_SECONDS', file.cluster?.leaseSeconds), 10, 2, 600),
     },
     dialer: {

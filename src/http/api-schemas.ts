@@ -772,7 +772,7 @@ const MonitoringErrors = {
   403: opsError("Monitoring is done from a signed-in supervisor's page"),
   409: opsError('The call is not connected (or ended), is monitored by another supervisor, the supervisor monitors another call, the mode is being changed or already in force, or no phone is set for the account'),
   502: opsError('The telephony refused'),
-  503: opsError('The session could not be audited (nothing was started)'),
+  503: opsError('The session could not be audited (nothing was started), or, in a cluster, the node serving the call did not answer (node-unreachable)'),
 };
 
 export const monitoringSchemas = {
@@ -784,7 +784,7 @@ export const monitoringSchemas = {
     }),
     response: { 200: Type.Object({ sessions: Type.Array(MonitoringRecordView), active: Type.Array(ActiveMonitoringView) }) },
   }),
-  mine: ops("The signed-in supervisor's monitoring session (null: none)", ['Call monitoring'], { response: { 200: Type.Object({ session: Nullable(ActiveMonitoringView) }), 403: MonitoringErrors[403] } }),
+  mine: ops("The signed-in supervisor's monitoring session (null: none)", ['Call monitoring'], { response: { 200: Type.Object({ session: Nullable(ActiveMonitoringView) }), 403: MonitoringErrors[403], 503: opsError('In a cluster: a node that may hold the session did not answer (node-unreachable)') } }),
   start: ops("Listen to, whisper to or barge into a connected call with the supervisor's phone; on the call already monitored, switches the mode", ['Call monitoring'], {
     body: Type.Object({ callId: Type.String(), mode: MonitorModeSchema }),
     response: { 200: MonitoringAnswer, ...MonitoringErrors },
@@ -794,7 +794,7 @@ export const monitoringSchemas = {
     response: { 200: MonitoringAnswer, 404: opsError('No monitoring session'), ...MonitoringErrors },
   }),
   stop: ops('Stop monitoring: the supervisor leaves the call', ['Call monitoring'], {
-    response: { 200: MonitoringAnswer, 403: MonitoringErrors[403], 404: opsError('No monitoring session') },
+    response: { 200: MonitoringAnswer, 403: MonitoringErrors[403], 404: opsError('No monitoring session'), 503: opsError('In a cluster: the node holding the session did not answer (node-unreachable)') },
   }),
 };
 

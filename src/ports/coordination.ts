@@ -25,6 +25,8 @@ export interface ClusterNode {
   groups: string[];
   /** Its last heartbeat (epoch ms, by the database's clock). */
   lastSeenAt: number;
+  /** Where the other nodes reach it (`CCS_NODE_URL`); absent for one node alone, null before it has said. */
+  url?: string | null;
 }
 
 export interface CoordinationHandlers {

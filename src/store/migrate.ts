@@ -16,6 +16,7 @@ import { campaignControlMigration } from './migrations/011-campaign-control.ts';
 import { dispositionSettingsMigration } from './migrations/013-disposition-settings.ts';
 import { monitoringMigration } from './migrations/016-monitoring.ts';
 import { clusterMigration } from './migrations/014-cluster.ts';
+import { clusterNodeUrlMigration } from './migrations/017-cluster-node-url.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -34,6 +35,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '013-disposition-settings': dispositionSettingsMigration(dialect),
     '016-monitoring': monitoringMigration(dialect),
     '014-cluster': clusterMigration(dialect),
+    '017-cluster-node-url': clusterNodeUrlMigration(),
   };
 }
 
