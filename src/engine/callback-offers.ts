@@ -16,11 +16,20 @@ import type { PreviewOffers } from './preview-offers.ts';
 
 const key = (campaignId: number, contactId: number) => `${campaignId}/${contactId}`;
 
+/**
+ * How long a campaign's "no callback due before …" is trusted before it is read again. A large
+ * floor serves each group many times a second, and almost never has a callback due; a callback
+ * scheduled meanwhile (through this node or another) is seen at most this late.
+ */
+export const CALLBACK_RECHECK_MS = 5_000;
+
 export class CallbackOffers {
   /** Due callbacks seen by the last pass, by contact. */
   private due = new Map<string, ScheduledCallback>();
   /** Contacts kept for their agent right now. */
   private kept = new Set<string>();
+  /** Per campaign: its earliest scheduled callback (null: none) as read at `readAt`. */
+  private nextDue = new Map<number, { at: number | null; readAt: number }>();
 
   constructor(
     private ctx: EngineContext,
@@ -47,9 +56,16 @@ export class CallbackOffers {
   async pass(slots: { campaign: CampaignRecord; profile: Profile }[], now: number, dialer: Dialer, previews: PreviewOffers | null): Promise<number> {
     let wake = Infinity;
     for (const slot of slots) {
-      for (const k of [...this.due.keys()]) if (k.startsWith(`${slot.campaign.id}/`)) this.due.delete(k);
-      for (const k of [...this.kept]) if (k.startsWith(`${slot.campaign.id}/`)) this.kept.delete(k);
+      const next = await this.nextDueAt(slot.campaign.id, now);
+      if (next === null || next > now) {
+        if (next !== null) wake = Math.min(wake, next);
+        this.forget(slot.campaign.id);
+        continue;
+      }
+      this.forget(slot.campaign.id);
       const due = await this.store.dueCallbacks(slot.campaign.id, now);
+      // All dialled since (or cancelled): the next one is read again on the next pass.
+      if (due.length === 0) this.nextDue.delete(slot.campaign.id);
       for (const cb of due) {
         const k = key(cb.campaignId, cb.contactId);
         this.due.set(k, cb);
@@ -70,5 +86,26 @@ export class CallbackOffers {
       }
     }
     return wake;
+  }
+
+  /** A callback was scheduled, moved or cancelled through this node: the campaign's next due time is read again. */
+  changed(campaignId?: number): void {
+    if (campaignId === undefined) this.nextDue.clear();
+    else this.nextDue.delete(campaignId);
+  }
+
+  /** The campaign's earliest scheduled callback, read again once the last reading is older than CALLBACK_RECHECK_MS. */
+  private async nextDueAt(campaignId: number, now: number): Promise<number | null> {
+    const known = this.nextDue.get(campaignId);
+    if (known && now - known.readAt < CALLBACK_RECHECK_MS) return known.at;
+    const at = await this.store.nextCallbackDueAt(campaignId);
+    this.nextDue.set(campaignId, { at, readAt: now });
+    return at;
+  }
+
+  private forget(campaignId: number): void {
+    const prefix = `${campaignId}/`;
+    for (const k of this.due.keys()) if (k.startsWith(prefix)) this.due.delete(k);
+    for (const k of this.kept) if (k.startsWith(prefix)) this.kept.delete(k);
   }
 }

@@ -111,7 +111,11 @@ export function createEngine(input: EngineDeps): Engine {
   const lifecycle = new CampaignLifecycle(ctx, () => dialer.schedule());
   const dispositions = new WrapUpDispositions(ctx, deps.callbacks, {
     maybeFinish: (campaignId) => void lifecycle.maybeFinish(campaignId),
-    schedule: () => dialer.schedule(),
+    // A disposition may have scheduled a callback: its campaign's next due callback is read again.
+    schedule: () => {
+      dialer.callbacks?.changed();
+      dialer.schedule();
+    },
     // A recorded code releases a wrap-up that owed it (its agent may now leave wrap-up).
     codeRecorded: (agentCode, callId) => void calls.shift(agentCode, { type: 'code-recorded', callId }, deps.clock.now()),
     endWritten: (callId): Promise<void> | undefined => calls.endWritten(callId),

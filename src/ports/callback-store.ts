@@ -59,6 +59,8 @@ export interface CallbackStore {
   listScheduledCallbacks(filter: { agentCode?: string; campaignId?: number; limit: number }): Promise<ScheduledCallback[]>;
   /** Scheduled callbacks of a campaign that are due at `now`. */
   dueCallbacks(campaignId: number, now: number): Promise<ScheduledCallback[]>;
+  /** When the campaign's earliest scheduled callback is due (null: none scheduled). */
+  nextCallbackDueAt(campaignId: number): Promise<number | null>;
   /** How many of a campaign's attempts got each disposition code. */
   dispositionCounts(campaignId: number): Promise<{ code: string; count: number }[]>;
   /** The callback's contact was dialled. */

@@ -179,6 +179,16 @@ export function dispositionRepository(base: Kysely<Database>, dialect: SqlDialec
       return rows.map(fromRow);
     },
 
+    async nextCallbackDueAt(campaignId) {
+      const row = await db
+        .selectFrom('scheduled_callbacks')
+        .select((eb) => eb.fn.min('due_at').as('due'))
+        .where('campaign_id', '=', campaignId)
+        .where('state', '=', 'scheduled')
+        .executeTakeFirst();
+      return row?.due === null || row?.due === undefined ? null : Number(row.due);
+    },
+
     async dispositionCounts(campaignId) {
       const rows = await db
         .selectFrom('attempts')
