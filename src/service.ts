@@ -291,7 +291,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const supervisorPhones = createSupervisorPhones(config, { clock, logger });
   const monitoring = createCallMonitoring({
     monitor: createCallMonitor(config, { clock, logger, events: engine.events }),
-    store: monitoringRepository(db),
+    // In a cluster each node closes at start only the sessions its own previous run left open.
+    store: monitoringRepository(db, coordination.clustered ? { node: config.cluster.nodeId } : {}),
     clock,
     logger,
     events: engine.events,

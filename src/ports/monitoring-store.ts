@@ -34,6 +34,6 @@ export interface MonitoringStore {
   save(id: number, change: { modes: ModePeriod[]; endedAt: number | null; endReason: EndReason | null }): Promise<void>;
   /** Sessions newest first; `open`: those not ended (a restart ends them, see `closeOpen`). */
   list(filter: { limit?: number; supervisor?: string; callId?: string }): Promise<MonitoringRecord[]>;
-  /** Ends sessions left open by a stop (their supervisor's leg is gone); returns how many. */
+  /** Ends sessions left open by a stop of this node (their supervisor's leg is gone); returns how many. */
   closeOpen(at: number): Promise<number>;
 }

@@ -17,6 +17,7 @@ import { dispositionSettingsMigration } from './migrations/013-disposition-setti
 import { monitoringMigration } from './migrations/016-monitoring.ts';
 import { clusterMigration } from './migrations/014-cluster.ts';
 import { clusterNodeUrlMigration } from './migrations/017-cluster-node-url.ts';
+import { monitoringNodeMigration } from './migrations/018-monitoring-node.ts';
 
 function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -36,6 +37,7 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
     '016-monitoring': monitoringMigration(dialect),
     '014-cluster': clusterMigration(dialect),
     '017-cluster-node-url': clusterNodeUrlMigration(),
+    '018-monitoring-node': monitoringNodeMigration(),
   };
 }
 

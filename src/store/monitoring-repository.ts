@@ -1,4 +1,8 @@
-/** Monitoring sessions over Kysely (SQLite and PostgreSQL), sharing the store's connection (migration 016-monitoring). */
+/**
+ * Monitoring sessions over Kysely (SQLite and PostgreSQL), sharing the store's connection
+ * (migrations 016-monitoring, 018-monitoring-node). In a cluster each row names the node serving
+ * it, so a node's restart closes its own sessions left open, not those of the other nodes.
+ */
 import type { Kysely } from 'kysely';
 import type { EndReason } from '../domain/monitoring-session.ts';
 import type { ModePeriod, MonitoringRecord, MonitoringStore } from '../ports/monitoring-store.ts';
@@ -15,11 +19,14 @@ interface MonitoringSessionsTable {
   ended_at: number | null;
   end_reason: string | null;
   modes: string;
+  node_id: string | null;
 }
 
 type Db = Kysely<Database & { monitoring_sessions: MonitoringSessionsTable }>;
 
-export function monitoringRepository(base: Kysely<Database>): MonitoringStore {
+/** `node`: this node's id in a cluster; without it (one node alone) a start closes every session left open. */
+export function monitoringRepository(base: Kysely<Database>, options: { node?: string } = {}): MonitoringStore {
+  const node = options.node ?? null;
   const db = base.withTables<{ monitoring_sessions: MonitoringSessionsTable }>() as Db;
   const record = (r: MonitoringSessionsTable): MonitoringRecord => ({
     id: Number(r.id),
@@ -38,7 +45,7 @@ export function monitoringRepository(base: Kysely<Database>): MonitoringStore {
     async open(r) {
       const row = await db
         .insertInto('monitoring_sessions')
-        .values({ supervisor: r.supervisor, call_id: r.callId, campaign_id: r.campaignId, agent_code: r.agentCode, endpoint: r.endpoint, started_at: r.startedAt, ended_at: null, end_reason: null, modes: '[]' } as any)
+        .values({ supervisor: r.supervisor, call_id: r.callId, campaign_id: r.campaignId, agent_code: r.agentCode, endpoint: r.endpoint, started_at: r.startedAt, ended_at: null, end_reason: null, modes: '[]', node_id: node } as any)
         .returning('id')
         .executeTakeFirstOrThrow();
       return Number(row.id);
@@ -58,7 +65,10 @@ export function monitoringRepository(base: Kysely<Database>): MonitoringStore {
       return rows.map(record);
     },
     async closeOpen(at) {
-      const open = await db.selectFrom('monitoring_sessions').selectAll().where('ended_at', 'is', null).execute();
+      let q = db.selectFrom('monitoring_sessions').selectAll().where('ended_at', 'is', null);
+      // Rows written before sessions named their node may be anyone's: closed as they always were.
+      if (node !== null) q = q.where((w) => w.or([w('node_id', '=', node), w('node_id', 'is', null)]));
+      const open = await q.execute();
       for (const r of open) {
         const modes = (JSON.parse(r.modes) as ModePeriod[]).map((m) => (m.to === null ? { ...m, to: at } : m));
         await db.updateTable('monitoring_sessions').set({ modes: JSON.stringify(modes), ended_at: at, end_reason: 'stopped' }).where('id', '=', r.id).where('ended_at', 'is', null).execute();

@@ -2,7 +2,8 @@
  * Supervisor monitoring through any node of a cluster: two CCS processes on one PostgreSQL
  * database, on the simulated floor. A supervisor signed in on the spare node listens to a call
  * the other node dials, changes the mode and stops; every answer comes from the spare as if it
- * had served it, the session is recorded once, and the spare's lists show it while it lasts. A
+ * had served it, the session is recorded once (and stays open in the audit while the spare
+ * restarts), and the spare's lists show it while it lasts. A
  * request claiming to come from another node without the cluster's signature is refused, and
  * one for a call whose node does not answer gets a clear error.
  */
@@ -29,10 +30,12 @@ async function signIn(ccs: CcsProcess, username: string) {
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   const json = async (r: Response) => ({ status: r.status, body: (await r.json()) as any });
+  // The node's address stays the same across its restarts.
+  const url = ccs.url;
   return {
-    get: async (path: string) => json(await fetch(`${ccs.url}${path}`, { headers: { cookie } })),
+    get: async (path: string) => json(await fetch(`${url}${path}`, { headers: { cookie } })),
     post: async (path: string, body: unknown = {}, extra: Record<string, string> = {}) =>
-      json(await fetch(`${ccs.url}${path}`, { method: 'POST', headers: { cookie, origin: ccs.url, 'x-csrf-token': csrfToken, 'content-type': 'application/json', ...extra }, body: JSON.stringify(body) })),
+      json(await fetch(`${url}${path}`, { method: 'POST', headers: { cookie, origin: url, 'x-csrf-token': csrfToken, 'content-type': 'application/json', ...extra }, body: JSON.stringify(body) })),
   };
 }
 
@@ -46,7 +49,8 @@ describe('monitoring in a cluster on PostgreSQL (real processes)', () => {
     const first = await startCcs(await nodeEnv('node-1', db.url, settings, LONG_CALLS));
     const logs = () => first.output();
     await waitFor('node-1 dialing the group', async () => ((await dialingNode(first)) === 'node-1' ? true : undefined), 20_000, logs);
-    const spare = await startCcs(await nodeEnv('node-2', db.url, settings, LONG_CALLS));
+    const spareEnv = await nodeEnv('node-2', db.url, settings, LONG_CALLS);
+    let spare = await startCcs(spareEnv);
     const both = () => `${first.output()}\n--- node-2 ---\n${spare.output()}`;
     expect(await dialingNode(spare)).toBe('node-1');
 
@@ -64,6 +68,12 @@ describe('monitoring in a cluster on PostgreSQL (real processes)', () => {
     // The page's poll, through the spare: the session held by node-1.
     expect(await boss.get('/ops/monitoring/mine')).toMatchObject({ status: 200, body: { session: { callId: call.callid, state: 'listening' } } });
     expect(await boss.post('/ops/monitoring/mine/mode', { mode: 'whisper' })).toMatchObject({ status: 200, body: { session: { callId: call.callid, state: 'whispering', mode: 'whisper' } } });
+
+    // The spare restarts (a rolling deploy): the session node-1 serves stays open in the audit.
+    expect(await spare.terminate()).toBe(0);
+    spare = await startCcs(spareEnv);
+    expect((await opsGet(spare, `/ops/monitoring?callId=${encodeURIComponent(call.callid)}`)).sessions).toMatchObject([{ endedAt: null, endReason: null }]);
+    expect(await boss.get('/ops/monitoring/mine')).toMatchObject({ status: 200, body: { session: { callId: call.callid, state: 'whispering' } } });
     // A start on the call already monitored switches the mode, on the node holding the session.
     expect(await boss.post('/ops/monitoring', { callId: call.callid, mode: 'barge' })).toMatchObject({ status: 200, body: { session: { state: 'barging', mode: 'barge' } } });
     const listed = (await opsGet(spare, '/ops/monitoring')).active as { supervisor: string; callId: string; mode: string }[];
