@@ -9,6 +9,7 @@ import { addToReportRollup } from './report-rollup.ts';
 import { attemptFromRow, toJson, unplacedCallId } from './rows.ts';
 import type { Database } from './schema.ts';
 import type { FenceHolder } from './lease-fence.ts';
+import { WriteBatcher } from './write-batcher.ts';
 
 /** The attempt states a progress event may move on from: dialing → ringing → answered → connected. */
 const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
@@ -18,6 +19,8 @@ const EARLIER_STATES: Record<AttemptProgress['state'], AttemptState[]> = {
 };
 
 export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName, fence: FenceHolder = {}): AttemptStore {
+  // A leg's progress and its end are written many times a second on a busy floor: committed in groups.
+  const batcher = new WriteBatcher(db);
   return {
     async beginAttempt(a) {
       await db.transaction().execute(async (trx) => {
@@ -66,18 +69,18 @@ export function attemptRepository(db: Kysely<Database>, dialect: SqlDialectName,
             : { state: p.state, connected_at: p.at, agent_code: p.agentCode ?? null, station_id: p.stationId ?? null };
       // States only move forward (a late or repeated event changes nothing); an ended attempt is never touched.
       const check = fence.check;
-      if (!check) {
-        await db.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).execute();
-        return;
-      }
-      await db.transaction().execute(async (trx) => {
+      await batcher.run(async (trx) => {
+        if (!check) {
+          await trx.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).execute();
+          return;
+        }
         const r = await trx.updateTable('attempts').set(patch).where('call_id', '=', callId).where('state', 'in', EARLIER_STATES[p.state]).returning('campaign_id').executeTakeFirst();
         if (r) await check(trx, Number(r.campaign_id));
       });
     },
 
     async endAttempt(end) {
-      return db.transaction().execute(async (trx) => {
+      return batcher.run(async (trx) => {
         const r = await trx
           .updateTable('attempts')
           .set({
