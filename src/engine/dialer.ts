@@ -336,7 +336,9 @@ export class Dialer {
     let unconnected = 0;
     let waiting = 0;
     for (const c of calls) {
-      if (c.state !== 'connected' && c.state !== 'ended') unconnected++;
+      // A leg that has its agent already (being bridged to it, or placed for one agent by a
+      // preview or manual dial) needs no other: its agent is counted as reserved, not available.
+      if (c.state !== 'connected' && c.state !== 'ended' && c.agentCode === null && c.reservedFor === undefined) unconnected++;
       if (c.waitingSince !== null) waiting++;
     }
     return {

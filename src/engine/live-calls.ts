@@ -114,12 +114,6 @@ export class LiveCalls {
     return calls ? [...calls] : [];
   }
 
-  /** Calls of a group not yet with an agent: dialing, ringing, or answered and waiting. */
-  unconnected(group: string): number {
-    let n = 0;
-    for (const c of this.perGroup.get(group) ?? []) if (c.state !== 'connected' && c.state !== 'ended') n++;
-    return n;
-  }
 
   /** Answered customers waiting for an agent, longest waiting first. */
   waiting(group: string): LiveCall[] {

@@ -1,8 +1,8 @@
 /**
  * Pacing: how many new customer legs a group of agents should have placed right now.
  *
- * - progressive: one leg per available agent, counting legs already placed and not yet
- *   connected (a leg that will answer needs an agent).
+ * - progressive: one leg per available agent, counting legs already placed that have no agent
+ *   yet (a leg that will answer needs an agent).
  * - power: a fixed number of legs per available agent.
  * - predictive: adaptive, from live statistics of the group's calls and agents
  *   (`pacing/predictive-pacer.ts`, built per engine by `pacing/create-pacing.ts`); the
@@ -32,7 +32,7 @@ export interface GroupSnapshot {
   talking: number;
   wrapUp: number;
   reserved: number;
-  /** Legs placed and not yet connected to an agent (dialing, ringing, answered and waiting). */
+  /** Legs placed that have no agent yet (dialing, ringing, answered and waiting); a leg being bridged to its agent, or placed for one agent, has one. */
   unconnected: number;
   /** Answered customers waiting for an agent. */
   waiting: number;

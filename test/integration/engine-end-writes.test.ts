@@ -85,3 +85,22 @@ describe('a call ended on the floor while its end is still being written', () =>
     expect((await h.updates(61)).map((u) => [u.contact_id, u.status, u.agentcode])).toEqual([[1, 'ANSWERED', 'Agent/9001']]);
   });
 });
+
+describe('a progressive group while an answered customer is being bridged to an agent', () => {
+  it('places a leg for another agent freed meanwhile: the bridged leg has its agent already', async () => {
+    const [answerer, refuser, third] = phoneNumbers(3);
+    const h = await start({
+      // Bridging the agent takes 10 s, so the window is wide in virtual time.
+      sim: { agents: 2, wrapUpSeconds: 1, connectDelayMs: 10_000 },
+      numbers: { [answerer!]: answers(2, 5), [refuser!]: busy(4), [third!]: answers(5, 5) },
+      defaultProfile: { dialMode: 'progressive', retry: { maxAttempts: 1, delaySeconds: 60 } },
+    });
+    await h.sendCampaign({ id: 62, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor([answerer!, refuser!, third!]) });
+    await h.clock.advanceBy(6 * SECOND);
+
+    // The first customer answered at 2 s and is still being bridged; the busy leg ended at 4 s.
+    expect(h.events.some((e) => e.type === 'connected')).toBe(false);
+    expect(h.placedFor(62).map((p) => p.request.callId)).toEqual([attemptCallId(62, 1, 1), attemptCallId(62, 2, 1), attemptCallId(62, 3, 1)]);
+    expect(await h.runUntilFinished(62, HOUR, 10 * SECOND)).toBe(true);
+  });
+});
