@@ -252,7 +252,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const storedDispositions = await dispositionSettings.loadAll();
   for (const s of storedDispositions) engine.dispositions.setOverride(s.profile, s.settings);
   // Wrap-up times for reports, kept with the call each one followed.
-  recordWrapUps(engine.events, reportRepository(db), logger);
+  recordWrapUps(engine.events, reportRepository(db), logger, (callId) => engine.endWritten(callId));
   const metrics = createMetrics({ store, engine, now: () => clock.now(), pacing, recordings: recordingHealth, groupsHeld: () => coordination.held() });
   const sender = createHttpCallbackSender({ clock, requestTimeoutMs: deliveryConfig.requestTimeoutMs, hmacSecret: deliveryConfig.hmacSecret, connectionsPerOrigin: deliveryConfig.concurrency });
   outbox = createDeliveryWorker({ store, clock, logger, observer: metrics.deliveryObserver, config: deliveryConfig, sender });

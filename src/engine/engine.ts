@@ -43,6 +43,8 @@ export interface Engine {
   liveCalls(): LiveCall[];
   /** One call in flight, by id (no copy of the others). */
   liveCall(callId: string): LiveCall | undefined;
+  /** Resolves once an ended call's outcome is written (undefined: nothing of it pending). */
+  endWritten(callId: string): Promise<void> | undefined;
   /** The leg placed for this agent alone (preview Call, manual dial) and not connected to it yet. */
   reservedLeg(agentCode: string): LiveCall | undefined;
   /** Puts an agent on the floor; `pause`: it starts paused (an agent returning after a restart). */
@@ -279,6 +281,7 @@ export function createEngine(input: EngineDeps): Engine {
     agents: () => ctx.agents.all(),
     liveCalls: () => ctx.live.all(),
     liveCall: (callId) => ctx.live.get(callId),
+    endWritten: (callId) => calls.endWritten(callId),
     reservedLeg: (agentCode) => ctx.live.reservedLeg(agentCode),
 
     async signInAgent(agent, group, options = {}) {

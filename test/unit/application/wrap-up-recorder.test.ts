@@ -47,3 +47,22 @@ describe('wrap-up recorder', () => {
     expect(stored).toEqual([]);
   });
 });
+
+describe("wrap-up recorder, while the call's end is being written", () => {
+  it('stores the wrap-up time only once the end of its call is written', async () => {
+    const events = new EngineEvents();
+    const stored: [string, number][] = [];
+    let written: () => void = () => {};
+    const endWritten = new Promise<void>((resolve) => (written = resolve));
+    recordWrapUps(events, { recordWrapUp: async (callId, ms) => (stored.push([callId, ms]), true) }, silentLogger, (callId) => (callId === 'c1' ? endWritten : undefined));
+    events.emit('call:ended', { callId: 'c1', campaignId: 1, contactId: 1, status: 'ANSWERED', agentCode: 'A01', at: 1_000, waitedMs: null });
+    events.emit('agent:state', { agentCode: 'A01', activity: 'wrap-up', at: 1_000 });
+    events.emit('agent:state', { agentCode: 'A01', activity: 'idle', at: 4_000 });
+    await Promise.resolve();
+    expect(stored).toEqual([]);
+    written();
+    await endWritten;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored).toEqual([['c1', 3_000]]);
+  });
+});
