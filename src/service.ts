@@ -167,6 +167,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
             nodeUrl: () => nodeUrl,
             leaseSeconds: config.cluster.leaseSeconds,
             groupOfType: (typeId) => profileForType(config.profiles, typeId, config.defaultProfile).agentGroup,
+            // Only the dialing node may connect to ARI (below), so one node dials every group.
+            oneDialingNode: config.telephony === 'asterisk',
             logger,
           });
           fence.check = (trx, campaignId) => clustered.fence(trx, campaignId);

@@ -38,6 +38,31 @@ export const TAKE = `
   returning grp, token`;
 
 /**
+ * With one dialing node (Asterisk: the node that dials holds the Stasis application's events,
+ * and all groups on one Asterisk must be dialled by one node), a takeover starts with these two
+ * statements, in its own transaction, before LOCK_TAKEABLE and TAKE.
+ *
+ * Step 0a: every such takeover waits its turn behind the one under way (a transaction-level
+ * advisory lock, let go at its commit). The row locks alone would not order two spares racing
+ * for the groups of a node that died: they meet only on rows both want that exist and have run
+ * out, never on groups new to the table nor on groups one of them does not list, and under READ
+ * COMMITTED a guard read before the other spare's commit would let both take. Behind the turn,
+ * the next statement's snapshot (READ COMMITTED takes one per statement) sees every takeover
+ * committed before it.
+ */
+export const ONE_DIALER_TURN = `select pg_advisory_xact_lock(hashtext('ccs_one_dialing_node'))`;
+
+/**
+ * Step 0b: whether this run may take free groups: it holds one already, or no other node holds
+ * an unexpired lease (this node id's earlier run may: a restarted node takes its groups back at
+ * once). A node's leases are all renewed by one statement, so they run out together, and the
+ * spare that takes them first holds them live before the next spare looks. $1 node id, $2 run.
+ */
+export const ONE_DIALER_MAY_TAKE = `
+  select exists (select 1 from dial_leases where instance = $2 and expires_at > now())
+    or not exists (select 1 from dial_leases where holder <> $1 and expires_at > now()) as may_take`;
+
+/**
  * A lease this run gave up on its own, run out now if the database still counts it as this
  * run's under that token (a renewal sent before the give-up landed after it); a newer holding,
  * even this run's own, has another token and is left alone. $1 group, $2 run, $3 token.

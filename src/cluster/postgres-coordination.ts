@@ -26,6 +26,11 @@
  * commit and no write of a stale holder can land after a takeover. `stop` expires this run's
  * leases so another node takes them at once.
  *
+ * With `oneDialingNode` (the service sets it on Asterisk) a node holding no group takes free
+ * groups only while no other node holds an unexpired lease, decided in the takeover's own
+ * transaction behind a lock every such takeover waits for, so two spares racing for a dead
+ * node's groups cannot split them.
+ *
  * Campaign changes are sent with NOTIFY on `ccs_campaigns`; each node LISTENs on a connection
  * of its own, and also looks again every second while that connection is down and every ten
  * seconds in any case.
@@ -39,7 +44,7 @@ import type { Logger } from '../ports/logger.ts';
 import { postgresConnectionConfig } from '../store/postgres-hosts.ts';
 import type { Database } from '../store/schema.ts';
 import { clusterConnection, within, type Sent, type Statement } from './cluster-connection.ts';
-import { GIVE_BACK, HEARTBEAT_AND_RENEW, LOCK_TAKEABLE, RELEASE, TAKE } from './lease-statements.ts';
+import { GIVE_BACK, HEARTBEAT_AND_RENEW, LOCK_TAKEABLE, ONE_DIALER_MAY_TAKE, ONE_DIALER_TURN, RELEASE, TAKE } from './lease-statements.ts';
 
 export const CAMPAIGNS_CHANNEL = 'ccs_campaigns';
 /** Share of the lease this node trusts itself to hold without a renewal. */
@@ -63,6 +68,12 @@ export interface PostgresCoordinationOptions {
   leaseSeconds: number;
   /** The agent group of a campaign of this type (its profile's). */
   groupOfType(typeId: number | null): string;
+  /**
+   * Every group is dialled by one node (Asterisk: one Stasis application for all nodes). A node
+   * holding no group then takes free groups only while no other node holds an unexpired lease;
+   * one holding groups takes the free ones as always.
+   */
+  oneDialingNode?: boolean;
   logger: Logger;
 }
 
@@ -173,14 +184,31 @@ export function postgresCoordination(options: PostgresCoordinationOptions): Post
     }
   }
 
-  /** The groups not held here that are free or have run out, taken in one transaction (sorted: one lock order for every node). */
+  /**
+   * The groups not held here that are free or have run out, taken in one transaction (sorted: one
+   * lock order for every node). With one dialing node, behind its turn and its guard
+   * (src/cluster/lease-statements.ts): refused, it wants no group.
+   */
   async function acquireFree(): Promise<void> {
-    const wanted = groups.filter((g) => !leases.has(g));
+    let wanted = groups.filter((g) => !leases.has(g));
     if (wanted.length === 0) return;
     const sentAt = performance.now();
+    const guard: Statement[] = options.oneDialingNode
+      ? [
+          { text: ONE_DIALER_TURN, values: () => [] },
+          { text: ONE_DIALER_MAY_TAKE, values: () => [nodeId, instance] },
+        ]
+      : [];
     const sent: Sent<{ grp: string; token: string }> = own.send(
       [
-        { text: LOCK_TAKEABLE, values: () => [nodeId, instance, wanted] },
+        ...guard,
+        {
+          text: LOCK_TAKEABLE,
+          values: (guarded) => {
+            if (options.oneDialingNode && guarded[0]?.may_take !== true) wanted = [];
+            return [nodeId, instance, wanted];
+          },
+        },
         { text: TAKE, values: (locked) => [nodeId, instance, leaseSeconds, wanted, locked.map((r) => r.grp as string)] },
       ],
       bounds,
