@@ -6,7 +6,7 @@
  *  2. two CCS nodes on one PostgreSQL database; the dialing node is killed with SIGKILL during
  *     a connected call, the other takes the group over within the lease + 5 s, follows the call
  *     to its end and reports it ANSWERED with the whole talk and a recording that downloads.
- * Not part of CI; run with `npm run test:asterisk` (docs/asterisk.md, "Several Asterisk servers").
+ * Not part of CI; run with `npm run test:asterisk` (docs/asterisk.md, "Two servers and a cluster, live").
  *
  * Environment (the file is skipped unless the first three are set):
  *   CCS_LIVE_ARI_SERVERS  the servers as CCS_ARI_SERVERS (JSON; name, url, user, password,
