@@ -23,6 +23,7 @@ import { registerPacingRoutes } from './http/pacing-routes.ts';
 import { defaultPacers, type PacerRegistry } from './engine/pacer.ts';
 import { buildHttpServer, type ReadinessReport } from './http/server.ts';
 import { createLogger } from './observability/logger.ts';
+import { stopStep } from './service-stop.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { resolveDeliveryConfig } from './outbox/delivery-config.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './outbox/delivery-worker.ts';
@@ -438,18 +439,20 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       return address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
     },
     async stop(options = {}) {
-      await app.close();
+      const graceMs = (options.graceSeconds ?? 0) * 1000;
+      // Requests in progress finish; past the bound their connections are closed.
+      if (!(await stopStep(logger, 'http server', () => app.close()))) app.server.closeAllConnections();
       if (started) {
         // Supervisors leave the calls they monitor; dialling stops; calls in progress get the grace to end while the outbox still delivers.
-        await monitoring.detach();
-        await engine.stop({ graceMs: (options.graceSeconds ?? 0) * 1000 });
-        await outbox!.stop();
+        await stopStep(logger, 'call monitoring', () => monitoring.detach());
+        await stopStep(logger, 'engine', () => engine.stop({ graceMs }), graceMs);
+        await stopStep(logger, 'callback delivery', () => outbox!.stop());
       }
       // Given back, so another node dials these groups at once.
-      await coordination.stop();
-      await retention.stop();
-      await deliveredPruning.stop();
-      await sender.close();
+      await stopStep(logger, 'cluster coordination', () => coordination.stop());
+      await stopStep(logger, 'recording retention', () => retention.stop());
+      await stopStep(logger, 'outbox pruning', () => deliveredPruning.stop());
+      await stopStep(logger, 'callback sender', () => sender.close());
       await store.close();
     },
   };
