@@ -89,7 +89,8 @@ export function createMultiServerDriver(list: readonly ServerDriver[], options: 
   /** The server is lost for good: its calls end with what is known. */
   const loseCalls = (server: Server) => {
     server.lostTimer = null;
-    const at = deps.clock.now();
+    // The last moment anything of these calls was known: the server went down then, not when the grace ran out.
+    const at = server.downSince ?? deps.clock.now();
     for (const callId of [...server.calls]) {
       const entry = calls.get(callId);
       server.calls.delete(callId);
@@ -113,6 +114,7 @@ export function createMultiServerDriver(list: readonly ServerDriver[], options: 
     server.state = 'down';
     server.lastReason = reason;
     if (was === 'up') {
+      server.downSince = deps.clock.now();
       logger.warn({ server: server.name, reason }, 'Asterisk server down: its agents leave the floor');
       for (const event of server.online.values()) if (serverOfAgent(event.agentCode) === server) emit({ ...event, presence: 'offline' });
       server.lostTimer ??= deps.clock.setTimer(options.downGraceMs, () => loseCalls(server));
@@ -122,6 +124,7 @@ export function createMultiServerDriver(list: readonly ServerDriver[], options: 
 
   const onServerUp = (server: Server) => {
     server.state = 'up';
+    server.downSince = null;
     server.lastReason = '';
     server.lostTimer?.cancel();
     server.lostTimer = null;

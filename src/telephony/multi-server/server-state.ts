@@ -24,6 +24,8 @@ export class Server implements ServerLoad {
   /** Calls reported ended by the composite while this server was lost; still up there, maybe. */
   readonly written = new Set<string>();
   lostTimer: TimerHandle | null = null;
+  /** When the server went down (its lost calls end then: nothing of them is known after). */
+  downSince: number | null = null;
   lastReason = 'not started';
 
   constructor(

@@ -152,6 +152,7 @@ describe('several Asterisk servers behind one telephony driver', () => {
     r.a.send({ type: 'answered', callId: 'waiting', at: T0 + 2500 });
     const before = r.events.length;
 
+    const downAt = r.clock.now();
     r.a.send({ type: 'driver', state: 'down', reason: 'ARI unreachable' });
     expect(r.events.slice(before)).toEqual([{ type: 'agent', agentCode: 'Agent/9001', stationId: '9001', presence: 'offline' }]);
     expect(r.driver.canConnect!('waiting', 'Agent/9001')).toBe(false);
@@ -168,6 +169,8 @@ describe('several Asterisk servers behind one telephony driver', () => {
     expect(ended.waiting).toMatchObject({ cause: 'normal' });
     expect(ended.ringing).toMatchObject({ cause: 'failed' });
     expect(r.ofType('ended')).toHaveLength(3);
+    // They end when the server went down, not when the grace ran out 10 s later.
+    for (const e of r.ofType('ended')) expect(e.at).toBe(downAt);
     expect(await r.driver.liveCalls()).toEqual(['next']);
   });
 
