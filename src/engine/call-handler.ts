@@ -299,9 +299,8 @@ export class CallHandler {
       ...deliverAfter(settings.crmExtraFields ? (awaiting?.until ?? null) : null),
       ...(controlled && controlled.holdMs > 0 ? { holdMs: controlled.holdMs } : {}),
     };
-    // After the call's progress writes; until it lands the call stays live (its agent, its
-    // campaign's finish and its contact wait for it), however long the store is down.
-    // Refused for good (LeaseLostError): this node lost the call's agent group while the write
+    // After the call's progress writes; until it lands, its campaign's finish and its contact
+    // wait for it, however long the store is down. Refused for good (LeaseLostError): this node lost the call's agent group while the write
     // waited, and the node holding it now reports the attempt from the store.
     try {
       await this.ctx.queue.run(`write:${call.callId}`, () => this.ctx.writes.run('call end', () => store.endAttempt(end), { callId: call.callId }));

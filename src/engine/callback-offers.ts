@@ -57,12 +57,11 @@ export class CallbackOffers {
     let wake = Infinity;
     for (const slot of slots) {
       const next = await this.nextDueAt(slot.campaign.id, now);
+      this.forget(slot.campaign.id);
       if (next === null || next > now) {
         if (next !== null) wake = Math.min(wake, next);
-        this.forget(slot.campaign.id);
         continue;
       }
-      this.forget(slot.campaign.id);
       const due = await this.store.dueCallbacks(slot.campaign.id, now);
       // All dialled since (or cancelled): the next one is read again on the next pass.
       if (due.length === 0) this.nextDue.delete(slot.campaign.id);

@@ -60,17 +60,24 @@ async function promptGroupWaits(
   }
   await h.sendCampaign({ id: 99, typeId: 99, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(talkers) });
 
+  // Each talk (1 s ring, 10 s talk, 1 s wrap-up) frees the agent; its next call follows.
+  const waits = await promptAgentWaits(h, promptAgent, 40 * SECOND);
+  return { waits, busyPlaced: groups.map((_, g) => h!.placedFor(100 + g).length) };
+}
+
+/**
+ * Runs the floor for `ms` and returns how long the prompt group's agent waited for each of its
+ * next calls (campaign 99, three calls in all) from the moment it became free.
+ */
+async function promptAgentWaits(h: EngineHarness, promptAgent: string, ms: number): Promise<number[]> {
   const freedAt: number[] = [];
   h.engine.events.on('agent:state', ({ agentCode, activity, at }) => {
     if (agentCode === promptAgent && activity === 'idle') freedAt.push(at);
   });
-  await h.clock.advanceBy(40 * SECOND);
-
-  // Each talk (1 s ring, 10 s talk, 1 s wrap-up) frees the agent; its next call follows.
+  await h.clock.advanceBy(ms);
   const placed = h.placedFor(99).map((p) => p.at);
   expect(placed.length).toBe(3);
-  const waits = placed.slice(1).map((at, i) => at - freedAt.find((f) => f > placed[i]!)!);
-  return { waits, busyPlaced: groups.map((_, g) => h!.placedFor(100 + g).length) };
+  return placed.slice(1).map((at, i) => at - freedAt.find((f) => f > placed[i]!)!);
 }
 
 describe('a group that just got a free agent', () => {
@@ -109,15 +116,7 @@ describe('a group that just got a free agent', () => {
     });
     await h.sendCampaign({ id: 99, typeId: 99, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(talkers) });
     await h.sendCampaign({ id: 10, typeId: 10, startsAt: T0, endsAt: T0 + HOUR, contacts: contactsFor(others) });
-    const freedAt: number[] = [];
-    h.engine.events.on('agent:state', ({ agentCode, activity, at }) => {
-      if (agentCode === promptAgent && activity === 'idle') freedAt.push(at);
-    });
-    await h.clock.advanceBy(12 * SECOND);
-
-    const placed = h.placedFor(99).map((p) => p.at);
-    expect(placed.length).toBe(3);
-    const waits = placed.slice(1).map((at, i) => at - freedAt.find((f) => f > placed[i]!)!);
+    const waits = await promptAgentWaits(h, promptAgent, 12 * SECOND);
     for (const wait of waits) expect(wait).toBeLessThanOrEqual(2 * WRITE_MS);
     // The wide group's turn went on around them.
     expect(h.placedFor(10).length).toBeGreaterThan(150);
